@@ -1,0 +1,75 @@
+"""Django admin for superusers. Day-to-day set-up happens in the service's own pages."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Body, Duty, DutyAssessment, Function, FunctionHolding, Locality, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["body"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal details", {"fields": ("full_name",)}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+
+
+@admin.register(Locality)
+class LocalityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "ons_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "locality", "kind", "service_type", "is_active"]
+    list_filter = ["locality", "kind", "is_active"]
+    search_fields = ["name", "ods_code", "cqc_id"]
+
+
+@admin.register(Function)
+class FunctionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "single_holder", "order"]
+
+
+@admin.register(FunctionHolding)
+class FunctionHoldingAdmin(SimpleHistoryAdmin):
+    list_display = ["function", "body", "starts_on", "ends_on"]
+    list_filter = ["function", "body__locality"]
+    autocomplete_fields = ["body"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "body", "role"]
+    list_filter = ["role", "body__locality"]
+    autocomplete_fields = ["user", "body"]
+
+
+@admin.register(Duty)
+class DutyAdmin(admin.ModelAdmin):
+    list_display = ["number", "function", "text"]
+    list_filter = ["function"]
+
+
+@admin.register(DutyAssessment)
+class DutyAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["duty", "locality", "status", "owner", "last_reviewed_on"]
+    list_filter = ["locality", "status"]

@@ -1,0 +1,212 @@
+"""Forms validate and render; the services in agencies.services do the writing."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field, Fluid
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm
+
+from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Role, User
+
+
+class SignInForm(GovFormMixin, AuthenticationForm):
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": ("Your email address or password is not right. Check them and try again."),
+        "inactive": "This account has been switched off. Ask your administrator to restore it.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("username", autocomplete="username", spellcheck="false"),
+            Field("password", autocomplete="current-password"),
+        ]
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class BodyForm(GovModelForm):
+    class Meta:
+        model = Body
+        fields = ["name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active"]
+        labels = {"kind": "Kind of body", "is_active": "This body is active"}
+        help_texts = {
+            "contact_email": "Alerts and requests for this body go to this address.",
+            "service_type": (
+                "Only for bodies that provide services, such as trusts, GP practices and care homes."
+            ),
+            "cqc_id": "Optional. The Care Quality Commission ID, like 1-123456789.",
+            "ods_code": "Optional. The NHS Organisation Data Service code, like RXX or A81001.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].choices = [("", "Not a service")] + list(
+            self.fields["service_type"].choices
+        )[1:]
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+
+    def layout_fields(self) -> list:
+        fields = [
+            Field.text("name"),
+            Field.select("kind"),
+            Field.text("contact_email", field_width=Fluid.TWO_THIRDS, spellcheck="false"),
+            Field.select("service_type"),
+            Field.text("cqc_id", field_width=10),
+            Field.text("ods_code", field_width=10),
+        ]
+        if "is_active" in self.fields:
+            fields.append(Field.checkbox("is_active"))
+        return fields
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_ods_code(self) -> str:
+        return self.cleaned_data["ods_code"].strip().upper()
+
+    def clean_cqc_id(self) -> str:
+        return self.cleaned_data["cqc_id"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") in SERVICE_KINDS and not cleaned.get("service_type"):
+            self.add_error("service_type", "Select the type of service this body provides")
+        return cleaned
+
+
+class FunctionAssignForm(GovForm):
+    submit_label = "Give this function to the body"
+
+    function = forms.ModelChoiceField(queryset=Function.objects.all(), label="Function")
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body")
+    starts_on = GovDateField(label="Start date", help_text="For example, 1 4 2027")
+    notes = forms.CharField(
+        label="Notes",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. For example, the decision that moved this function.",
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(locality=locality).active()
+
+    def layout_fields(self) -> list:
+        return [
+            Field.select("function"),
+            Field.select("body"),
+            Field("starts_on"),
+            Field.textarea("notes", rows=3),
+        ]
+
+
+class HoldingEndForm(GovForm):
+    submit_label = "End this holding"
+    ends_on = GovDateField(label="End date", help_text="The last day the body holds the function")
+
+
+class PersonAddForm(GovForm):
+    submit_label = "Add person"
+
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Read-only people can see but not change anything. Officers can update their "
+            "body's work. Administrators set up the area's bodies and people."
+        ),
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(locality=locality).active()
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("full_name", autocomplete="off", spellcheck="false"),
+            Field.text("email", autocomplete="off", spellcheck="false"),
+            Field.select("body"),
+            Field.radios("role"),
+        ]
+
+
+class MembershipRoleForm(GovForm):
+    submit_label = "Change role"
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+
+    def layout_fields(self) -> list:
+        return [Field.radios("role")]
+
+
+class AssessmentForm(GovForm):
+    submit_label = "Save assessment"
+
+    status = forms.ChoiceField(
+        label="How well is this duty carried out?",
+        choices=AssessmentStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label="Evidence notes",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="What shows this, with links to papers or minutes where you can.",
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Owner",
+        required=False,
+        empty_label="No owner yet",
+        help_text="The person who keeps this assessment up to date.",
+    )
+    last_reviewed_on = GovDateField(
+        label="Date last reviewed", required=False, allow_future=False, help_text="For example, 14 11 2026"
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            pk__in=locality.bodies.values("memberships__user")
+        ).order_by("full_name")
+
+    def layout_fields(self) -> list:
+        return [
+            Field.radios("status"),
+            Field.textarea("evidence", rows=6, max_characters=5000),
+            Field.select("owner"),
+            Field("last_reviewed_on"),
+        ]
+
+
+class GovPasswordChangeForm(GovFormMixin, PasswordChangeForm):
+    submit_label = "Change password"
+
+
+class GovPasswordResetForm(GovFormMixin, PasswordResetForm):
+    submit_label = "Send me a link"
+
+
+class GovSetPasswordForm(GovFormMixin, SetPasswordForm):
+    submit_label = "Set password"

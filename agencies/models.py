@@ -1,0 +1,315 @@
+"""Localities, the bodies in them, the statutory functions they hold, people and roles,
+and the guide's duty checklist with each locality's self-assessment.
+
+Functions and duties are data: when a function moves to another body (local Healthwatch is
+due to be abolished and its functions moved to ICBs and councils), an administrator ends one
+holding and starts another; no code changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+from .managers import (
+    BodyQuerySet,
+    DutyAssessmentQuerySet,
+    FunctionHoldingQuerySet,
+    LocalityQuerySet,
+    MembershipQuerySet,
+)
+
+
+class UserManager(BaseUserManager):
+    """People sign in with their email address, stored in lower case."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships of bodies."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField("full name", max_length=150)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_case_insensitive_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Locality(models.Model):
+    """An upper-tier council area: the unit every record belongs to."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    ons_code = models.CharField(
+        "ONS area code",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^E\d{8}$", "Enter an ONS code like E10000015")],
+    )
+
+    objects = LocalityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "localities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyKind(models.TextChoices):
+    HWB = "hwb", "Health and wellbeing board"
+    HEALTHWATCH = "healthwatch", "Local Healthwatch"
+    SCRUTINY = "scrutiny", "Health overview and scrutiny committee"
+    QSG = "qsg", "Quality Surveillance Group"
+    ICB = "icb", "Integrated care board or commissioner"
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    CARE_HOME = "care_home", "Care home"
+    PROVIDER = "provider", "Other health or care provider"
+    COUNCIL_EXECUTIVE = "council_executive", "Council executive"
+    COUNCIL = "council", "Council"
+    CQC = "cqc", "Care Quality Commission"
+    VCS = "vcs", "Voluntary or community group"
+
+
+# Kinds whose bodies provide services people can give feedback about.
+SERVICE_KINDS = {BodyKind.NHS_TRUST, BodyKind.GP_PRACTICE, BodyKind.CARE_HOME, BodyKind.PROVIDER}
+
+
+class ServiceType(models.TextChoices):
+    GP = "gp", "GP"
+    HOSPITAL = "hospital", "Hospital"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    DENTISTRY = "dentistry", "Dentistry"
+    PHARMACY = "pharmacy", "Pharmacy"
+    CARE_HOME = "care_home", "Care home"
+    HOME_CARE = "home_care", "Home care"
+    COMMUNITY = "community", "Community health"
+    AMBULANCE = "ambulance", "Ambulance"
+    SOCIAL_CARE = "social_care", "Social care"
+    OTHER = "other", "Other"
+
+
+cqc_id_validator = RegexValidator(r"^1-\d{6,11}$", "Enter a CQC location or provider ID like 1-123456789")
+ods_code_validator = RegexValidator(
+    r"^[A-Z0-9]{3,6}$", "Enter an ODS code of 3 to 6 capital letters and numbers, like RXX or A81001"
+)
+
+
+class Body(models.Model):
+    """An organisation in a locality: board, Healthwatch, committee, commissioner, provider…"""
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="bodies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=BodyKind.choices)
+    contact_email = models.EmailField("contact email address")
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices, blank=True)
+    cqc_id = models.CharField("CQC ID", max_length=20, blank=True, validators=[cqc_id_validator])
+    ods_code = models.CharField("ODS code", max_length=6, blank=True, validators=[ods_code_validator])
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BodyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+        constraints = [
+            models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality")
+        ]
+        indexes = [models.Index(fields=["locality", "kind"], name="body_locality_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_service(self) -> bool:
+        """A body is a service (feedback can be about it) when it provides care."""
+        return self.kind in SERVICE_KINDS
+
+
+class Function(models.Model):
+    """A statutory function (HWB, local Healthwatch, health scrutiny, local leadership)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    summary = models.CharField(max_length=400, blank=True)
+    legal_basis = models.CharField(max_length=300, blank=True)
+    single_holder = models.BooleanField(
+        default=True,
+        help_text="Only one body may hold this function in a locality at a time.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FunctionHolding(models.Model):
+    """A body holds a function in its locality from a start date to an optional end date."""
+
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="holdings")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="holdings")
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date", null=True, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+
+    objects = FunctionHoldingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["function__order", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="holding_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} holds {self.function}"
+
+    def is_current(self, on: datetime.date) -> bool:
+        """A holding is current on a day from its start date up to and including its end date."""
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
+class Role(models.TextChoices):
+    READ_ONLY = "read_only", "Read-only"
+    MEMBER = "member", "Member"
+    OFFICER = "officer", "Officer"
+    CHAIR = "chair", "Chair"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+ROLE_RANK = {
+    Role.READ_ONLY: 0,
+    Role.MEMBER: 1,
+    Role.OFFICER: 2,
+    Role.CHAIR: 3,
+    Role.ADMINISTRATOR: 4,
+}
+
+
+class Membership(models.Model):
+    """A person belongs to a body with a role; a person may belong to several bodies."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body__name", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "body"], name="one_membership_per_body")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.body}"
+
+    def rank(self) -> int:
+        """Roles are ordered: read-only < member < officer < chair < administrator."""
+        return ROLE_RANK[self.role]
+
+
+class Duty(models.Model):
+    """One line of the guide's checklist, attached to the function it belongs to."""
+
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="duties")
+    number = models.PositiveSmallIntegerField(unique=True)
+    code = models.SlugField(max_length=60, unique=True)
+    text = models.TextField()
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "duties"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class AssessmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    DEVELOPING = "developing", "Developing"
+    ESTABLISHED = "established", "Established"
+    EMBEDDED = "embedded", "Embedded"
+
+
+class DutyAssessment(models.Model):
+    """A locality's self-assessment of how well it carries out one duty."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="assessments")
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
+    )
+    evidence = models.TextField("evidence notes", max_length=5000, blank=True)
+    owner = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_assessments"
+    )
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DutyAssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["duty__number"]
+        constraints = [models.UniqueConstraint(fields=["locality", "duty"], name="one_assessment_per_duty")]
+
+    def __str__(self) -> str:
+        return f"{self.locality}: duty {self.duty.number}"

@@ -1,0 +1,160 @@
+"""Reads for the quality-system pages. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from itertools import islice
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import (
+    AssessmentStatus,
+    Body,
+    Duty,
+    DutyAssessment,
+    Function,
+    FunctionHolding,
+    Locality,
+    Membership,
+)
+
+
+@dataclasses.dataclass
+class DutyRow:
+    duty: Duty
+    assessment: DutyAssessment | None
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status if self.assessment else AssessmentStatus.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return AssessmentStatus(self.status).label
+
+
+@dataclasses.dataclass
+class FunctionRow:
+    function: Function
+    holders: list[FunctionHolding]
+    duties: list[DutyRow]
+
+
+def quality_system_overview(locality: Locality, on: datetime.date) -> list[FunctionRow]:
+    """Each function with the bodies holding it on `on` and its duties with their assessment."""
+    holdings = (
+        FunctionHolding.objects.current(on)
+        .filter(body__locality=locality)
+        .select_related("body")
+        .order_by("starts_on")
+    )
+    functions = Function.objects.prefetch_related(
+        Prefetch("holdings", queryset=holdings, to_attr="current_holdings"),
+        Prefetch("duties", queryset=Duty.objects.order_by("number"), to_attr="ordered_duties"),
+    )
+    assessments = {
+        a.duty_id: a for a in DutyAssessment.objects.filter(locality=locality).select_related("owner")
+    }
+    return [
+        FunctionRow(
+            function=function,
+            holders=function.current_holdings,
+            duties=[DutyRow(d, assessments.get(d.pk)) for d in function.ordered_duties],
+        )
+        for function in functions
+    ]
+
+
+def assessment_summary(rows: list[FunctionRow]) -> dict[str, int]:
+    """How many duties are at each status, in the order of the scale."""
+    counts = {status.value: 0 for status in AssessmentStatus}
+    for row in rows:
+        for duty_row in row.duties:
+            counts[duty_row.status] += 1
+    return counts
+
+
+def bodies_in(locality: Locality, kind: str | None = None):
+    qs = Body.objects.filter(locality=locality).annotate(
+        people=Count("memberships", distinct=True),
+        functions_held=Count("holdings", filter=Q(holdings__ends_on__isnull=True), distinct=True),
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-is_active", "name")
+
+
+def holdings_in(locality: Locality):
+    """Every holding in the locality, current and past, newest first within each function."""
+    return (
+        FunctionHolding.objects.filter(body__locality=locality)
+        .select_related("function", "body")
+        .order_by("function__order", "-starts_on")
+    )
+
+
+def people_in(locality: Locality):
+    return (
+        Membership.objects.filter(body__locality=locality)
+        .select_related("user", "body")
+        .order_by("user__full_name", "body__name")
+    )
+
+
+@dataclasses.dataclass
+class AuditEntry:
+    when: datetime.datetime
+    who: str
+    action: str
+    what: str
+    record: str
+    changes: list[str]
+
+
+_ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def _changes(record) -> list[str]:
+    previous = record.prev_record
+    if record.history_type != "~" or previous is None:
+        return []
+    delta = record.diff_against(previous)
+    return [
+        f"{record.instance._meta.get_field(change.field).verbose_name}: "
+        f"‘{change.old if change.old not in (None, '') else '(blank)'}’ → "
+        f"‘{change.new if change.new not in (None, '') else '(blank)'}’"
+        for change in delta.changes
+    ]
+
+
+def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
+    """The latest changes to the locality's bodies, functions, people and assessments.
+
+    Reads at most `limit` rows from each history table plus one query per changed row to
+    find what changed, so the cost is bounded by the page size, not by the history's size.
+    """
+    sources = [
+        ("Body", Body.history.filter(locality_id=locality.pk)),
+        ("Function holding", FunctionHolding.history.filter(body__locality_id=locality.pk)),
+        ("Membership", Membership.history.filter(body__locality_id=locality.pk)),
+        ("Self-assessment", DutyAssessment.history.filter(locality_id=locality.pk)),
+        ("Area", Locality.history.filter(id=locality.pk)),
+    ]
+    records = []
+    for label, qs in sources:
+        records.extend(
+            (label, r) for r in islice(qs.select_related("history_user").order_by("-history_date"), limit)
+        )
+    records.sort(key=lambda pair: pair[1].history_date, reverse=True)
+    return [
+        AuditEntry(
+            when=r.history_date,
+            who=str(r.history_user) if r.history_user else "System",
+            action=_ACTIONS.get(r.history_type, r.history_type),
+            what=label,
+            record=str(r.instance),
+            changes=_changes(r),
+        )
+        for label, r in records[:limit]
+    ]

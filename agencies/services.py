@@ -1,0 +1,233 @@
+"""Writes for localities, bodies, functions, people and self-assessments.
+
+Each service validates, writes inside one transaction and returns the object. Views, admin,
+management commands and tasks call these; none repeats their rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import (
+    Body,
+    Duty,
+    DutyAssessment,
+    Function,
+    FunctionHolding,
+    Locality,
+    Membership,
+    Role,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
+
+
+def _duplicate_name(locality: Locality, name: str, exclude_pk: int | None = None) -> bool:
+    return (
+        Body.objects.filter(locality=locality)
+        .annotate(lower_name=Lower("name"))
+        .filter(lower_name=name.strip().lower())
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
+
+
+def _save_body(body: Body) -> Body:
+    if _duplicate_name(body.locality, body.name, exclude_pk=body.pk):
+        raise ValidationError(
+            {"name": f"There is already a body called ‘{body.name}’ in this area. Use a different name."}
+        )
+    body.full_clean()
+    try:
+        with transaction.atomic():
+            body.save()
+    except IntegrityError:  # a concurrent save won the race for the same name
+        raise ValidationError(
+            {"name": f"There is already a body called ‘{body.name}’ in this area. Use a different name."}
+        ) from None
+    return body
+
+
+def body_create(*, locality: Locality, **fields) -> Body:
+    body = Body(locality=locality, **{k: v for k, v in fields.items() if k in BODY_FIELDS})
+    return _save_body(body)
+
+
+def body_update(*, body: Body, **fields) -> Body:
+    for key, value in fields.items():
+        if key in BODY_FIELDS:
+            setattr(body, key, value)
+    return _save_body(body)
+
+
+def function_assign(
+    *,
+    function: Function,
+    body: Body,
+    starts_on: datetime.date,
+    notes: str = "",
+) -> FunctionHolding:
+    """Give a function to a body from a date.
+
+    For a function only one body may hold at a time, the current holder's holding ends the
+    day before, so the function moves without a gap or an overlap.
+    """
+    with transaction.atomic():
+        # Lock the locality's holdings of this function so two moves cannot interleave.
+        existing = list(
+            FunctionHolding.objects.select_for_update()
+            .filter(function=function, body__locality_id=body.locality_id)
+            .select_related("body")
+            .order_by("starts_on")
+        )
+        for holding in existing:
+            if holding.body_id == body.pk and holding.is_current(starts_on):
+                raise ValidationError({"body": f"{body.name} already holds this function on that date."})
+        if function.single_holder:
+            for holding in existing:
+                if holding.starts_on >= starts_on:
+                    raise ValidationError(
+                        {
+                            "starts_on": (
+                                f"{holding.body.name} holds this function from "
+                                f"{holding.starts_on:%-d %B %Y}. Enter a start date after that."
+                            )
+                        }
+                    )
+            for holding in existing:
+                if holding.is_current(starts_on) or (
+                    holding.ends_on is None and holding.starts_on < starts_on
+                ):
+                    holding.ends_on = starts_on - datetime.timedelta(days=1)
+                    holding.save(update_fields=["ends_on"])
+        holding = FunctionHolding(function=function, body=body, starts_on=starts_on, notes=notes)
+        holding.full_clean()
+        holding.save()
+    return holding
+
+
+def holding_end(*, holding: FunctionHolding, ends_on: datetime.date) -> FunctionHolding:
+    if ends_on < holding.starts_on:
+        raise ValidationError(
+            {"ends_on": (f"The end date must be on or after the start date, {holding.starts_on:%-d %B %Y}.")}
+        )
+    with transaction.atomic():
+        holding.ends_on = ends_on
+        holding.save(update_fields=["ends_on"])
+    return holding
+
+
+def _administrator_count(locality: Locality, excluding: Membership | None = None) -> int:
+    qs = Membership.objects.filter(body__locality=locality, body__is_active=True, role=Role.ADMINISTRATOR)
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk)
+    return qs.count()
+
+
+def person_add(
+    *, locality: Locality, email: str, full_name: str, body: Body, role: str, invite_url_base: str
+) -> Membership:
+    """Add a person to a body. A new person gets an email with a link to set their password."""
+    if body.locality_id != locality.pk:
+        raise ValidationError({"body": "Choose a body in this area."})
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(email=email, full_name=full_name.strip())
+        if Membership.objects.filter(user=user, body=body).exists():
+            raise ValidationError(
+                {"email": f"{email} is already a member of {body.name}. Change their role instead."}
+            )
+        membership = Membership.objects.create(user=user, body=body, role=role)
+        if created:
+            transaction.on_commit(lambda: _send_invitation(user, body, invite_url_base))
+    return membership
+
+
+def _send_invitation(user: User, body: Body, url_base: str) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    context = {"user": user, "body": body, "link": url_base.rstrip("/") + path}
+    try:
+        send_mail(
+            subject=f"You have been added to {body.name}: set your password",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:  # the person can still use "Forgotten your password?"
+        logger.exception("Could not send invitation email to user %s", user.pk)
+
+
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    with transaction.atomic():
+        locality = membership.body.locality
+        if (
+            membership.role == Role.ADMINISTRATOR
+            and role != Role.ADMINISTRATOR
+            and _administrator_count(locality, excluding=membership) == 0
+        ):
+            raise ValidationError(
+                {
+                    "role": (
+                        "This is the last administrator for the area. "
+                        "Make someone else an administrator first."
+                    )
+                }
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        if (
+            membership.role == Role.ADMINISTRATOR
+            and _administrator_count(membership.body.locality, excluding=membership) == 0
+        ):
+            raise ValidationError(
+                "This is the last administrator for the area. "
+                "Make someone else an administrator before removing them."
+            )
+        membership.delete()
+
+
+def assessment_update(
+    *,
+    locality: Locality,
+    duty: Duty,
+    status: str,
+    evidence: str,
+    owner: User | None,
+    last_reviewed_on: datetime.date | None,
+) -> DutyAssessment:
+    """Record the locality's self-assessment of a duty (its history keeps every version)."""
+    if owner is not None and not Membership.objects.filter(user=owner, body__locality=locality).exists():
+        raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
+    with transaction.atomic():
+        assessment, _ = DutyAssessment.objects.select_for_update().get_or_create(locality=locality, duty=duty)
+        assessment.status = status
+        assessment.evidence = evidence
+        assessment.owner = owner
+        assessment.last_reviewed_on = last_reviewed_on
+        assessment.full_clean()
+        assessment.save()
+    return assessment

@@ -1,0 +1,26 @@
+"""Housekeeping jobs. Each task takes ids or nothing and calls one piece of code."""
+
+import datetime
+
+from celery import shared_task
+from django.core import management
+from django.utils import timezone
+
+
+@shared_task(name="agencies.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sessions (they hold who was signed in, and when)."""
+    management.call_command("clearsessions")
+
+
+@shared_task(name="agencies.tasks.forget_old_sign_in_attempts")
+def forget_old_sign_in_attempts(days: int = 90) -> int:
+    """Delete records of sign-in attempts older than `days` (they hold IP addresses)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted = 0
+    deleted += AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted

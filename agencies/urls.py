@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+
+# Mounted under areas/<slug:slug>/ by quality_system.urls.
+urlpatterns = [
+    path("quality-system/", views.quality_system, name="quality-system"),
+    path("quality-system/duties/<int:number>/", views.duty_detail, name="duty"),
+    path("bodies/", views.body_list, name="bodies"),
+    path("bodies/new/", views.body_create, name="body-create"),
+    path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
+    path("bodies/<int:pk>/edit/", views.body_edit, name="body-edit"),
+    path("functions/", views.function_list, name="functions"),
+    path("functions/assign/", views.function_assign, name="function-assign"),
+    path("functions/holdings/<int:pk>/end/", views.holding_end, name="holding-end"),
+    path("people/", views.people, name="people"),
+    path("people/add/", views.person_add, name="person-add"),
+    path("people/<int:pk>/role/", views.membership_edit, name="membership-edit"),
+    path("people/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
+    path("audit/", views.audit, name="audit"),
+]

@@ -1,0 +1,355 @@
+"""Pages for signing in, the home page, and setting up an area's quality system.
+
+Every area page resolves the area through agencies.access (404 outside the user's reach)
+and checks write permission there (403 when the role is too low).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from quality_system.forms import apply_service_errors
+
+from . import access, selectors, services
+from .forms import (
+    AssessmentForm,
+    BodyForm,
+    FunctionAssignForm,
+    HoldingEndForm,
+    MembershipRoleForm,
+    PersonAddForm,
+    SignInForm,
+)
+from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership
+
+
+def area_view(view):
+    """Resolve `slug` to a locality the signed-in user reaches (404 otherwise)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        locality = access.locality_for(request.user, slug)
+        return view(request, locality, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    seats = access.seats(request.user)
+    localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
+    work = []
+    for seat in seats:
+        locality = localities.get(seat.locality_id)
+        if locality is None:
+            continue
+        landing = access.LANDING_FOR_KIND.get(seat.body_kind, "reports:recommendations")
+        work.append({"seat": seat, "locality": locality, "url": reverse(landing, args=[locality.slug])})
+    return render(
+        request,
+        "home.html",
+        {"work": work, "localities": list(localities.values()), "no_seats": not seats},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+def signed_out(request):
+    return render(request, "accounts/signed_out.html")
+
+
+@area_view
+def quality_system(request, locality: Locality):
+    today = timezone.localdate()
+    rows = selectors.quality_system_overview(locality, today)
+    return render(
+        request,
+        "agencies/quality_system.html",
+        {
+            "locality": locality,
+            "rows": rows,
+            "summary": selectors.assessment_summary(rows),
+            "can_administer": access.can_administer(request.user, locality),
+            "today": today,
+        },
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def duty_detail(request, locality: Locality, number: int):
+    duty = get_object_or_404(Duty.objects.select_related("function"), number=number)
+    assessment = (
+        DutyAssessment.objects.for_user(request.user)
+        .filter(locality=locality, duty=duty)
+        .select_related("owner")
+        .first()
+    )
+    can_edit = access.can_assess(request.user, locality, duty)
+    if request.method == "POST":
+        access.require_assessor(request.user, locality, duty)
+    form = None
+    if can_edit:
+        initial = {}
+        if assessment:
+            initial = {
+                "status": assessment.status,
+                "evidence": assessment.evidence,
+                "owner": assessment.owner_id,
+                "last_reviewed_on": assessment.last_reviewed_on,
+            }
+        form = AssessmentForm(request.POST or None, initial=initial, locality=locality)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.assessment_update(locality=locality, duty=duty, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Duty {duty.number} assessment saved.")
+                return redirect("agencies:quality-system", locality.slug)
+    history = (
+        assessment.history.select_related("history_user", "owner").order_by("-history_date")[:20]
+        if assessment
+        else []
+    )
+    return render(
+        request,
+        "agencies/duty_detail.html",
+        {"locality": locality, "duty": duty, "assessment": assessment, "form": form, "history": history},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@area_view
+def body_list(request, locality: Locality):
+    kind = request.GET.get("kind") or None
+    if kind not in BodyKind.values:
+        kind = None
+    return render(
+        request,
+        "agencies/body_list.html",
+        {
+            "locality": locality,
+            "bodies": selectors.bodies_in(locality, kind),
+            "kinds": BodyKind.choices,
+            "kind": kind,
+            "can_administer": access.can_administer(request.user, locality),
+        },
+    )
+
+
+@area_view
+def body_detail(request, locality: Locality, pk: int):
+    body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
+    return render(
+        request,
+        "agencies/body_detail.html",
+        {
+            "locality": locality,
+            "body": body,
+            "holdings": body.holdings.select_related("function").order_by("-starts_on"),
+            "can_administer": access.can_administer(request.user, locality),
+        },
+    )
+
+
+def _form_page(request, template: str, context: dict, form) -> object:
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def body_create(request, locality: Locality):
+    access.require_administrator(request.user, locality)
+    form = BodyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = services.body_create(locality=locality, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{body.name} added.")
+            return redirect("agencies:body-detail", locality.slug, body.pk)
+    return _form_page(request, "agencies/body_form.html", {"locality": locality, "title": "Add a body"}, form)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def body_edit(request, locality: Locality, pk: int):
+    body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
+    access.require_administrator(request.user, locality)
+    form = BodyForm(request.POST or None, instance=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.body_update(body=body, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{body.name} updated.")
+            return redirect("agencies:body-detail", locality.slug, body.pk)
+    context = {"locality": locality, "title": f"Change {body.name}", "body": body}
+    return _form_page(request, "agencies/body_form.html", context, form)
+
+
+@area_view
+def function_list(request, locality: Locality):
+    return render(
+        request,
+        "agencies/function_list.html",
+        {
+            "locality": locality,
+            "holdings": selectors.holdings_in(locality),
+            "today": timezone.localdate(),
+            "can_administer": access.can_administer(request.user, locality),
+        },
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def function_assign(request, locality: Locality):
+    access.require_administrator(request.user, locality)
+    form = FunctionAssignForm(request.POST or None, locality=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holding = services.function_assign(**form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{holding.body.name} holds {holding.function.name} from {holding.starts_on:%-d %B %Y}.",
+            )
+            return redirect("agencies:functions", locality.slug)
+    return _form_page(request, "agencies/function_assign.html", {"locality": locality}, form)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def holding_end(request, locality: Locality, pk: int):
+    holding = get_object_or_404(
+        FunctionHolding.objects.for_user(request.user).select_related("function", "body"),
+        pk=pk,
+        body__locality=locality,
+    )
+    access.require_administrator(request.user, locality)
+    form = HoldingEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holding_end(holding=holding, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{holding.body.name} holds {holding.function.name} until {holding.ends_on:%-d %B %Y}.",
+            )
+            return redirect("agencies:functions", locality.slug)
+    return _form_page(request, "agencies/holding_end.html", {"locality": locality, "holding": holding}, form)
+
+
+@area_view
+def people(request, locality: Locality):
+    access.require_administrator(request.user, locality)
+    return render(
+        request,
+        "agencies/people.html",
+        {"locality": locality, "memberships": selectors.people_in(locality)},
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def person_add(request, locality: Locality):
+    access.require_administrator(request.user, locality)
+    form = PersonAddForm(request.POST or None, locality=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.person_add(
+                locality=locality,
+                invite_url_base=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{membership.user.full_name} added to {membership.body.name}.")
+            return redirect("agencies:people", locality.slug)
+    return _form_page(request, "agencies/person_add.html", {"locality": locality}, form)
+
+
+def _membership(request, locality: Locality, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.for_user(request.user).select_related("user", "body"),
+        pk=pk,
+        body__locality=locality,
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, locality: Locality, pk: int):
+    membership = _membership(request, locality, pk)
+    access.require_administrator(request.user, locality)
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.full_name} is now {membership.get_role_display().lower()} "
+                f"at {membership.body.name}.",
+            )
+            return redirect("agencies:people", locality.slug)
+    context = {"locality": locality, "membership": membership}
+    return _form_page(request, "agencies/membership_edit.html", context, form)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def membership_remove(request, locality: Locality, pk: int):
+    membership = _membership(request, locality, pk)
+    access.require_administrator(request.user, locality)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"{membership.user.full_name} removed from {membership.body.name}.")
+            return redirect("agencies:people", locality.slug)
+    return render(
+        request,
+        "agencies/membership_remove.html",
+        {"locality": locality, "membership": membership, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@area_view
+def audit(request, locality: Locality):
+    access.require_administrator(request.user, locality)
+    return render(
+        request,
+        "agencies/audit.html",
+        {"locality": locality, "entries": selectors.audit_trail(locality)},
+    )

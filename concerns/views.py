@@ -1,0 +1,22 @@
+from django.shortcuts import render
+
+from agencies.views import area_view
+
+
+@area_view
+def index(request, locality):
+    """Placeholder until the concerns issue: Healthwatch staff's list of experiences."""
+    return render(
+        request,
+        "placeholder.html",
+        {
+            "locality": locality,
+            "title": "Concerns and experiences",
+            "coming": [
+                "log people's experiences and concerns in under a minute, by keyboard",
+                "tag themes and find trends by service, theme and month",
+                "review what the public share through the online form",
+                "import and export experiences safely",
+            ],
+        },
+    )

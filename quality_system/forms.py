@@ -1,0 +1,94 @@
+"""Form pieces every app shares."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout, Size, Submit
+from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class GovDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages that say how to fix the date."""
+
+    def __init__(self, *, label: str, allow_future: bool = True, **kwargs):
+        self.allow_future = allow_future
+        self.label_text = label
+        super().__init__(label=label, **kwargs)
+        self.error_messages["required"] = f"Enter the {label.lower()}"
+        self.error_messages["incomplete"] = f"The {label.lower()} must include a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError(f"The year of the {self.label_text.lower()} must have 4 numbers, like 2026")
+        try:
+            value = datetime.date(day=int(day), month=int(month), year=int(year))
+        except ValueError:
+            raise ValidationError(
+                f"The {self.label_text.lower()} must be a real date, like 27 3 2026"
+            ) from None
+        if not self.allow_future and value > timezone.localdate():
+            raise ValidationError(f"The {self.label_text.lower()} must be today or in the past")
+        return value
+
+
+class GovFormMixin:
+    """Render with the GOV.UK design system via crispy-forms-gds; errors go in the summary."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
+        for field in self.fields.values():
+            plain_english_messages(field)
+
+    def layout_fields(self) -> list:
+        return list(self.fields)
+
+
+def plain_english_messages(field: forms.Field) -> None:
+    """Replace Django's generic messages with ones that name the field and the fix."""
+    label = str(field.label or "this field")
+    lower = label[0].lower() + label[1:]
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        field.error_messages["required"] = f"Select {lower}"
+        field.error_messages["invalid_choice"] = f"Select {lower} from the list"
+    elif isinstance(field, forms.EmailField):
+        field.error_messages["required"] = f"Enter {lower}"
+        field.error_messages["invalid"] = f"Enter {lower} in the correct format, like name@example.org"
+    elif isinstance(field, forms.CharField):
+        field.error_messages["required"] = f"Enter {lower}"
+    max_length = getattr(field, "max_length", None)
+    if max_length:
+        field.validators = [
+            v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+        ] + [validators.MaxLengthValidator(max_length, f"{label} must be {max_length:,} characters or fewer")]
+
+
+class GovForm(GovFormMixin, forms.Form):
+    pass
+
+
+class GovModelForm(GovFormMixin, forms.ModelForm):
+    pass
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import include, path, reverse_lazy
+from django.views.decorators.cache import never_cache
+
+from agencies import forms as agency_forms
+from agencies import views as agency_views
+
+
+@never_cache
+def health(request):
+    """For load balancers: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+admin.site.site_header = "Local quality system administration"
+admin.site.site_title = "Local quality system"
+
+accounts = [
+    path("sign-in/", agency_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("signed-out/", agency_views.signed_out, name="signed-out"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            form_class=agency_forms.GovPasswordChangeForm,
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            form_class=agency_forms.GovPasswordResetForm,
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            form_class=agency_forms.GovSetPasswordForm,
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", agency_views.home, name="home"),
+    path("healthz", health, name="health"),
+    path("accounts/", include(accounts)),
+    path("areas/<slug:slug>/", include("agencies.urls")),
+    path("areas/<slug:slug>/", include("concerns.urls")),
+    path("areas/<slug:slug>/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
