@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quality_system.forms import apply_service_errors
 
@@ -32,6 +32,11 @@ from .forms import (
 from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership
 
 
+def _posted(request):
+    """Form data when the request is a POST (even an empty one), else None (unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def area_view(view):
     """Resolve `slug` to a locality the signed-in user reaches (404 otherwise)."""
 
@@ -44,6 +49,7 @@ def area_view(view):
     return wrapper
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_public.html")
@@ -74,6 +80,7 @@ def signed_out(request):
 
 
 @area_view
+@require_safe
 def quality_system(request, locality: Locality):
     today = timezone.localdate()
     rows = selectors.quality_system_overview(locality, today)
@@ -113,7 +120,7 @@ def duty_detail(request, locality: Locality, number: int):
                 "owner": assessment.owner_id,
                 "last_reviewed_on": assessment.last_reviewed_on,
             }
-        form = AssessmentForm(request.POST or None, initial=initial, locality=locality)
+        form = AssessmentForm(_posted(request), initial=initial, locality=locality)
         if request.method == "POST" and form.is_valid():
             try:
                 services.assessment_update(locality=locality, duty=duty, **form.cleaned_data)
@@ -136,6 +143,7 @@ def duty_detail(request, locality: Locality, number: int):
 
 
 @area_view
+@require_safe
 def body_list(request, locality: Locality):
     kind = request.GET.get("kind") or None
     if kind not in BodyKind.values:
@@ -154,6 +162,7 @@ def body_list(request, locality: Locality):
 
 
 @area_view
+@require_safe
 def body_detail(request, locality: Locality, pk: int):
     body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
     return render(
@@ -176,7 +185,7 @@ def _form_page(request, template: str, context: dict, form) -> object:
 @require_http_methods(["GET", "POST"])
 def body_create(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = BodyForm(request.POST or None)
+    form = BodyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_create(locality=locality, **form.cleaned_data)
@@ -193,7 +202,7 @@ def body_create(request, locality: Locality):
 def body_edit(request, locality: Locality, pk: int):
     body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
     access.require_administrator(request.user, locality)
-    form = BodyForm(request.POST or None, instance=body)
+    form = BodyForm(_posted(request), instance=body)
     if request.method == "POST" and form.is_valid():
         try:
             services.body_update(body=body, **form.cleaned_data)
@@ -207,6 +216,7 @@ def body_edit(request, locality: Locality, pk: int):
 
 
 @area_view
+@require_safe
 def function_list(request, locality: Locality):
     return render(
         request,
@@ -224,7 +234,7 @@ def function_list(request, locality: Locality):
 @require_http_methods(["GET", "POST"])
 def function_assign(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = FunctionAssignForm(request.POST or None, locality=locality)
+    form = FunctionAssignForm(_posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
             holding = services.function_assign(**form.cleaned_data)
@@ -248,7 +258,7 @@ def holding_end(request, locality: Locality, pk: int):
         body__locality=locality,
     )
     access.require_administrator(request.user, locality)
-    form = HoldingEndForm(request.POST or None)
+    form = HoldingEndForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.holding_end(holding=holding, **form.cleaned_data)
@@ -264,6 +274,7 @@ def holding_end(request, locality: Locality, pk: int):
 
 
 @area_view
+@require_safe
 def people(request, locality: Locality):
     access.require_administrator(request.user, locality)
     return render(
@@ -277,7 +288,7 @@ def people(request, locality: Locality):
 @require_http_methods(["GET", "POST"])
 def person_add(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = PersonAddForm(request.POST or None, locality=locality)
+    form = PersonAddForm(_posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.person_add(
@@ -306,7 +317,7 @@ def _membership(request, locality: Locality, pk: int) -> Membership:
 def membership_edit(request, locality: Locality, pk: int):
     membership = _membership(request, locality, pk)
     access.require_administrator(request.user, locality)
-    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    form = MembershipRoleForm(_posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_role(membership=membership, **form.cleaned_data)
@@ -346,6 +357,7 @@ def membership_remove(request, locality: Locality, pk: int):
 
 
 @area_view
+@require_safe
 def audit(request, locality: Locality):
     access.require_administrator(request.user, locality)
     return render(

@@ -1,9 +1,11 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from agencies.views import area_view
 
 
 @area_view
+@require_safe
 def index(request, locality):
     """Placeholder until the concerns issue: Healthwatch staff's list of experiences."""
     return render(

@@ -1,9 +1,11 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from agencies.views import area_view
 
 
 @area_view
+@require_safe
 def dashboard(request, locality):
     """Placeholder until the board issue: the HWB's priority dashboard."""
     return render(
@@ -23,6 +25,7 @@ def dashboard(request, locality):
 
 
 @area_view
+@require_safe
 def recommendations(request, locality):
     """Placeholder until the recommendations issue: the scrutiny officer's tracker."""
     return render(

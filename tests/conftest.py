@@ -1,0 +1,104 @@
+"""Shared fixtures: an area with its bodies and the three personas (STYLE.md, Tests).
+
+- owner: an administrator of a body in the area (may do everything there);
+- read_only: a read-only member of a body in the area;
+- outsider: an administrator in another area (must see none of this one).
+Also an officer of the area's Healthwatch, for rules that depend on which body holds a function.
+
+Tests that need Redis or the browser skip when those are missing, except when
+REQUIRE_SERVICES=1 (set by .ci/run): then they fail, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+
+import pytest
+
+from agencies.models import Body, BodyKind, Locality, Role, User
+from tests.factories import BodyFactory, LocalityFactory, MembershipFactory, UserFactory, hold
+
+
+def require_services() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def missing_service(reason: str):
+    """Skip locally; fail in CI where every service must be present."""
+    if require_services():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES is set, so this test may not skip)")
+    pytest.skip(reason)
+
+
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable(url: str | None = None) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url or redis_url(), socket_connect_timeout=1).ping())
+    except (redis.exceptions.RedisError, socket.error):
+        return False
+
+
+@dataclasses.dataclass
+class World:
+    area: Locality
+    other_area: Locality
+    hwb: Body
+    healthwatch: Body
+    scrutiny: Body
+    council: Body
+    trust: Body
+    other_council: Body
+    owner: User
+    officer: User
+    read_only: User
+    outsider: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    area = LocalityFactory(name="Testshire", slug="testshire")
+    other_area = LocalityFactory(name="Elsewhere", slug="elsewhere")
+    hwb = BodyFactory(locality=area, name="Testshire Health and Wellbeing Board", kind=BodyKind.HWB)
+    healthwatch = BodyFactory(locality=area, name="Healthwatch Testshire", kind=BodyKind.HEALTHWATCH)
+    scrutiny = BodyFactory(locality=area, name="Testshire Scrutiny Committee", kind=BodyKind.SCRUTINY)
+    council = BodyFactory(locality=area, name="Testshire Council", kind=BodyKind.COUNCIL)
+    trust = BodyFactory(
+        locality=area, name="Testshire Hospitals NHS Trust", kind=BodyKind.NHS_TRUST, service_type="hospital"
+    )
+    other_council = BodyFactory(locality=other_area, name="Elsewhere Council", kind=BodyKind.COUNCIL)
+    hold("hwb", hwb)
+    hold("local_healthwatch", healthwatch)
+    hold("health_scrutiny", scrutiny)
+    hold("local_leadership", council)
+    owner = MembershipFactory(
+        body=council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Olivia Owner")
+    ).user
+    officer = MembershipFactory(
+        body=healthwatch, role=Role.OFFICER, user=UserFactory(full_name="Oscar Officer")
+    ).user
+    read_only = MembershipFactory(
+        body=hwb, role=Role.READ_ONLY, user=UserFactory(full_name="Rita Reader")
+    ).user
+    outsider = MembershipFactory(
+        body=other_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Otto Outsider")
+    ).user
+    return World(
+        area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
+        owner, officer, read_only, outsider,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

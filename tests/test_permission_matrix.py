@@ -1,0 +1,207 @@
+"""Every URL pattern has a declared expectation for each persona.
+
+The test walks Django's URL resolver. A pattern with no entry in MATRIX fails the suite, so a
+new page cannot escape the permission rules. Later issues add their pages here.
+
+Kinds of page:
+- PUBLIC: anyone may open it (GET gives the listed status to every persona).
+- SIGNED_IN: any signed-in person, about themselves (their password); anonymous → sign-in.
+- AREA_READ: any member of the area reads it; anonymous → sign-in; outsider → 404.
+- AREA_WRITE: readable by members; a POST needs a higher role (read-only → 403).
+- AREA_ADMIN: administrators only; read-only → 403 on GET and POST; outsider → 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from agencies.models import FunctionHolding, Membership
+from tests.conftest import World
+
+PUBLIC, SIGNED_IN = "public", "signed-in"
+AREA_READ, AREA_WRITE, AREA_ADMIN = "area-read", "area-write", "area-admin"
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    kind: str
+    kwargs: Callable[[World], dict] = lambda w: {}
+    get_status: int = 200  # for PUBLIC pages
+    post: bool = True  # False: the page only reads, and a POST gets 405
+
+
+def area(w: World) -> dict:
+    return {"slug": w.area.slug}
+
+
+def reset_link(w: World) -> dict:
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(w.owner.pk)),
+        "token": default_token_generator.make_token(w.owner),
+    }
+
+
+MATRIX: dict[str, Page] = {
+    "home": Page(PUBLIC, post=False),
+    "health": Page(PUBLIC, post=False),
+    "sign-in": Page(PUBLIC, post=False),
+    "sign-out": Page(PUBLIC, get_status=405, post=False),
+    "signed-out": Page(PUBLIC, post=False),
+    "password_change": Page(SIGNED_IN),
+    "password_change_done": Page(SIGNED_IN, post=False),
+    "password_reset": Page(PUBLIC, post=False),
+    "password_reset_done": Page(PUBLIC, post=False),
+    "password_reset_confirm": Page(PUBLIC, kwargs=reset_link, get_status=302, post=False),
+    "password_reset_complete": Page(PUBLIC, post=False),
+    "agencies:quality-system": Page(AREA_READ, area, post=False),
+    "agencies:duty": Page(AREA_WRITE, lambda w: {**area(w), "number": 6}),
+    "agencies:bodies": Page(AREA_READ, area, post=False),
+    "agencies:body-create": Page(AREA_ADMIN, area),
+    "agencies:body-detail": Page(AREA_READ, lambda w: {**area(w), "pk": w.trust.pk}, post=False),
+    "agencies:body-edit": Page(AREA_ADMIN, lambda w: {**area(w), "pk": w.trust.pk}),
+    "agencies:functions": Page(AREA_READ, area, post=False),
+    "agencies:function-assign": Page(AREA_ADMIN, area),
+    "agencies:holding-end": Page(
+        AREA_ADMIN,
+        lambda w: {**area(w), "pk": FunctionHolding.objects.get(body=w.hwb).pk},
+    ),
+    "agencies:people": Page(AREA_ADMIN, area, post=False),
+    "agencies:person-add": Page(AREA_ADMIN, area),
+    "agencies:membership-edit": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": Membership.objects.get(user=w.read_only).pk}
+    ),
+    "agencies:membership-remove": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": Membership.objects.get(user=w.read_only).pk}
+    ),
+    "agencies:audit": Page(AREA_ADMIN, area, post=False),
+    "concerns:index": Page(AREA_READ, area, post=False),
+    "reports:dashboard": Page(AREA_READ, area, post=False),
+    "reports:recommendations": Page(AREA_READ, area, post=False),
+}
+
+# Django's admin enforces its own staff permission on every one of its pages.
+DELEGATED_NAMESPACES = {"admin"}
+
+
+def all_pattern_names(resolver=None, namespace: str = "") -> list[str]:
+    resolver = resolver or get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            names.extend(all_pattern_names(pattern, inner))
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name or f'<unnamed {pattern.pattern}>'}")
+    return names
+
+
+def test_every_url_pattern_has_a_declared_expectation():
+    undeclared = sorted(
+        name
+        for name in set(all_pattern_names())
+        if name not in MATRIX and name.split(":")[0] not in DELEGATED_NAMESPACES
+    )
+    assert undeclared == [], f"Add these URL patterns to MATRIX: {undeclared}"
+
+
+def test_matrix_has_no_stale_entries():
+    assert sorted(set(MATRIX) - set(all_pattern_names())) == []
+
+
+def _pages(kinds):
+    return [name for name, page in MATRIX.items() if page.kind in kinds]
+
+
+@pytest.mark.parametrize("name", _pages({PUBLIC}))
+def test_public_pages_answer_everyone(name, world, client):
+    page = MATRIX[name]
+    url = reverse(name, kwargs=page.kwargs(world))
+    assert client.get(url).status_code == page.get_status
+    client.force_login(world.outsider, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(url).status_code in {page.get_status, 302}
+
+
+@pytest.mark.parametrize("name", _pages({SIGNED_IN, AREA_READ, AREA_WRITE, AREA_ADMIN}))
+def test_anonymous_people_are_sent_to_sign_in(name, world, client):
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
+    response = client.post(url, {})
+    assert response.status_code in {302, 403}  # 403: CSRF refuses first on some pages
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("sign-in"))
+
+
+@pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}))
+def test_outsiders_get_not_found(name, world, login):
+    client = login(world.outsider)
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code in {404, 405}
+
+
+@pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE}))
+def test_read_only_members_can_read(name, world, login):
+    client = login(world.read_only)
+    assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 200
+
+
+@pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN}) if MATRIX[n].post])
+def test_read_only_members_cannot_write(name, world, login):
+    client = login(world.read_only)
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    assert client.post(url, {}).status_code == 403
+
+
+@pytest.mark.parametrize("name", _pages({AREA_ADMIN}))
+def test_read_only_members_cannot_open_administration_pages(name, world, login):
+    client = login(world.read_only)
+    assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 403
+
+
+@pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}))
+def test_owners_can_open_every_page_in_their_area(name, world, login):
+    client = login(world.owner)
+    assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 200
+
+
+@pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN}) if MATRIX[n].post])
+def test_owner_posting_an_empty_form_gets_errors_not_a_refusal(name, world, login):
+    client = login(world.owner)
+    response = client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {})
+    # An empty form is invalid (400 with an error summary) or a confirmation that acts (302).
+    assert response.status_code in {400, 302}
+    if response.status_code == 400:
+        assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", _pages({SIGNED_IN}))
+def test_pages_about_yourself_open_for_every_signed_in_person(name, world, login):
+    for user in (world.outsider, world.read_only, world.owner):
+        client = login(user)
+        assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}) if not MATRIX[n].post]
+)
+def test_pages_that_only_read_refuse_a_post(name, world, login):
+    client = login(world.owner)
+    assert client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {}).status_code == 405
+
+
+def test_admin_site_refuses_people_who_are_not_staff(world, login):
+    client = login(world.owner)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
