@@ -19,9 +19,13 @@ class GovDateField(DateInputField):
     def __init__(self, *, label: str, allow_future: bool = True, **kwargs):
         self.allow_future = allow_future
         self.label_text = label
+        kwargs.setdefault("require_all_fields", False)
         super().__init__(label=label, **kwargs)
         self.error_messages["required"] = f"Enter the {label.lower()}"
         self.error_messages["incomplete"] = f"The {label.lower()} must include a day, month and year"
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.required = True
+            field.error_messages["incomplete"] = f"The {label.lower()} must include a {part}"
 
     def compress(self, data_list):
         day, month, year = data_list
