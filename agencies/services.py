@@ -222,12 +222,19 @@ def assessment_update(
     """Record the locality's self-assessment of a duty (its history keeps every version)."""
     if owner is not None and not Membership.objects.filter(user=owner, body__locality=locality).exists():
         raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
-    with transaction.atomic():
-        assessment, _ = DutyAssessment.objects.select_for_update().get_or_create(locality=locality, duty=duty)
-        assessment.status = status
-        assessment.evidence = evidence
-        assessment.owner = owner
-        assessment.last_reviewed_on = last_reviewed_on
-        assessment.full_clean()
-        assessment.save()
+    try:
+        with transaction.atomic():
+            assessment = (
+                DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty).first()
+            ) or DutyAssessment(locality=locality, duty=duty)
+            assessment.status = status
+            assessment.evidence = evidence
+            assessment.owner = owner
+            assessment.last_reviewed_on = last_reviewed_on
+            assessment.full_clean(validate_unique=False)
+            assessment.save()
+    except IntegrityError:  # someone else saved the first assessment of this duty at the same moment
+        raise ValidationError(
+            "Someone else saved this assessment at the same time. Check it and save again."
+        ) from None
     return assessment

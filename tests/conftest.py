@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
 
 import pytest
 
@@ -41,7 +40,7 @@ def redis_reachable(url: str | None = None) -> bool:
 
     try:
         return bool(redis.Redis.from_url(url or redis_url(), socket_connect_timeout=1).ping())
-    except (redis.exceptions.RedisError, socket.error):
+    except (OSError, redis.exceptions.RedisError):
         return False
 
 
@@ -61,8 +60,19 @@ class World:
     outsider: User
 
 
+def restore_reference_data() -> None:
+    """Functions and duties come from a data migration; a transactional test's flush removes
+    them, so put them back (idempotent) before building the world."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("agencies.migrations.0002_functions_and_duties").seed(apps, None)
+
+
 @pytest.fixture
 def world(db) -> World:
+    restore_reference_data()
     area = LocalityFactory(name="Testshire", slug="testshire")
     other_area = LocalityFactory(name="Elsewhere", slug="elsewhere")
     hwb = BodyFactory(locality=area, name="Testshire Health and Wellbeing Board", kind=BodyKind.HWB)
@@ -90,8 +100,18 @@ def world(db) -> World:
         body=other_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Otto Outsider")
     ).user
     return World(
-        area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
-        owner, officer, read_only, outsider,
+        area,
+        other_area,
+        hwb,
+        healthwatch,
+        scrutiny,
+        council,
+        trust,
+        other_council,
+        owner,
+        officer,
+        read_only,
+        outsider,
     )
 
 

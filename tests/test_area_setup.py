@@ -117,9 +117,7 @@ def test_a_function_holder_keeps_the_function_until_its_end_date_for_assessments
     from agencies import access, services
 
     duty = Function.objects.get(code="local_healthwatch").duties.first()
-    services.function_assign(
-        function=duty.function, body=world.council, starts_on=datetime.date(2027, 4, 1)
-    )
+    services.function_assign(function=duty.function, body=world.council, starts_on=datetime.date(2027, 4, 1))
     assert access.can_assess(world.officer, world.area, duty, on=datetime.date(2027, 3, 31))
     assert not access.can_assess(world.officer, world.area, duty, on=datetime.date(2027, 4, 1))
 
@@ -131,7 +129,10 @@ def test_a_function_holder_keeps_the_function_until_its_end_date_for_assessments
         ({"starts_on_0": "31", "starts_on_1": "2", "starts_on_2": "2027"}, "must be a real date"),
         ({"starts_on_0": "1", "starts_on_1": "4", "starts_on_2": ""}, "The start date must include a year"),
         ({"starts_on_0": "1", "starts_on_1": "4", "starts_on_2": "27"}, "must have 4 numbers"),
-        ({"starts_on_0": "1", "starts_on_1": "1", "starts_on_2": "2010"}, "holds this function from 1 April 2013"),
+        (
+            {"starts_on_0": "1", "starts_on_1": "1", "starts_on_2": "2010"},
+            "holds this function from 1 April 2013",
+        ),
     ],
 )
 def test_bad_function_assignments_are_explained(world, login, data, message):
@@ -186,7 +187,12 @@ def test_adding_a_new_person_creates_their_account_and_emails_a_set_password_lin
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url("agencies:person-add", world),
-            {"full_name": "Nia Newcomer", "email": "Nia@Example.org", "body": world.trust.pk, "role": "officer"},
+            {
+                "full_name": "Nia Newcomer",
+                "email": "Nia@Example.org",
+                "body": world.trust.pk,
+                "role": "officer",
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="nia@example.org")
@@ -201,7 +207,12 @@ def test_adding_an_existing_person_to_a_second_body_sends_no_new_invitation(worl
     client = login(world.owner)
     response = client.post(
         url("agencies:person-add", world),
-        {"full_name": "Ignored", "email": world.officer.email.upper(), "body": world.trust.pk, "role": "member"},
+        {
+            "full_name": "Ignored",
+            "email": world.officer.email.upper(),
+            "body": world.trust.pk,
+            "role": "member",
+        },
     )
     assert response.status_code == 302
     assert world.officer.memberships.count() == 2

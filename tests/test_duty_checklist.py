@@ -40,8 +40,7 @@ def test_the_guide_has_21_duties_in_four_groups():
 
 def test_every_duty_in_the_database_is_the_guides_duty_under_its_function(db):
     stored = [
-        (duty.function.code, duty.text)
-        for duty in Duty.objects.select_related("function").order_by("number")
+        (duty.function.code, duty.text) for duty in Duty.objects.select_related("function").order_by("number")
     ]
     assert stored == guide_checklist()
     assert set(Duty.objects.values_list("source", flat=True)) == {
@@ -56,8 +55,7 @@ def test_the_quality_system_page_lists_each_duty_under_its_function(world, login
     for function in Function.objects.all():
         start = html.index(f'id="function-{function.code}"')
         following = [
-            html.index(f'id="function-{f.code}"')
-            for f in Function.objects.filter(order__gt=function.order)
+            html.index(f'id="function-{f.code}"') for f in Function.objects.filter(order__gt=function.order)
         ]
         section = html[start : min(following, default=len(html))]
         for duty in function.duties.all():

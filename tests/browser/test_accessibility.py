@@ -1,0 +1,141 @@
+"""Sign in, find your work and update a duty assessment in a real browser, by keyboard.
+
+Every page visited is checked with axe-core: any WCAG 2.x A or AA violation fails the test.
+Pages must also run under the content security policy without errors in the console.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from agencies.models import DutyAssessment
+from tests.factories import TEST_PASSWORD
+from tests.test_permission_matrix import MATRIX, PUBLIC, SIGNED_IN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+
+
+def assert_accessible(page):
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert page.console_problems == [], f"{page.url}: {page.console_problems}"
+
+
+def follow(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def submit_by_keyboard(page, button_name):
+    page.get_by_role("button", name=button_name).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def sign_in_by_keyboard(page, email):
+    page.goto(reverse("sign-in"))
+    assert_accessible(page)
+    page.keyboard.press("Tab")  # the first thing a keyboard reaches is the skip link
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.focus("#id_username")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(TEST_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text().startswith("Welcome"), page.inner_text("main")
+
+
+def test_sign_in_see_home_and_update_a_duty_assessment_by_keyboard(page, world):
+    page.goto("/")
+    assert_accessible(page)
+    sign_in_by_keyboard(page, world.owner.email)
+    assert page.locator("h1").inner_text() == "Welcome, Olivia"
+    assert_accessible(page)
+
+    follow(page, page.get_by_role("link", name="Quality system", exact=True))
+    assert page.locator("h1").inner_text() == "Quality system"
+    assert_accessible(page)
+
+    follow(page, page.get_by_role("link", name="6. Make themselves aware of how quality is being monitored"))
+    assert_accessible(page)
+
+    # Submit nothing first: the error summary takes focus and links to the field.
+    submit_by_keyboard(page, "Save assessment")
+    assert "Select how well is this duty carried out?" in page.locator(".govuk-error-summary").inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert_accessible(page)
+
+    page.get_by_label("Established").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Evidence notes").focus()
+    page.keyboard.type("Quarterly quality report to the board since April.")
+    page.get_by_label("Day").focus()
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    page.keyboard.type("11")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2026")
+    submit_by_keyboard(page, "Save assessment")
+    assert "Duty 6 assessment saved." in page.inner_text("main")
+    assert_accessible(page)
+    saved = DutyAssessment.objects.get(locality=world.area, duty__number=6)
+    assert saved.status == "established"
+    assert saved.evidence == "Quarterly quality report to the board since April."
+
+
+def test_every_page_passes_axe_for_the_person_who_can_see_it(page, world):
+    sign_in_by_keyboard(page, world.owner.email)
+    visited = 0
+    for name, spec in MATRIX.items():
+        if spec.kind == PUBLIC or spec.get_status != 200:
+            continue
+        page.goto(reverse(name, kwargs=spec.kwargs(world)))
+        assert page.locator("h1").count() == 1, f"{name} must have one main heading"
+        assert_accessible(page)
+        visited += 1
+    assert visited >= len([n for n, s in MATRIX.items() if s.kind != PUBLIC]) - 1
+    assert SIGNED_IN in {s.kind for s in MATRIX.values()}
+
+
+def test_public_pages_and_form_errors_pass_axe(page, world):
+    for name in ("home", "sign-in", "password_reset", "password_reset_done", "signed-out"):
+        page.goto(reverse(name))
+        assert_accessible(page)
+    sign_in_by_keyboard(page, world.owner.email)
+    page.goto(reverse("agencies:body-create", args=[world.area.slug]))
+    follow(page, page.get_by_role("button", name="Save"))
+    assert_accessible(page)
+    page.goto(reverse("agencies:function-assign", args=[world.area.slug]))
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2027")
+    follow(page, page.get_by_role("button", name="Give this function to the body"))
+    assert "must be a real date" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+
+
+def test_the_menu_works_by_keyboard_on_a_small_screen(page, world):
+    page.set_viewport_size({"width": 375, "height": 700})
+    sign_in_by_keyboard(page, world.owner.email)
+    toggle = page.get_by_role("button", name="Menu")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.get_by_role("link", name="Quality system", exact=True).is_visible()
+    assert_accessible(page)
+
+
+def test_the_axe_check_can_fail(page, live_server):
+    """Guards the guard: a page with known WCAG failures must be reported."""
+    page.goto(reverse("sign-in"))
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<img src="x.png"><input type="text">\')'
+    )
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    rules = {violation["id"] for violation in results.response["violations"]}
+    assert {"image-alt", "label"} <= rules

@@ -1,0 +1,102 @@
+"""Signing in and out, and the lockout after repeated wrong passwords."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SIGN_IN = "/accounts/sign-in/"
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory(email="alice@example.org", full_name="Alice Example")
+
+
+def attempt(client, email, password, ip="10.0.0.1"):
+    return client.post(SIGN_IN, {"username": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_a_person_signs_in_with_their_email_address_and_signs_out(client, person):
+    response = attempt(client, "Alice@Example.org ", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert "Welcome, Alice" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("sign-out"))
+    assert response.status_code == 302
+    assert "You have signed out" in client.get(response["Location"]).content.decode()
+    assert client.get(reverse("password_change")).status_code == 302
+
+
+def test_a_wrong_password_gets_an_error_summary_and_keeps_the_email(client, person):
+    response = attempt(client, "alice@example.org", "wrong")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "Your email address or password is not right" in html
+    assert 'value="alice@example.org"' in html
+
+
+def test_empty_sign_in_names_both_fields(client, db):
+    html = client.post(SIGN_IN, {}).content.decode()
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+
+
+def test_ten_wrong_passwords_lock_the_account_even_with_the_right_one(client, person):
+    for _ in range(10):
+        attempt(client, "alice@example.org", "wrong")
+    response = attempt(client, "alice@example.org", TEST_PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+
+
+def test_changing_the_case_of_the_address_does_not_buy_more_guesses(client, person):
+    for i in range(10):
+        attempt(client, "ALICE@example.org" if i % 2 else "alice@EXAMPLE.org", "wrong")
+    assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+
+
+def test_nine_wrong_passwords_still_let_the_right_one_in(client, person):
+    for _ in range(9):
+        attempt(client, "alice@example.org", "wrong")
+    assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 302
+
+
+def test_one_persons_lockout_does_not_lock_out_a_colleague_on_the_same_network(client, person):
+    colleague = UserFactory(email="bob@example.org")
+    for _ in range(10):
+        attempt(client, "alice@example.org", "wrong", ip="10.0.0.7")
+    assert attempt(client, colleague.email, TEST_PASSWORD, ip="10.0.0.7").status_code == 302
+
+
+def test_the_lockout_ends_after_the_five_minute_cool_off(client, person):
+    start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(10):
+            attempt(client, "alice@example.org", "wrong")
+        assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=4), tick=False):
+        assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+    with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
+        assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 302
+
+
+def test_signing_out_needs_a_post(client, person):
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("sign-out")).status_code == 405
+    assert client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_a_new_password_must_pass_the_rules(client, person):
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
+    html = response.content.decode()
+    assert "This password is too short. It must contain at least 12 characters." in html
+    assert "There is a problem" in html
