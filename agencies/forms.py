@@ -189,6 +189,10 @@ class AssessmentForm(GovForm):
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["status"].error_messages["required"] = "Select how well this duty is carried out"
+        self.fields["status"].error_messages["invalid_choice"] = (
+            "Select one of: not started, developing, established or embedded"
+        )
         self.fields["owner"].queryset = User.objects.filter(
             pk__in=locality.bodies.values("memberships__user")
         ).order_by("full_name")

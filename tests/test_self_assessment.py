@@ -71,8 +71,8 @@ def test_every_change_is_kept_in_the_history_with_who_made_it(world, login):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"status": "brilliant"}, "Select how well is this duty carried out? from the list"),
-        ({"status": ""}, "Select how well is this duty carried out?"),
+        ({"status": "brilliant"}, "Select one of: not started, developing, established or embedded"),
+        ({"status": ""}, "Select how well this duty is carried out"),
         ({"evidence": "x" * 5001}, "Evidence notes must be 5,000 characters or fewer"),
         ({"reviewed": ("1", "1", "2099")}, "The date last reviewed must be today or in the past"),
         ({"reviewed": ("30", "2", "2026")}, "The date last reviewed must be a real date"),

@@ -65,7 +65,7 @@ def test_sign_in_see_home_and_update_a_duty_assessment_by_keyboard(page, world):
 
     # Submit nothing first: the error summary takes focus and links to the field.
     submit_by_keyboard(page, "Save assessment")
-    assert "Select how well is this duty carried out?" in page.locator(".govuk-error-summary").inner_text()
+    assert "Select how well this duty is carried out" in page.locator(".govuk-error-summary").inner_text()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     assert_accessible(page)
 
