@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms_gds.layout import Field, Fluid
 from django import forms
 from django.contrib.auth.forms import (
@@ -60,6 +62,9 @@ class BodyForm(GovModelForm):
         self.fields["service_type"].choices = [("", "Not a service")] + list(
             self.fields["service_type"].choices
         )[1:]
+        self.fields["kind"].choices = [("", "Choose the kind of body")] + list(self.fields["kind"].choices)[
+            1:
+        ]
         if self.instance.pk is None:
             del self.fields["is_active"]
 
@@ -184,7 +189,11 @@ class AssessmentForm(GovForm):
         help_text="The person who keeps this assessment up to date.",
     )
     last_reviewed_on = GovDateField(
-        label="Date last reviewed", required=False, allow_future=False, help_text="For example, 14 11 2026"
+        label="Date last reviewed",
+        required=False,
+        allow_future=False,
+        earliest=datetime.date(2012, 1, 1),
+        help_text="For example, 14 11 2026",
     )
 
     def __init__(self, *args, locality, **kwargs):
@@ -212,6 +221,11 @@ class GovPasswordChangeForm(GovFormMixin, PasswordChangeForm):
 
 class GovPasswordResetForm(GovFormMixin, PasswordResetForm):
     submit_label = "Send me a link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
 
 
 class GovSetPasswordForm(GovFormMixin, SetPasswordForm):

@@ -12,7 +12,8 @@ from django.db import models
 def _locality_ids_subquery(user):
     from .models import Membership
 
-    return Membership.objects.filter(user_id=user.pk).values("body__locality_id")
+    # Only memberships of active bodies count: switching a body off removes its people's access.
+    return Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
 
 
 class LocalityQuerySet(models.QuerySet):

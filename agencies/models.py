@@ -52,6 +52,23 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+HONORIFICS = {
+    "councillor",
+    "cllr",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "rev",
+}
+
+
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships of bodies."""
 
@@ -78,7 +95,9 @@ class User(AbstractUser):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, skipping a title such as Councillor or Dr."""
+        words = [w for w in self.full_name.split() if w.lower().rstrip(".") not in HONORIFICS]
+        return words[0] if words else (self.full_name or self.email)
 
 
 class Locality(models.Model):
@@ -161,7 +180,7 @@ class Body(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]
         verbose_name_plural = "bodies"
         constraints = [
             models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality")

@@ -7,6 +7,7 @@ import datetime
 from itertools import islice
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 
 from .models import (
     AssessmentStatus,
@@ -82,7 +83,7 @@ def bodies_in(locality: Locality, kind: str | None = None):
     )
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("-is_active", "name")
+    return qs.order_by("-is_active", Lower("name"))
 
 
 def holdings_in(locality: Locality):
@@ -98,7 +99,7 @@ def people_in(locality: Locality):
     return (
         Membership.objects.filter(body__locality=locality)
         .select_related("user", "body")
-        .order_by("user__full_name", "body__name")
+        .order_by(Lower("user__full_name"), Lower("body__name"))
     )
 
 
@@ -115,17 +116,34 @@ class AuditEntry:
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
+def _in_words(field, value) -> str:
+    """A stored value as a person would say it: labels for choices, dates in words."""
+    if value in (None, ""):
+        return "blank"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    if field.is_relation:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related else f"record {value}"
+    return str(value)
+
+
 def _changes(record) -> list[str]:
     previous = record.prev_record
     if record.history_type != "~" or previous is None:
         return []
     delta = record.diff_against(previous)
-    return [
-        f"{record.instance._meta.get_field(change.field).verbose_name}: "
-        f"‘{change.old if change.old not in (None, '') else '(blank)'}’ → "
-        f"‘{change.new if change.new not in (None, '') else '(blank)'}’"
-        for change in delta.changes
-    ]
+    changes = []
+    for change in delta.changes:
+        field = record.instance._meta.get_field(change.field)
+        changes.append(
+            f"{field.verbose_name}: ‘{_in_words(field, change.old)}’ → ‘{_in_words(field, change.new)}’"
+        )
+    return changes
 
 
 def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:

@@ -68,9 +68,23 @@ def body_create(*, locality: Locality, **fields) -> Body:
 
 
 def body_update(*, body: Body, **fields) -> Body:
+    was_active = Body.objects.filter(pk=body.pk, is_active=True).exists()
     for key, value in fields.items():
         if key in BODY_FIELDS:
             setattr(body, key, value)
+    if was_active and not body.is_active:
+        remaining = Membership.objects.filter(
+            body__locality_id=body.locality_id, body__is_active=True, role=Role.ADMINISTRATOR
+        ).exclude(body=body)
+        if not remaining.exists():
+            raise ValidationError(
+                {
+                    "is_active": (
+                        f"{body.name} has the area's only administrators. Make someone at another "
+                        "body an administrator before switching this body off."
+                    )
+                }
+            )
     return _save_body(body)
 
 
@@ -126,6 +140,25 @@ def holding_end(*, holding: FunctionHolding, ends_on: datetime.date) -> Function
             {"ends_on": (f"The end date must be on or after the start date, {holding.starts_on:%-d %B %Y}.")}
         )
     with transaction.atomic():
+        if holding.function.single_holder:
+            later = (
+                FunctionHolding.objects.select_for_update()
+                .filter(function=holding.function, body__locality_id=holding.body.locality_id)
+                .exclude(pk=holding.pk)
+                .filter(starts_on__gt=holding.starts_on, starts_on__lte=ends_on)
+                .select_related("body")
+                .order_by("starts_on")
+                .first()
+            )
+            if later is not None:
+                raise ValidationError(
+                    {
+                        "ends_on": (
+                            f"{later.body.name} holds this function from {later.starts_on:%-d %B %Y}. "
+                            "Enter an end date before that."
+                        )
+                    }
+                )
         holding.ends_on = ends_on
         holding.save(update_fields=["ends_on"])
     return holding
@@ -155,6 +188,7 @@ def person_add(
                 {"email": f"{email} is already a member of {body.name}. Change their role instead."}
             )
         membership = Membership.objects.create(user=user, body=body, role=role)
+        membership.existing_account = not created
         if created:
             transaction.on_commit(lambda: _send_invitation(user, body, invite_url_base))
     return membership

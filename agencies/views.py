@@ -24,6 +24,7 @@ from .forms import (
     AssessmentForm,
     BodyForm,
     FunctionAssignForm,
+    GovSetPasswordForm,
     HoldingEndForm,
     MembershipRoleForm,
     PersonAddForm,
@@ -32,7 +33,7 @@ from .forms import (
 from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership
 
 
-def _posted(request):
+def posted(request):
     """Form data when the request is a POST (even an empty one), else None (unbound form)."""
     return request.POST if request.method == "POST" else None
 
@@ -112,7 +113,7 @@ def duty_detail(request, locality: Locality, number: int):
         access.require_assessor(request.user, locality, duty)
     form = None
     if can_edit:
-        initial = {}
+        initial = {"status": "not_started"}
         if assessment:
             initial = {
                 "status": assessment.status,
@@ -120,7 +121,7 @@ def duty_detail(request, locality: Locality, number: int):
                 "owner": assessment.owner_id,
                 "last_reviewed_on": assessment.last_reviewed_on,
             }
-        form = AssessmentForm(_posted(request), initial=initial, locality=locality)
+        form = AssessmentForm(posted(request), initial=initial, locality=locality)
         if request.method == "POST" and form.is_valid():
             try:
                 services.assessment_update(locality=locality, duty=duty, **form.cleaned_data)
@@ -185,7 +186,7 @@ def _form_page(request, template: str, context: dict, form) -> object:
 @require_http_methods(["GET", "POST"])
 def body_create(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = BodyForm(_posted(request))
+    form = BodyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_create(locality=locality, **form.cleaned_data)
@@ -202,7 +203,7 @@ def body_create(request, locality: Locality):
 def body_edit(request, locality: Locality, pk: int):
     body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
     access.require_administrator(request.user, locality)
-    form = BodyForm(_posted(request), instance=body)
+    form = BodyForm(posted(request), instance=body)
     if request.method == "POST" and form.is_valid():
         try:
             services.body_update(body=body, **form.cleaned_data)
@@ -234,7 +235,7 @@ def function_list(request, locality: Locality):
 @require_http_methods(["GET", "POST"])
 def function_assign(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = FunctionAssignForm(_posted(request), locality=locality)
+    form = FunctionAssignForm(posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
             holding = services.function_assign(**form.cleaned_data)
@@ -258,7 +259,7 @@ def holding_end(request, locality: Locality, pk: int):
         body__locality=locality,
     )
     access.require_administrator(request.user, locality)
-    form = HoldingEndForm(_posted(request))
+    form = HoldingEndForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.holding_end(holding=holding, **form.cleaned_data)
@@ -288,7 +289,7 @@ def people(request, locality: Locality):
 @require_http_methods(["GET", "POST"])
 def person_add(request, locality: Locality):
     access.require_administrator(request.user, locality)
-    form = PersonAddForm(_posted(request), locality=locality)
+    form = PersonAddForm(posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.person_add(
@@ -299,7 +300,18 @@ def person_add(request, locality: Locality):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{membership.user.full_name} added to {membership.body.name}.")
+            if getattr(membership, "existing_account", False):
+                messages.success(
+                    request,
+                    f"{membership.user.full_name} already had an account, so they were added to "
+                    f"{membership.body.name} with their existing name and no new email.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{membership.user.full_name} added to {membership.body.name}. "
+                    "They have been emailed a link to set their password.",
+                )
             return redirect("agencies:people", locality.slug)
     return _form_page(request, "agencies/person_add.html", {"locality": locality}, form)
 
@@ -317,7 +329,7 @@ def _membership(request, locality: Locality, pk: int) -> Membership:
 def membership_edit(request, locality: Locality, pk: int):
     membership = _membership(request, locality, pk)
     access.require_administrator(request.user, locality)
-    form = MembershipRoleForm(_posted(request), initial={"role": membership.role})
+    form = MembershipRoleForm(posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_role(membership=membership, **form.cleaned_data)
@@ -326,8 +338,8 @@ def membership_edit(request, locality: Locality, pk: int):
         else:
             messages.success(
                 request,
-                f"{membership.user.full_name} is now {membership.get_role_display().lower()} "
-                f"at {membership.body.name}.",
+                f"{membership.user.full_name}'s role at {membership.body.name} is now "
+                f"{membership.get_role_display().lower()}.",
             )
             return redirect("agencies:people", locality.slug)
     context = {"locality": locality, "membership": membership}
@@ -365,3 +377,18 @@ def audit(request, locality: Locality):
         "agencies/audit.html",
         {"locality": locality, "entries": selectors.audit_trail(locality)},
     )
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Setting a password through an emailed link also lifts a sign-in lockout: the person has
+    just proved they control the account's email address."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = GovSetPasswordForm
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.email.lower())
+        return response

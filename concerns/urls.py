@@ -1,10 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import exports, import_views, views
 
 app_name = "concerns"
 
 # Mounted under areas/<slug:slug>/ by quality_system.urls.
 urlpatterns = [
     path("concerns/", views.index, name="index"),
+    path("concerns/new/", views.create, name="create"),
+    path("concerns/export.csv", exports.export, name="export"),
+    path("concerns/<int:pk>/", views.detail, name="detail"),
+    path("concerns/<int:pk>/edit/", views.edit, name="edit"),
+    path("concerns/<int:pk>/personal/", views.personal, name="personal"),
+    path("concerns/<int:pk>/personal/edit/", views.personal_edit, name="personal-edit"),
+    path("concerns/import/", import_views.start, name="import"),
+    path("concerns/import/template.csv", import_views.template, name="import-template"),
+    path("concerns/import/<int:pk>/", import_views.job, name="import-job"),
+    path("concerns/import/<int:pk>/run/", import_views.run, name="import-run"),
+    path("themes/", views.themes, name="themes"),
+    path("themes/new/", views.theme_edit, name="theme-create"),
+    path("themes/defaults/", views.themes_defaults, name="themes-defaults"),
+    path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
+    path("trends/", views.trends, name="trends"),
 ]

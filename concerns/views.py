@@ -1,24 +1,288 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""Healthwatch staff's pages: log, find, read and change experiences; themes and trends."""
 
-from agencies.views import area_view
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies.access import can_administer
+from agencies.views import area_view, posted
+from quality_system.forms import apply_service_errors
+
+from . import access, selectors, services
+from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, ThemeForm
+from .models import Concern, ConcernContact, Theme
 
 
 @area_view
 @require_safe
 def index(request, locality):
-    """Placeholder until the concerns issue: Healthwatch staff's list of experiences."""
+    filters = ConcernFilterForm(request.GET or None, locality=locality)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.filtered_concerns(request.user, locality, cleaned)
+    page = selectors.concern_page(qs, request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
+    collectors = access.collecting_bodies(request.user, locality)
     return render(
         request,
-        "placeholder.html",
+        "concerns/list.html",
         {
             "locality": locality,
-            "title": "Concerns and experiences",
-            "coming": [
-                "log people's experiences and concerns in under a minute, by keyboard",
-                "tag themes and find trends by service, theme and month",
-                "review what the public share through the online form",
-                "import and export experiences safely",
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_log": bool(collectors),
+            "waiting": selectors.waiting_for_review(request.user, locality) if collectors else 0,
+            "can_manage_themes": access.can_manage_themes(request.user, locality),
+            "first_page": "after" not in request.GET,
+        },
+    )
+
+
+def _concern(request, locality, pk: int) -> Concern:
+    return get_object_or_404(
+        Concern.all_objects.for_user(request.user).select_related(
+            "service", "source_body", "collecting_body", "created_by"
+        ),
+        pk=pk,
+        locality=locality,
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def create(request, locality):
+    bodies = access.require_collector(request.user, locality)
+    form = ConcernForm(posted(request), locality=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.concern_log(
+                locality=locality, collecting_body=bodies[0], details=form.details(), created_by=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Experience {concern.reference} saved.")
+            if "another" in request.POST:
+                return redirect("concerns:create", locality.slug)
+            return redirect("concerns:detail", locality.slug, concern.pk)
+    return render(
+        request,
+        "concerns/form.html",
+        {"locality": locality, "form": form.embedded(), "title": "Log an experience", "log_another": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_safe
+def detail(request, locality, pk: int):
+    concern = _concern(request, locality, pk)
+    staff = access.is_collecting_staff(request.user, concern)
+    history = []
+    if staff:
+        history = list(concern.history.select_related("history_user").order_by("-history_date")[:20])
+    return render(
+        request,
+        "concerns/detail.html",
+        {
+            "locality": locality,
+            "concern": concern,
+            "themes": [
+                tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")
             ],
+            "is_staff": staff,
+            "has_contact": staff and ConcernContact.all_objects.filter(concern=concern).exists(),
+            "history": _history_rows(history),
+        },
+    )
+
+
+def _history_rows(records) -> list[dict]:
+    rows = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            changes = [
+                Concern._meta.get_field(c.field).verbose_name for c in record.diff_against(previous).changes
+            ]
+        rows.append({"record": record, "changes": changes})
+    return rows
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def edit(request, locality, pk: int):
+    concern = _concern(request, locality, pk)
+    access.require_collecting_staff(request.user, concern)
+    initial = {
+        field: getattr(concern, field)
+        for field in (
+            "received_on",
+            "channel",
+            "source_body",
+            "service",
+            "service_type",
+            "sentiment",
+            "severity",
+            "safeguarding",
+            "narrative",
+            "status",
+            "closed_reason",
+        )
+    }
+    initial["themes"] = list(concern.themes.all())
+    form = ConcernForm(posted(request), initial=initial, locality=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            details = form.details()
+            details.service_described = concern.service_described
+            details.happened_on = concern.happened_on
+            details.external_ref = concern.external_ref
+            services.concern_update(concern=concern, details=details)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Experience {concern.reference} updated.")
+            return redirect("concerns:detail", locality.slug, concern.pk)
+    return render(
+        request,
+        "concerns/form.html",
+        {"locality": locality, "form": form, "title": f"Change {concern.reference}", "concern": concern},
+        status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_safe
+def personal(request, locality, pk: int):
+    """The person's details. Only the collecting body's staff; every view is logged."""
+    concern = _concern(request, locality, pk)
+    access.require_collecting_staff(request.user, concern)
+    contact = services.personal_details_read(user=request.user, concern=concern)
+    return render(
+        request, "concerns/personal.html", {"locality": locality, "concern": concern, "contact": contact}
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def personal_edit(request, locality, pk: int):
+    concern = _concern(request, locality, pk)
+    access.require_collecting_staff(request.user, concern)
+    contact = ConcernContact.all_objects.filter(concern=concern).first()
+    initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS} if contact else {}
+    form = PersonalDetailsForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.personal_details_update(user=request.user, concern=concern, details=form.cleaned_data)
+        messages.success(request, f"Personal details for {concern.reference} saved.")
+        return redirect("concerns:personal", locality.slug, concern.pk)
+    return render(
+        request,
+        "concerns/form.html",
+        {
+            "locality": locality,
+            "form": form,
+            "title": f"Personal details for {concern.reference}",
+            "concern": concern,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- themes
+
+
+@area_view
+@require_safe
+def themes(request, locality):
+    return render(
+        request,
+        "concerns/themes.html",
+        {
+            "locality": locality,
+            "themes": Theme.all_objects.for_user(request.user)
+            .filter(locality=locality)
+            .order_by("-is_active", "name"),
+            "can_manage": access.can_manage_themes(request.user, locality),
+        },
+    )
+
+
+@area_view
+@require_POST
+def themes_defaults(request, locality):
+    access.require_theme_manager(request.user, locality)
+    added = services.themes_ensure_defaults(locality=locality)
+    messages.success(request, f"{added} default theme{'s' if added != 1 else ''} added.")
+    return redirect("concerns:themes", locality.slug)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, locality, pk: int | None = None):
+    access.require_theme_manager(request.user, locality)
+    theme = None
+    if pk is not None:
+        theme = get_object_or_404(Theme.all_objects.for_user(request.user), pk=pk, locality=locality)
+    initial = (
+        {"name": theme.name, "description": theme.description, "is_active": theme.is_active} if theme else {}
+    )
+    form = ThemeForm(posted(request), initial=initial, editing=theme is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.theme_save(locality=locality, theme=theme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Theme ‘{saved.name}’ saved.")
+            return redirect("concerns:themes", locality.slug)
+    title = f"Change the theme ‘{theme.name}’" if theme else "Add a theme"
+    return render(
+        request,
+        "concerns/form.html",
+        {
+            "locality": locality,
+            "form": form,
+            "title": title,
+            "back": reverse("concerns:themes", args=[locality.slug]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- trends
+
+
+PERIODS = {1: "month", 3: "3 months", 6: "6 months", 12: "12 months"}
+
+
+@area_view
+@require_safe
+def trends(request, locality):
+    try:
+        period = int(request.GET.get("period", 3))
+    except ValueError:
+        period = 3
+    if period not in PERIODS:
+        raise Http404("No such period")
+    data = selectors.trends(locality, timezone.localdate(), period=period)
+    return render(
+        request,
+        "concerns/trends.html",
+        {
+            "locality": locality,
+            "trends": data,
+            "period": period,
+            "period_label": PERIODS[period],
+            "periods": PERIODS,
+            "can_administer": can_administer(request.user, locality),
         },
     )

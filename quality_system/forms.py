@@ -16,8 +16,11 @@ from django.utils import timezone
 class GovDateField(DateInputField):
     """The GOV.UK date input (day, month, year) with messages that say how to fix the date."""
 
-    def __init__(self, *, label: str, allow_future: bool = True, **kwargs):
+    def __init__(
+        self, *, label: str, allow_future: bool = True, earliest: datetime.date | None = None, **kwargs
+    ):
         self.allow_future = allow_future
+        self.earliest = earliest or datetime.date(1990, 1, 1)
         self.label_text = label
         kwargs.setdefault("require_all_fields", False)
         super().__init__(label=label, **kwargs)
@@ -39,6 +42,10 @@ class GovDateField(DateInputField):
             raise ValidationError(
                 f"The {self.label_text.lower()} must be a real date, like 27 3 2026"
             ) from None
+        if value < self.earliest:
+            raise ValidationError(
+                f"The {self.label_text.lower()} must be on or after {self.earliest:%-d %B %Y}"
+            )
         if not self.allow_future and value > timezone.localdate():
             raise ValidationError(f"The {self.label_text.lower()} must be today or in the past")
         return value
@@ -52,6 +59,9 @@ class GovFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The server checks everything and shows GOV.UK error messages; the browser's own
+        # pop-up checks would skip the error summary.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
@@ -60,6 +70,12 @@ class GovFormMixin:
 
     def layout_fields(self) -> list:
         return list(self.fields)
+
+    def embedded(self):
+        """Render inside the page's own <form>, which brings its own buttons."""
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout_fields())
+        return self
 
 
 def plain_english_messages(field: forms.Field) -> None:

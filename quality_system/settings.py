@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "django_ratelimit",
     "agencies",
     "concerns",
     "reports",
@@ -186,6 +187,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # 04:00 London time daily: look for unusual rises in themes and services (trend signals).
+    # Monthly counts only change when the month closes or late concerns arrive, so daily is enough.
+    "detect-trends": {
+        "task": "concerns.tasks.detect_trends",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",
@@ -233,6 +240,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Public "Share your experience" form: submissions per IP address (django-ratelimit, using
+# the default cache: set CACHE_URL to Redis in production so every web process shares counts).
+PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+RATELIMIT_USE_CACHE = "default"
+# The local-memory cache counts per process: fine for one development server, wrong in
+# production, where the check stops start-up until CACHE_URL names a shared cache (Redis).
+# W001 only says django-ratelimit's authors have not listed Django's own RedisCache, which
+# has the atomic increment it needs.
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+if DEBUG:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Uploads: CSV imports up to 100 MB are streamed to disk, never held in memory.
+IMPORT_MAX_BYTES = 100 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The guide the duty checklist is built from (shown as the source of every duty).
 GUIDE_TITLE = "Health and Care Quality Systems in practice: A guide for local leaders"

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from agencies import forms as agency_forms
 from agencies import views as agency_views
+from concerns import public as concerns_public
 
 
 @never_cache
@@ -52,10 +53,7 @@ accounts = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            form_class=agency_forms.GovSetPasswordForm,
-        ),
+        agency_views.SetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -69,6 +67,8 @@ urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", health, name="health"),
     path("accounts/", include(accounts)),
+    path("share/<slug:slug>/", concerns_public.share, name="share"),
+    path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("areas/<slug:slug>/", include("agencies.urls")),
     path("areas/<slug:slug>/", include("concerns.urls")),
     path("areas/<slug:slug>/", include("reports.urls")),

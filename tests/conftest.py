@@ -83,6 +83,9 @@ def world(db) -> World:
         locality=area, name="Testshire Hospitals NHS Trust", kind=BodyKind.NHS_TRUST, service_type="hospital"
     )
     other_council = BodyFactory(locality=other_area, name="Elsewhere Council", kind=BodyKind.COUNCIL)
+    from concerns.services import themes_ensure_defaults
+
+    themes_ensure_defaults(locality=area)
     hold("hwb", hwb)
     hold("local_healthwatch", healthwatch)
     hold("health_scrutiny", scrutiny)
@@ -122,3 +125,31 @@ def login(client):
         return client
 
     return _login
+
+
+def make_concern(w: World, **overrides):
+    """A reviewed concern collected by the area's Healthwatch, with personal details."""
+    import datetime
+
+    from concerns import services
+    from concerns.models import Theme
+
+    services.themes_ensure_defaults(locality=w.area)
+    details = services.ConcernDetails(
+        received_on=overrides.pop("received_on", datetime.date(2026, 10, 1)),
+        channel="phone",
+        service_type="hospital",
+        sentiment="negative",
+        narrative=overrides.pop("narrative", "Waited six hours in A&E."),
+        themes=list(Theme.all_objects.filter(locality=w.area, name="Waiting times")),
+        service=w.trust,
+        status=overrides.pop("status", "reviewed"),
+        **overrides,
+    )
+    return services.concern_log(
+        locality=w.area,
+        collecting_body=w.healthwatch,
+        details=details,
+        created_by=w.officer,
+        contact={"name": "Pat Patient", "email": "pat@example.com", "consent_to_contact": True},
+    )

@@ -1,6 +1,7 @@
 """Administrators set up bodies, functions and people; bad input gets clear errors."""
 
 import datetime
+import html
 
 import pytest
 from django.core import mail
@@ -254,6 +255,37 @@ def test_members_of_an_inactive_body_lose_access_to_the_area(world, login):
     body = BodyFactory(locality=world.area, is_active=False)
     member = MembershipFactory(body=body, role=Role.ADMINISTRATOR).user
     client = login(member)
-    # They still reach the area's pages (membership is kept for the record) but have no role.
-    response = client.get(url("agencies:people", world))
-    assert response.status_code == 403
+    assert client.get(url("agencies:people", world)).status_code == 404
+    assert client.get(url("agencies:quality-system", world)).status_code == 404
+
+
+def test_switching_off_the_body_of_the_only_administrators_is_refused(world, login):
+    client = login(world.owner)
+    response = client.post(
+        url("agencies:body-edit", world, pk=world.council.pk),
+        body_data(name="Testshire Council", kind="council", service_type="", cqc_id="", ods_code=""),
+    )
+    assert response.status_code == 400
+    assert "has the area's only administrators" in html.unescape(response.content.decode())
+    world.council.refresh_from_db()
+    assert world.council.is_active
+
+
+def test_ending_a_holding_cannot_overlap_the_next_holder(world, login):
+    client = login(world.owner)
+    from agencies import services
+
+    services.function_assign(
+        function=Function.objects.get(code="local_healthwatch"),
+        body=world.council,
+        starts_on=datetime.date(2027, 4, 1),
+    )
+    old = FunctionHolding.objects.get(body=world.healthwatch, function__code="local_healthwatch")
+    response = client.post(
+        url("agencies:holding-end", world, pk=old.pk),
+        {"ends_on_0": "31", "ends_on_1": "3", "ends_on_2": "2030"},
+    )
+    assert response.status_code == 400
+    assert "Testshire Council holds this function from 1 April 2027" in response.content.decode()
+    old.refresh_from_db()
+    assert old.ends_on == datetime.date(2027, 3, 31)

@@ -8,7 +8,9 @@ Kinds of page:
 - SIGNED_IN: any signed-in person, about themselves (their password); anonymous → sign-in.
 - AREA_READ: any member of the area reads it; anonymous → sign-in; outsider → 404.
 - AREA_WRITE: readable by members; a POST needs a higher role (read-only → 403).
-- AREA_ADMIN: administrators only; read-only → 403 on GET and POST; outsider → 404.
+- AREA_ADMIN: a role-restricted page (administrators, or the page's `owner` persona, such as
+  the Healthwatch officer for concerns); read-only → 403 on GET and POST; outsider → 404.
+- AREA_ACTION: a button's target: POST only (GET → 405); read-only → 403; outsider → 404.
 """
 
 from __future__ import annotations
@@ -18,15 +20,18 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import FunctionHolding, Membership
-from tests.conftest import World
+from concerns.models import ImportJob, Theme
+from tests.conftest import World, make_concern
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
-AREA_READ, AREA_WRITE, AREA_ADMIN = "area-read", "area-write", "area-admin"
+AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
+AREA_KINDS = {AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,10 +40,31 @@ class Page:
     kwargs: Callable[[World], dict] = lambda w: {}
     get_status: int = 200  # for PUBLIC pages
     post: bool = True  # False: the page only reads, and a POST gets 405
+    owner: str = "owner"  # the World persona who may use the page fully
 
 
 def area(w: World) -> dict:
     return {"slug": w.area.slug}
+
+
+def a_concern(w: World) -> dict:
+    return {**area(w), "pk": make_concern(w).pk}
+
+
+def an_import(w: World) -> dict:
+    job = ImportJob.objects.create(
+        locality=w.area,
+        collecting_body=w.healthwatch,
+        uploaded_by=w.officer,
+        file=ContentFile(b"date_received\n", name="x.csv"),
+        original_name="x.csv",
+        state=ImportJob.State.INVALID,
+    )
+    return {**area(w), "pk": job.pk}
+
+
+def a_theme(w: World) -> dict:
+    return {**area(w), "pk": Theme.all_objects.filter(locality=w.area).first().pk}
 
 
 def reset_link(w: World) -> dict:
@@ -81,7 +107,24 @@ MATRIX: dict[str, Page] = {
         AREA_ADMIN, lambda w: {**area(w), "pk": Membership.objects.get(user=w.read_only).pk}
     ),
     "agencies:audit": Page(AREA_ADMIN, area, post=False),
+    "share": Page(PUBLIC, area, post=False),
+    "share-thanks": Page(PUBLIC, area, post=False),
     "concerns:index": Page(AREA_READ, area, post=False),
+    "concerns:create": Page(AREA_ADMIN, area, owner="officer"),
+    "concerns:export": Page(AREA_READ, area, post=False),
+    "concerns:detail": Page(AREA_READ, a_concern, post=False),
+    "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
+    "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
+    "concerns:personal-edit": Page(AREA_ADMIN, a_concern, owner="officer"),
+    "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
+    "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer"),
+    "concerns:import-job": Page(AREA_ADMIN, an_import, post=False, owner="officer"),
+    "concerns:import-run": Page(AREA_ACTION, an_import, owner="officer"),
+    "concerns:themes": Page(AREA_READ, area, post=False),
+    "concerns:theme-create": Page(AREA_ADMIN, area),
+    "concerns:theme-edit": Page(AREA_ADMIN, a_theme),
+    "concerns:themes-defaults": Page(AREA_ACTION, area),
+    "concerns:trends": Page(AREA_READ, area, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
 }
@@ -130,7 +173,7 @@ def test_public_pages_answer_everyone(name, world, client):
     assert client.get(url).status_code in {page.get_status, 302}
 
 
-@pytest.mark.parametrize("name", _pages({SIGNED_IN, AREA_READ, AREA_WRITE, AREA_ADMIN}))
+@pytest.mark.parametrize("name", _pages({SIGNED_IN} | AREA_KINDS))
 def test_anonymous_people_are_sent_to_sign_in(name, world, client):
     url = reverse(name, kwargs=MATRIX[name].kwargs(world))
     response = client.get(url)
@@ -142,7 +185,7 @@ def test_anonymous_people_are_sent_to_sign_in(name, world, client):
         assert response["Location"].startswith(reverse("sign-in"))
 
 
-@pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}))
+@pytest.mark.parametrize("name", _pages(AREA_KINDS))
 def test_outsiders_get_not_found(name, world, login):
     client = login(world.outsider)
     url = reverse(name, kwargs=MATRIX[name].kwargs(world))
@@ -156,7 +199,7 @@ def test_read_only_members_can_read(name, world, login):
     assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 200
 
 
-@pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN}) if MATRIX[n].post])
+@pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN, AREA_ACTION}) if MATRIX[n].post])
 def test_read_only_members_cannot_write(name, world, login):
     client = login(world.read_only)
     url = reverse(name, kwargs=MATRIX[name].kwargs(world))
@@ -171,13 +214,21 @@ def test_read_only_members_cannot_open_administration_pages(name, world, login):
 
 @pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}))
 def test_owners_can_open_every_page_in_their_area(name, world, login):
-    client = login(world.owner)
+    client = login(getattr(world, MATRIX[name].owner))
     assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 200
+
+
+@pytest.mark.parametrize("name", _pages({AREA_ACTION}))
+def test_actions_only_answer_a_post(name, world, login):
+    client = login(getattr(world, MATRIX[name].owner))
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
 
 
 @pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN}) if MATRIX[n].post])
 def test_owner_posting_an_empty_form_gets_errors_not_a_refusal(name, world, login):
-    client = login(world.owner)
+    client = login(getattr(world, MATRIX[name].owner))
     response = client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {})
     # An empty form is invalid (400 with an error summary) or a confirmation that acts (302).
     assert response.status_code in {400, 302}
@@ -196,7 +247,7 @@ def test_pages_about_yourself_open_for_every_signed_in_person(name, world, login
     "name", [n for n in _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}) if not MATRIX[n].post]
 )
 def test_pages_that_only_read_refuse_a_post(name, world, login):
-    client = login(world.owner)
+    client = login(getattr(world, MATRIX[name].owner))
     assert client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {}).status_code == 405
 
 

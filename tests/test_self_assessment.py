@@ -123,7 +123,7 @@ def test_the_audit_trail_shows_who_changed_what(world, login):
     )
     page = client.get(reverse("agencies:audit", kwargs={"slug": world.area.slug})).content.decode()
     assert "Changed self-assessment: Testshire: duty 6" in page
-    assert "status: ‘developing’ → ‘embedded’" in page
+    assert "status: ‘Developing’ → ‘Embedded’" in page
     assert "name: ‘Testshire Hospitals NHS Trust’ → ‘Testshire University Hospitals’" in page
     assert page.count("Olivia Owner") >= 3
     assert "Elsewhere" not in page

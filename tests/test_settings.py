@@ -14,6 +14,7 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:////tmp/unused-production-check.sqlite3",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -51,3 +52,10 @@ def test_without_a_broker_tasks_run_in_process(settings):
 
     assert settings.CELERY_BROKER_URL == ""
     assert app.conf.task_always_eager is True
+
+
+def test_production_without_a_shared_cache_is_refused():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = manage("check", "--deploy", env_overrides=env)
+    assert result.returncode != 0
+    assert "is not a shared cache" in result.stderr

@@ -100,3 +100,30 @@ def test_a_new_password_must_pass_the_rules(client, person):
     html = response.content.decode()
     assert "This password is too short. It must contain at least 12 characters." in html
     assert "There is a problem" in html
+
+
+def test_setting_a_new_password_by_email_link_lifts_the_lockout(client, person):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    for _ in range(10):
+        attempt(client, "alice@example.org", "wrong")
+    assert attempt(client, "alice@example.org", TEST_PASSWORD).status_code == 429
+    link = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        },
+    )
+    form_page = client.get(link, follow=True)
+    new = "a-brand-new-long-password"
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert attempt(client, "alice@example.org", new).status_code == 302
+
+
+def test_the_welcome_uses_a_first_name_not_a_title(db):
+    assert UserFactory(full_name="Councillor Grace Okafor").get_short_name() == "Grace"
+    assert UserFactory(full_name="Dr. Ade Bello").get_short_name() == "Ade"

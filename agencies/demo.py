@@ -1,16 +1,12 @@
-"""Build a realistic fictional area to explore the service: `python manage.py seed_demo`.
+"""The demo area's bodies, functions, people and self-assessment (part of `seed_demo`).
 
-Idempotent: running it again changes nothing that is already there. It refuses to run when
-DEBUG is off (a production database) unless --force is given.
+Idempotent: running it again changes nothing that is already there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from agencies import services
 from agencies.models import (
@@ -197,44 +193,34 @@ ASSESSMENTS = {
 }
 
 
-class Command(BaseCommand):
-    help = "Create a fictional demo area (Northmoor) with bodies, people and a partly filled checklist."
+@dataclasses.dataclass
+class DemoArea:
+    northmoor: Locality
+    westshire: Locality
+    bodies: dict[str, Body]
+    people: dict[str, User]
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run even though DEBUG is off. Never use this on a live database.",
-        )
 
-    def handle(self, *args, force: bool = False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "DEBUG is off, so this may be a live database. seed_demo adds demo people with a "
-                "published password. Run it with DEBUG=true, or add --force if you are sure."
-            )
-        with transaction.atomic():
-            northmoor = self._locality("Northmoor", "northmoor", "E10000099")
-            westshire = self._locality("Westshire", "westshire", "E10000098")
-            bodies = self._bodies(northmoor, NORTHMOOR_BODIES)
-            bodies.update(self._bodies(westshire, WESTSHIRE_BODIES))
-            self._holdings(bodies)
-            people = self._people(bodies)
-            self._assessments(northmoor, people)
-            self._superuser()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo area ready: {Body.objects.filter(locality=northmoor).count()} bodies in "
-                f"Northmoor, {len(people)} people. Sign in as admin@{DEMO_DOMAIN} with the "
-                f"password {DEMO_PASSWORD} (see README for every demo account)."
-            )
-        )
+def seed() -> DemoArea:
+    """Create (or find) the demo areas, bodies, functions, people and assessments."""
+    builder = _Builder()
+    northmoor = builder.locality("Northmoor", "northmoor", "E10000099")
+    westshire = builder.locality("Westshire", "westshire", "E10000098")
+    bodies = builder.bodies(northmoor, NORTHMOOR_BODIES)
+    bodies.update(builder.bodies(westshire, WESTSHIRE_BODIES))
+    builder.holdings(bodies)
+    people = builder.people(bodies)
+    builder.assessments(northmoor, people)
+    builder.superuser()
+    return DemoArea(northmoor, westshire, bodies, people)
 
-    def _locality(self, name: str, slug: str, ons_code: str) -> Locality:
+
+class _Builder:
+    def locality(self, name: str, slug: str, ons_code: str) -> Locality:
         locality, _ = Locality.objects.get_or_create(slug=slug, defaults={"name": name, "ons_code": ons_code})
         return locality
 
-    def _bodies(self, locality: Locality, rows) -> dict[str, Body]:
+    def bodies(self, locality: Locality, rows) -> dict[str, Body]:
         bodies = {}
         for name, kind, service_type, ods, cqc in rows:
             body = Body.objects.filter(locality=locality, name=name).first()
@@ -252,7 +238,7 @@ class Command(BaseCommand):
             bodies[name] = body
         return bodies
 
-    def _holdings(self, bodies: dict[str, Body]) -> None:
+    def holdings(self, bodies: dict[str, Body]) -> None:
         for code, names in HOLDINGS.items():
             function = Function.objects.get(code=code)
             for name in names:
@@ -264,7 +250,7 @@ class Command(BaseCommand):
         if not FunctionHolding.objects.filter(function=hwb, body=westshire_hwb).exists():
             services.function_assign(function=hwb, body=westshire_hwb, starts_on=STATUTORY_START)
 
-    def _people(self, bodies: dict[str, Body]) -> dict[str, User]:
+    def people(self, bodies: dict[str, Body]) -> dict[str, User]:
         people = {}
         for local, full_name, body_name, role in PEOPLE:
             email = f"{local}@{DEMO_DOMAIN}"
@@ -275,7 +261,7 @@ class Command(BaseCommand):
             people[local] = user
         return people
 
-    def _assessments(self, locality: Locality, people: dict[str, User]) -> None:
+    def assessments(self, locality: Locality, people: dict[str, User]) -> None:
         today = datetime.date.today()
         for number, (status, owner, evidence, days_ago) in ASSESSMENTS.items():
             duty = Duty.objects.get(number=number)
@@ -290,7 +276,7 @@ class Command(BaseCommand):
                 last_reviewed_on=today - datetime.timedelta(days=days_ago),
             )
 
-    def _superuser(self) -> None:
+    def superuser(self) -> None:
         email = f"superuser@{DEMO_DOMAIN}"
         if not User.objects.filter(email=email).exists():
             User.objects.create_superuser(email=email, full_name="Site Administrator", password=DEMO_PASSWORD)

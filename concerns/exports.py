@@ -1,0 +1,91 @@
+"""Export the filtered list to CSV: de-identified unless the person is entitled and asks.
+
+Every cell is made safe against spreadsheet formula injection. The file streams, so a large
+export never sits in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from agencies.views import area_view
+from quality_system.text import spreadsheet_safe
+
+from . import access, selectors, services
+from .forms import ConcernFilterForm
+from .models import ConcernContact
+
+COLUMNS = [
+    ("reference", lambda c: c.reference),
+    ("date_received", lambda c: c.received_on.strftime("%d/%m/%Y")),
+    ("channel", lambda c: c.get_channel_display()),
+    ("service", lambda c: c.service.name if c.service else c.service_described),
+    ("service_type", lambda c: c.get_service_type_display()),
+    ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
+    ("sentiment", lambda c: c.get_sentiment_display()),
+    ("severity", lambda c: c.severity),
+    ("safeguarding", lambda c: "yes" if c.safeguarding else "no"),
+    ("status", lambda c: c.get_status_display()),
+    ("shared_online_by_public", lambda c: "yes" if c.from_public else "no"),
+    ("narrative", lambda c: c.narrative),
+]
+PERSONAL = ["name", "email", "phone", "consent_to_contact", "consent_to_share"]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _rows(concerns, contacts_for):
+    writer = csv.writer(_Echo())
+    header = [name for name, _ in COLUMNS] + (PERSONAL if contacts_for is not None else [])
+    yield "\ufeff" + writer.writerow(header)  # a BOM so Excel reads UTF-8
+    for concern in concerns:
+        cells = [get(concern) for _, get in COLUMNS]
+        if contacts_for is not None:
+            contact = contacts_for(concern)
+            cells += [getattr(contact, f, "") if contact else "" for f in PERSONAL]
+        yield writer.writerow([spreadsheet_safe(c) for c in cells])
+
+
+@area_view
+@require_safe
+def export(request, locality):
+    filters = ConcernFilterForm(request.GET or None, locality=locality)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    qs = (
+        selectors.filtered_concerns(request.user, locality, cleaned)
+        .select_related("service")
+        .prefetch_related("theme_tags__theme")
+        .order_by("-received_on", "-id")
+    )
+    contacts_for = None
+    if request.GET.get("personal") == "yes":
+        staff_bodies = {b.pk for b in access.collecting_bodies(request.user, locality)}
+        if staff_bodies:
+            services.personal_details_exported(
+                user=request.user, locality=locality, filters=request.GET.urlencode()
+            )
+
+            qs = qs.select_related("contact")
+
+            def contacts_for(concern):
+                if concern.collecting_body_id not in staff_bodies:
+                    return None
+                try:
+                    return concern.contact
+                except ConcernContact.DoesNotExist:
+                    return None
+
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response = StreamingHttpResponse(
+        _rows(qs.iterator(chunk_size=2000), contacts_for), content_type="text/csv; charset=utf-8"
+    )
+    kind = "with-personal-details" if contacts_for else "de-identified"
+    response["Content-Disposition"] = f'attachment; filename="experiences-{locality.slug}-{kind}-{stamp}.csv"'
+    return response

@@ -1,0 +1,379 @@
+"""Forms for logging, finding and sharing experiences. They validate and render only."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
+from django import forms
+from django.utils import timezone
+
+from agencies.models import Body, BodyKind, ServiceType
+from quality_system.forms import GovDateField, GovForm
+from quality_system.text import TextProblem, clean_text
+
+from .models import SEVERITY_LABELS, AgeBand, Channel, Sentiment, Status, Theme
+from .services import ConcernDetails
+
+
+class TextCleaningMixin:
+    """Refuse NUL and direction-override characters in every text field, with a clear message."""
+
+    single_line_fields: tuple[str, ...] = ()
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str) and value:
+                try:
+                    self.cleaned_data[name] = clean_text(
+                        value,
+                        label=str(field.label),
+                        single_line=not isinstance(field.widget, forms.Textarea),
+                    )
+                except TextProblem as problem:
+                    self.add_error(name, str(problem))
+
+
+def _service_choices(locality):
+    return Body.objects.filter(locality=locality).active().order_by("name")
+
+
+class ConcernForm(TextCleaningMixin, GovForm):
+    submit_label = "Save"
+
+    received_on = GovDateField(label="Date received", allow_future=False, help_text="For example, 14 11 2026")
+    channel = forms.ChoiceField(label="How did it reach you?", choices=[("", "Choose")] + Channel.choices)
+    source_body = forms.ModelChoiceField(
+        queryset=Body.objects.none(),
+        label="Came through a voluntary or community group",
+        required=False,
+        empty_label="No, it came to us directly",
+    )
+    service = forms.ModelChoiceField(
+        queryset=Body.objects.none(),
+        label="Service it is about",
+        required=False,
+        empty_label="Not about one service",
+        help_text="Start typing the name to jump to it.",
+    )
+    service_type = forms.ChoiceField(
+        label="Type of service",
+        choices=[("", "Same as the service")] + ServiceType.choices,
+        required=False,
+        help_text="Leave as it is to use the service's own type.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.all_objects.none(),
+        label="Themes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    sentiment = forms.ChoiceField(
+        label="Overall, was the experience", choices=Sentiment.choices, widget=forms.RadioSelect
+    )
+    severity = forms.TypedChoiceField(
+        label="Severity",
+        choices=list(SEVERITY_LABELS.items()),
+        coerce=int,
+        initial=0,
+        help_text="Staff only. How serious the concern is, from 0 (none) to 5 (very serious).",
+    )
+    safeguarding = forms.BooleanField(label="This is a safeguarding concern", required=False)
+    narrative = forms.CharField(
+        label="What happened",
+        max_length=10_000,
+        widget=forms.Textarea,
+        help_text="In the person's words where you can.",
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=Status.choices, initial=Status.REVIEWED, widget=forms.RadioSelect
+    )
+    closed_reason = forms.CharField(
+        label="Reason for closing", max_length=500, required=False, help_text="Only if the status is closed."
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        self.locality = locality
+        super().__init__(*args, **kwargs)
+        bodies = _service_choices(locality)
+        self.fields["service"].queryset = bodies
+        self.fields["source_body"].queryset = bodies.filter(kind=BodyKind.VCS)
+        self.fields["themes"].queryset = Theme.all_objects.filter(locality=locality).active()
+        self.fields["sentiment"].error_messages["required"] = (
+            "Select whether the experience was positive, negative, mixed or neutral"
+        )
+        self.fields["channel"].error_messages["required"] = "Select how the experience reached you"
+        self.fields["narrative"].error_messages["required"] = "Enter what happened"
+        if not self.is_bound and "received_on" not in self.initial:
+            self.initial["received_on"] = timezone.localdate()
+
+    def layout_fields(self) -> list:
+        return [
+            Field("received_on"),
+            Field.select("channel"),
+            Field.select("source_body"),
+            Field.select("service"),
+            Field.select("service_type"),
+            Field.checkboxes("themes", small=True),
+            Field.radios("sentiment", inline=True, small=True),
+            Field.select("severity"),
+            Field.checkbox("safeguarding", small=True),
+            Field.textarea("narrative", rows=6, max_characters=10_000),
+            Field.radios("status", inline=True, small=True),
+            Field.text("closed_reason"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        service = cleaned.get("service")
+        if not cleaned.get("service_type"):
+            if service is not None and service.service_type:
+                cleaned["service_type"] = service.service_type
+            elif "service_type" not in self.errors:
+                self.add_error("service_type", "Select the type of service (the service chosen has no type)")
+        if cleaned.get("status") == Status.CLOSED and not cleaned.get("closed_reason"):
+            self.add_error("closed_reason", "Enter why the concern is closed")
+        return cleaned
+
+    def details(self) -> ConcernDetails:
+        data = self.cleaned_data
+        return ConcernDetails(
+            received_on=data["received_on"],
+            channel=data["channel"],
+            service_type=data["service_type"],
+            sentiment=data["sentiment"],
+            narrative=data["narrative"],
+            themes=list(data["themes"]),
+            service=data["service"],
+            source_body=data["source_body"],
+            severity=data["severity"],
+            safeguarding=data["safeguarding"],
+            status=data["status"],
+            closed_reason=data["closed_reason"] if data["status"] == Status.CLOSED else "",
+        )
+
+
+class PersonalDetailsForm(TextCleaningMixin, GovForm):
+    submit_label = "Save personal details"
+
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    email = forms.EmailField(label="Email address", max_length=254, required=False)
+    phone = forms.CharField(label="Phone number", max_length=30, required=False)
+    consent_to_contact = forms.BooleanField(label="They agreed to be contacted about this", required=False)
+    consent_to_share = forms.BooleanField(
+        label="They agreed that we can share their identifiable details with the service or commissioner",
+        required=False,
+    )
+    age_band = forms.ChoiceField(label="Age", choices=[("", "Not asked")] + AgeBand.choices, required=False)
+    disability = forms.CharField(label="Disability (in their words)", max_length=20, required=False)
+    ethnicity = forms.CharField(label="Ethnic group (in their words)", max_length=80, required=False)
+    sex = forms.CharField(label="Sex (in their words)", max_length=30, required=False)
+    postcode_district = forms.CharField(
+        label="Postcode district", max_length=4, required=False, help_text="The first half only, like NM1."
+    )
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("name", spellcheck="false", autocomplete="off"),
+            Field.text("email", spellcheck="false", autocomplete="off"),
+            Field.text("phone", field_width=Fluid.ONE_THIRD, autocomplete="off"),
+            Field.checkbox("consent_to_contact", small=True),
+            Field.checkbox("consent_to_share", small=True),
+            Fieldset(
+                Field.select("age_band"),
+                Field.text("disability", field_width=Fluid.ONE_HALF),
+                Field.text("ethnicity", field_width=Fluid.ONE_HALF),
+                Field.text("sex", field_width=Fluid.ONE_HALF),
+                Field.text("postcode_district", field_width=5),
+                legend="Equality monitoring (optional)",
+                legend_size=Size.SMALL,
+            ),
+        ]
+
+    def clean_postcode_district(self) -> str:
+        return self.cleaned_data["postcode_district"].replace(" ", "").upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_to_contact") and not (cleaned.get("email") or cleaned.get("phone")):
+            self.add_error(
+                "email", "Enter an email address or phone number, or untick ‘agreed to be contacted’"
+            )
+        return cleaned
+
+
+class ConcernFilterForm(forms.Form):
+    """The list's filters; all optional, rendered by hand in the list template."""
+
+    q = forms.CharField(label="Search the narrative", required=False, max_length=200)
+    received_from = forms.DateField(
+        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    service = forms.ModelChoiceField(
+        queryset=Body.objects.none(), required=False, label="Service", empty_label="Any"
+    )
+    service_type = forms.ChoiceField(
+        choices=[("", "Any")] + ServiceType.choices, required=False, label="Type of service"
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.all_objects.none(), required=False, label="Theme", empty_label="Any"
+    )
+    sentiment = forms.ChoiceField(
+        choices=[("", "Any")] + Sentiment.choices, required=False, label="Sentiment"
+    )
+    severity = forms.TypedChoiceField(
+        choices=[("", "Any")] + [(k, f"{k} or more") for k in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Severity",
+    )
+    status = forms.ChoiceField(choices=[("", "Any")] + Status.choices, required=False, label="Status")
+    channel = forms.ChoiceField(choices=[("", "Any")] + Channel.choices, required=False, label="Channel")
+    safeguarding = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Safeguarding only"), ("no", "Not safeguarding")],
+        required=False,
+        label="Safeguarding",
+    )
+    from_public = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Shared online by the public")], required=False, label="Source"
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = _service_choices(locality)
+        self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            self.add_error(
+                "received_to", "The ‘received to’ date must be the same as or after the ‘received from’ date"
+            )
+        return cleaned
+
+
+class PublicShareForm(TextCleaningMixin, GovForm):
+    """The public's 'Share your experience' form: no account, anonymous unless they choose."""
+
+    submit_label = "Send your experience"
+
+    service_described = forms.CharField(
+        label="Which service is it about?",
+        max_length=200,
+        help_text="For example, the name of the GP practice, hospital, care home or pharmacy.",
+    )
+    service_type = forms.ChoiceField(
+        label="What type of service is it?", choices=[("", "Choose")] + ServiceType.choices
+    )
+    experienced_on = GovDateField(
+        label="When was this", allow_future=False, help_text="For example, 3 11 2026"
+    )
+    sentiment = forms.ChoiceField(
+        label="Overall, was your experience", choices=Sentiment.choices, widget=forms.RadioSelect
+    )
+    narrative = forms.CharField(
+        label="Tell us what happened",
+        max_length=5_000,
+        widget=forms.Textarea,
+        help_text="Please do not include other people's names or medical details you would not want shared.",
+    )
+    wants_contact = forms.BooleanField(
+        label="I would like Healthwatch to contact me about this", required=False
+    )
+    name = forms.CharField(label="Your name", max_length=150, required=False)
+    email = forms.EmailField(label="Your email address", max_length=254, required=False)
+    phone = forms.CharField(label="Your phone number", max_length=30, required=False)
+    consent_to_share = forms.BooleanField(
+        label="Healthwatch may share my name and details with the service so they can look into this",
+        required=False,
+    )
+    # Honeypot: hidden from people (and screen readers); bots fill it in.
+    website = forms.CharField(label="Leave this empty", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sentiment"].error_messages["required"] = (
+            "Select whether your experience was good, bad, mixed or neither"
+        )
+        self.fields["narrative"].error_messages["required"] = "Tell us what happened"
+        self.fields["service_described"].error_messages["required"] = "Enter the name of the service"
+        self.fields["service_type"].error_messages["required"] = "Select the type of service"
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("service_described"),
+            Field.select("service_type"),
+            Field("experienced_on"),
+            Field.radios("sentiment", small=True),
+            Field.textarea("narrative", rows=8, max_characters=5_000),
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">You can stay anonymous. If you want us to contact you, '
+                    "give us a way to reach you. We keep your details apart from your story and only "
+                    "Healthwatch staff can see them.</p>"
+                ),
+                Field.checkbox("wants_contact", small=True),
+                Field.text("name", autocomplete="name"),
+                Field.text("email", autocomplete="email", spellcheck="false"),
+                Field.text("phone", autocomplete="tel", field_width=Fluid.ONE_THIRD),
+                Field.checkbox("consent_to_share", small=True),
+                legend="Your details (optional)",
+                legend_size=Size.MEDIUM,
+            ),
+            HTML(
+                '<div class="app-honeypot" aria-hidden="true">'
+                '<label for="id_website">Leave this empty</label>'
+                '<input type="text" name="website" id="id_website" tabindex="-1" autocomplete="off">'
+                "</div>"
+            ),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("wants_contact") and not (cleaned.get("email") or cleaned.get("phone")):
+            self.add_error("email", "Enter an email address or phone number so we can contact you")
+        return cleaned
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ThemeForm(TextCleaningMixin, GovForm):
+    submit_label = "Save theme"
+
+    name = forms.CharField(label="Theme name", max_length=80)
+    description = forms.CharField(
+        label="Description",
+        max_length=300,
+        required=False,
+        help_text="Optional. What belongs under this theme.",
+    )
+    is_active = forms.BooleanField(
+        label="In use",
+        required=False,
+        initial=True,
+        help_text="Untick to retire the theme: past tags and counts are kept.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        self.editing = editing
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["is_active"]
+
+    def layout_fields(self) -> list:
+        fields = [Field.text("name", field_width=Fluid.TWO_THIRDS), Field.text("description")]
+        if self.editing:
+            fields.append(Field.checkbox("is_active", small=True))
+        return fields
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("is_active", True)
+        return cleaned

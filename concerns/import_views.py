@@ -1,0 +1,141 @@
+"""Pages for importing experiences from CSV (checked first, then all or nothing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies.views import area_view, posted
+from quality_system.forms import GovForm
+from quality_system.jobs import enqueue_on_commit
+
+from . import access, tasks
+from .imports import OPTIONAL, REQUIRED, progress_key
+from .models import ImportJob
+
+
+class UploadForm(GovForm):
+    submit_label = "Upload and check"
+    file = forms.FileField(label="CSV file", help_text="A .csv file saved as UTF-8, up to 100 MB.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages["required"] = "Select a CSV file"
+        self.fields["file"].error_messages["empty"] = "The selected file is empty"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV (.csv)")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                "The selected file must be smaller than 100 MB. Split it into smaller files."
+            )
+        return upload
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def start(request, locality):
+    bodies = access.require_collector(request.user, locality)
+    form = UploadForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            locality=locality,
+            collecting_body=bodies[0],
+            uploaded_by=request.user,
+            file=upload,
+            original_name=upload.name[:255],
+        )
+        enqueue_on_commit(tasks.check_import, job.pk)
+        return redirect("concerns:import-job", locality.slug, job.pk)
+    recent = ImportJob.objects.filter(locality=locality, collecting_body__in=bodies).order_by("-created_at")[
+        :10
+    ]
+    return render(
+        request,
+        "concerns/import_start.html",
+        {
+            "locality": locality,
+            "form": form,
+            "recent": recent,
+            "columns_required": REQUIRED,
+            "columns_optional": OPTIONAL,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _job(request, locality, pk: int) -> ImportJob:
+    bodies = access.require_collector(request.user, locality)
+    return get_object_or_404(ImportJob, pk=pk, locality=locality, collecting_body__in=bodies)
+
+
+@area_view
+@require_safe
+def job(request, locality, pk: int):
+    import_job = _job(request, locality, pk)
+    imported = (
+        cache.get(progress_key(import_job.pk), 0) if import_job.state == ImportJob.State.IMPORTING else None
+    )
+    return render(
+        request,
+        "concerns/import_job.html",
+        {
+            "locality": locality,
+            "job": import_job,
+            "imported_so_far": imported,
+            "shown_errors": len(import_job.errors),
+        },
+    )
+
+
+@area_view
+@require_POST
+def run(request, locality, pk: int):
+    import_job = _job(request, locality, pk)
+    if import_job.state == ImportJob.State.READY:
+        enqueue_on_commit(tasks.run_import, import_job.pk)
+    return redirect("concerns:import-job", locality.slug, import_job.pk)
+
+
+@area_view
+@require_safe
+def template(request, locality):
+    access.require_collector(request.user, locality)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REQUIRED + OPTIONAL)
+    writer.writerow(
+        [
+            "27/03/2026",
+            "phone",
+            "gp",
+            "negative",
+            "Could not get an appointment for two weeks.",
+            "Riverside Surgery",
+            "Access; Waiting times",
+            "2",
+            "no",
+            "reviewed",
+            "",
+            "",
+            "CRM-1001",
+            "",
+            "",
+            "",
+            "no",
+            "no",
+        ]
+    )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="experiences-template.csv"'
+    return response

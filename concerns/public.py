@@ -1,0 +1,99 @@
+"""The public "Share your experience" form: no account, rate-limited, with a honeypot.
+
+What people send lands as a new concern "from the public" for the local Healthwatch to review
+before it counts in any figure.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from agencies.models import Locality
+from agencies.views import posted
+from quality_system.forms import apply_service_errors
+
+from . import access, services
+from .forms import PublicShareForm
+from .models import Channel, Status
+
+logger = logging.getLogger(__name__)
+
+
+def _too_many(request, locality) -> bool:
+    """Per-IP limit on submissions (the GET that shows the form is never limited)."""
+    return is_ratelimited(
+        request,
+        group="public-share",
+        key="ip",
+        rate=settings.PUBLIC_FORM_RATE,
+        method="POST",
+        increment=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def share(request, slug: str):
+    locality = get_object_or_404(Locality, slug=slug)
+    collector = access.public_collector(locality)
+    if collector is None:
+        return render(request, "concerns/public/unavailable.html", {"locality": locality}, status=503)
+    if request.method == "POST" and _too_many(request, locality):
+        return render(request, "concerns/public/too_many.html", {"locality": locality}, status=429)
+    form = PublicShareForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam():
+            logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
+            return redirect("share-thanks", locality.slug)
+        data = form.cleaned_data
+        details = services.ConcernDetails(
+            received_on=timezone.localdate(),
+            happened_on=data["experienced_on"],
+            channel=Channel.WEB_FORM,
+            service_type=data["service_type"],
+            sentiment=data["sentiment"],
+            narrative=data["narrative"],
+            service_described=data["service_described"],
+            status=Status.NEW,
+        )
+        contact = {
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "consent_to_contact": data["wants_contact"],
+            "consent_to_share": data["consent_to_share"],
+        }
+        try:
+            services.concern_log(
+                locality=locality,
+                collecting_body=collector,
+                details=details,
+                from_public=True,
+                contact=contact,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("share-thanks", locality.slug)
+    return render(
+        request,
+        "concerns/public/share.html",
+        {"locality": locality, "form": form, "collector": collector},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def thanks(request, slug: str):
+    locality = get_object_or_404(Locality, slug=slug)
+    return render(
+        request,
+        "concerns/public/thanks.html",
+        {"locality": locality, "collector": access.public_collector(locality)},
+    )

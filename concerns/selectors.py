@@ -1,0 +1,269 @@
+"""Reads for the concerns pages. Each runs a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from agencies.models import Body, Locality, ServiceType
+
+from .models import COUNTED_STATUSES, Concern, ConcernTheme, Theme, TrendSignal
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+def filtered_concerns(user, locality: Locality, filters: dict) -> QuerySet[Concern]:
+    """The concerns this user may see in the area, narrowed by the list's filters."""
+    qs = Concern.all_objects.for_user(user).filter(locality=locality)
+    if filters.get("received_from"):
+        qs = qs.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(received_on__lte=filters["received_to"])
+    for field in ("service", "service_type", "sentiment", "status", "channel"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("severity") is not None:
+        qs = qs.filter(severity__gte=filters["severity"])
+    if filters.get("theme"):
+        qs = qs.filter(theme_tags__theme=filters["theme"])
+    if filters.get("safeguarding") in ("yes", "no"):
+        qs = qs.filter(safeguarding=filters["safeguarding"] == "yes")
+    if filters.get("from_public") == "yes":
+        qs = qs.filter(from_public=True)
+    if filters.get("q"):
+        qs = search(qs, filters["q"])
+    return qs
+
+
+def search(qs: QuerySet[Concern], text: str) -> QuerySet[Concern]:
+    """Full-text search on PostgreSQL (stemmed, with "quotes" and -exclusions); on SQLite a
+    case-insensitive match of every word."""
+    if connection.vendor == "postgresql":
+        return qs.filter(search=SearchQuery(text, config="english", search_type="websearch"))
+    for word in text.split():
+        qs = qs.filter(narrative__icontains=word)
+    return qs
+
+
+@dataclasses.dataclass
+class Page:
+    rows: list[Concern]
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+
+
+def parse_cursor(cursor: str | None) -> tuple[datetime.date, int] | None:
+    """A cursor is '<received_on>.<id>' of the last row shown; anything else starts again."""
+    if not cursor:
+        return None
+    try:
+        day, pk = cursor.split(".")
+        return datetime.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def concern_page(qs: QuerySet[Concern], cursor: str | None) -> Page:
+    """One page of the list, newest first, by keyset (cheap at any depth)."""
+    position = parse_cursor(cursor)
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    if position:
+        day, pk = position
+        qs = qs.filter(Q(received_on__lt=day) | Q(received_on=day, id__lt=pk))
+    rows = list(
+        qs.select_related("service")
+        .prefetch_related(
+            Prefetch(
+                "theme_tags", queryset=ConcernTheme.objects.select_related("theme").order_by("theme__name")
+            )
+        )
+        .order_by("-received_on", "-id")[: PAGE_SIZE + 1]
+    )
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        last = rows[-1]
+        next_cursor = f"{last.received_on.isoformat()}.{last.pk}"
+    return Page(rows, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP)
+
+
+def waiting_for_review(user, locality: Locality) -> int:
+    return (
+        Concern.all_objects.for_user(user)
+        .filter(locality=locality, status="new", from_public=True)
+        .order_by()[: COUNT_CAP + 1]
+        .count()
+    )
+
+
+# ---------------------------------------------------------------- trends
+
+
+def month_starts(end_month: datetime.date, count: int) -> list[datetime.date]:
+    """`count` first-of-month dates ending with `end_month`, oldest first."""
+    months = []
+    year, month = end_month.year, end_month.month
+    for _ in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def last_complete_month(today: datetime.date) -> datetime.date:
+    first = today.replace(day=1)
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def theme_month_counts(
+    locality: Locality, months: list[datetime.date]
+) -> dict[int, dict[datetime.date, int]]:
+    """Counted concerns per theme per month (one grouped query)."""
+    rows = (
+        ConcernTheme.objects.filter(
+            locality=locality,
+            received_on__gte=months[0],
+            received_on__lt=next_month(months[-1]),
+            concern__status__in=COUNTED_STATUSES,
+        )
+        .annotate(month=TruncMonth("received_on"))
+        .values("theme_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        out[row["theme_id"]][_as_date(row["month"])] = row["n"]
+    return out
+
+
+def service_month_counts(
+    locality: Locality, months: list[datetime.date], field: str = "service_id"
+) -> dict[object, dict[datetime.date, int]]:
+    """Counted concerns per service (or service type) per month (one grouped query)."""
+    rows = (
+        Concern.all_objects.counted()
+        .filter(locality=locality, received_on__gte=months[0], received_on__lt=next_month(months[-1]))
+        .exclude(**{f"{field}__isnull": True})
+        .annotate(month=TruncMonth("received_on"))
+        .values(field, "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[object, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        out[row[field]][_as_date(row["month"])] = row["n"]
+    return out
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+@dataclasses.dataclass
+class TrendRow:
+    label: str
+    counts: list[int]
+    current: int
+    previous: int
+    link_filter: str = ""
+
+    @property
+    def recent(self) -> list[int]:
+        return self.counts[-12:]
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def change_text(self) -> str:
+        if self.previous == 0:
+            return "new" if self.current else "no change"
+        pct = round(100 * self.change / self.previous)
+        if pct == 0:
+            return "no change"
+        return f"{'up' if pct > 0 else 'down'} {abs(pct)}%"
+
+
+@dataclasses.dataclass
+class Trends:
+    months: list[datetime.date]
+    period: int
+    totals: list[int]
+    themes: list[TrendRow]
+    services: list[TrendRow]
+    service_types: list[TrendRow]
+    signals: list[TrendSignal]
+
+    @property
+    def recent_months(self) -> list[datetime.date]:
+        return self.months[-12:]
+
+    @property
+    def recent_totals(self) -> list[int]:
+        return self.totals[-12:]
+
+
+def _rows(series, labels, months, period, link) -> list[TrendRow]:
+    rows = []
+    for key, by_month in series.items():
+        counts = [by_month.get(m, 0) for m in months]
+        rows.append(
+            TrendRow(
+                label=labels.get(key, str(key)),
+                counts=counts,
+                current=sum(counts[-period:]),
+                previous=sum(counts[-2 * period : -period]),
+                link_filter=link(key),
+            )
+        )
+    rows.sort(key=lambda r: (-r.current, r.label))
+    return rows
+
+
+def trends(locality: Locality, today: datetime.date, period: int = 3, months_shown: int = 12) -> Trends:
+    """Theme, service and service-type counts by month, with change against the previous
+    period of the same length. Six queries whatever the number of concerns."""
+    months = month_starts(last_complete_month(today), max(months_shown, 2 * period))
+    theme_series = theme_month_counts(locality, months)
+    service_series = service_month_counts(locality, months, "service_id")
+    type_series = service_month_counts(locality, months, "service_type")
+    totals_series = (
+        Concern.all_objects.counted()
+        .filter(locality=locality, received_on__gte=months[0], received_on__lt=next_month(months[-1]))
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    totals = {_as_date(r["month"]): r["n"] for r in totals_series}
+    theme_names = dict(Theme.all_objects.filter(locality=locality).values_list("id", "name"))
+    service_names = dict(Body.objects.filter(pk__in=list(service_series)).values_list("id", "name"))
+    service_rows = _rows(service_series, service_names, months, period, lambda k: f"service={k}")
+    return Trends(
+        months=months,
+        period=period,
+        totals=[totals.get(m, 0) for m in months],
+        themes=_rows(theme_series, theme_names, months, period, lambda k: f"theme={k}"),
+        services=service_rows[:20],
+        service_types=_rows(
+            type_series, dict(ServiceType.choices), months, period, lambda k: f"service_type={k}"
+        ),
+        signals=list(
+            TrendSignal.all_objects.filter(locality=locality)
+            .select_related("theme", "service")
+            .order_by("-month", "kind")[:20]
+        ),
+    )

@@ -1,0 +1,216 @@
+"""Writes for concerns, themes and personal details. Each validates, writes in one
+transaction and returns the object; views, imports and the public form all call these."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from agencies.models import Body, Locality
+
+from .models import (
+    DEFAULT_THEMES,
+    Channel,
+    Concern,
+    ConcernContact,
+    ConcernTheme,
+    PersonalDataAccess,
+    Sentiment,
+    Status,
+    Theme,
+)
+
+CONTACT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "consent_to_contact",
+    "consent_to_share",
+    "age_band",
+    "disability",
+    "ethnicity",
+    "sex",
+    "postcode_district",
+)
+
+
+@dataclasses.dataclass
+class ConcernDetails:
+    """What a concern says, as typed into the form, sent by the public, or imported."""
+
+    received_on: datetime.date
+    channel: str
+    service_type: str
+    sentiment: str
+    narrative: str
+    themes: list[Theme] = dataclasses.field(default_factory=list)
+    service: Body | None = None
+    source_body: Body | None = None
+    severity: int = 0
+    safeguarding: bool = False
+    status: str = Status.REVIEWED
+    closed_reason: str = ""
+    external_ref: str = ""
+    service_described: str = ""
+    happened_on: datetime.date | None = None
+
+
+def themes_ensure_defaults(*, locality: Locality) -> int:
+    """Give an area the default themes it does not have yet. Returns how many were added."""
+    existing = set(
+        Theme.all_objects.filter(locality=locality)
+        .annotate(lower=Lower("name"))
+        .values_list("lower", flat=True)
+    )
+    added = [Theme(locality=locality, name=n) for n in DEFAULT_THEMES if n.lower() not in existing]
+    Theme.all_objects.bulk_create(added)
+    return len(added)
+
+
+def _theme_name_taken(locality: Locality, name: str, exclude_pk: int | None) -> bool:
+    return (
+        Theme.all_objects.filter(locality=locality)
+        .annotate(lower=Lower("name"))
+        .filter(lower=name.lower())
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
+
+
+def theme_save(
+    *,
+    locality: Locality,
+    name: str,
+    description: str = "",
+    is_active: bool = True,
+    theme: Theme | None = None,
+) -> Theme:
+    """Add a theme, or rename or retire one. Tags and history are kept either way."""
+    if _theme_name_taken(locality, name, theme.pk if theme else None):
+        raise ValidationError({"name": f"There is already a theme called ‘{name}’. Use a different name."})
+    theme = theme or Theme(locality=locality)
+    theme.name, theme.description, theme.is_active = name, description, is_active
+    theme.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            theme.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": f"There is already a theme called ‘{name}’. Use a different name."}
+        ) from None
+    return theme
+
+
+def _validate(locality: Locality, details: ConcernDetails) -> None:
+    errors: dict[str, str] = {}
+    if details.received_on > timezone.localdate():
+        errors["received_on"] = "The date received must be today or in the past"
+    if details.happened_on and details.happened_on > details.received_on:
+        errors["happened_on"] = "The date it happened must be on or before the date received"
+    for field, body in (("service", details.service), ("source_body", details.source_body)):
+        if body is not None and body.locality_id != locality.pk:
+            errors[field] = "Choose a body in this area"
+    for theme in details.themes:
+        if theme.locality_id != locality.pk:
+            errors["themes"] = "Choose themes from this area's list"
+    if details.channel not in Channel.values:
+        errors["channel"] = "Select how the experience reached you"
+    if details.sentiment not in Sentiment.values:
+        errors["sentiment"] = "Select whether the experience was positive, negative, mixed or neutral"
+    if not 0 <= details.severity <= 5:
+        errors["severity"] = "Severity must be a whole number from 0 to 5"
+    if not details.narrative.strip():
+        errors["narrative"] = "Enter what happened"
+    if details.status == Status.CLOSED and not details.closed_reason.strip():
+        errors["closed_reason"] = "Enter why the concern is closed"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_tags(concern: Concern, themes: Iterable[Theme]) -> None:
+    ConcernTheme.objects.filter(concern=concern).delete()
+    ConcernTheme.objects.bulk_create(
+        ConcernTheme(
+            concern=concern, theme=t, locality_id=concern.locality_id, received_on=concern.received_on
+        )
+        for t in {t.pk: t for t in themes}.values()
+    )
+
+
+def concern_log(
+    *,
+    locality: Locality,
+    collecting_body: Body,
+    details: ConcernDetails,
+    created_by=None,
+    from_public: bool = False,
+    contact: dict | None = None,
+) -> Concern:
+    """Record an experience or concern, its themes and (apart) the person's details."""
+    if collecting_body.locality_id != locality.pk:
+        raise ValidationError("The collecting body must be in this area.")
+    _validate(locality, details)
+    with transaction.atomic():
+        concern = Concern(
+            locality=locality,
+            collecting_body=collecting_body,
+            created_by=created_by,
+            from_public=from_public,
+            **{f.name: getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"},
+        )
+        concern.save()
+        _write_tags(concern, details.themes)
+        if contact and any(contact.get(k) for k in ("name", "email", "phone")):
+            ConcernContact.all_objects.create(
+                concern=concern, **{k: v for k, v in contact.items() if k in CONTACT_FIELDS}
+            )
+    return concern
+
+
+def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
+    """Change what a concern says. The history keeps every earlier version."""
+    _validate(concern.locality, details)
+    with transaction.atomic():
+        for f in dataclasses.fields(details):
+            if f.name != "themes":
+                setattr(concern, f.name, getattr(details, f.name))
+        concern.save()
+        _write_tags(concern, details.themes)
+    return concern
+
+
+def personal_details_read(*, user, concern: Concern) -> ConcernContact | None:
+    """The person's details, with the read logged (call only for entitled users)."""
+    PersonalDataAccess.objects.create(
+        user=user, concern=concern, locality_id=concern.locality_id, action=PersonalDataAccess.Action.VIEW
+    )
+    return ConcernContact.all_objects.filter(concern=concern).first()
+
+
+def personal_details_update(*, user, concern: Concern, details: dict) -> ConcernContact:
+    with transaction.atomic():
+        contact, _ = ConcernContact.all_objects.get_or_create(concern=concern)
+        for key in CONTACT_FIELDS:
+            if key in details:
+                setattr(contact, key, details[key])
+        contact.full_clean()
+        contact.save()
+        PersonalDataAccess.objects.create(
+            user=user, concern=concern, locality_id=concern.locality_id, action=PersonalDataAccess.Action.EDIT
+        )
+    return contact
+
+
+def personal_details_exported(*, user, locality: Locality, filters: str) -> None:
+    PersonalDataAccess.objects.create(
+        user=user,
+        locality=locality,
+        action=PersonalDataAccess.Action.EXPORT,
+        detail=f"Exported the list with personal details ({filters or 'no filters'})"[:200],
+    )

@@ -1,0 +1,41 @@
+"""Background jobs for concerns. Each takes ids and calls one service."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from agencies.models import Locality
+
+from .trends import trend_signals_detect
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="concerns.tasks.detect_trends")
+def detect_trends(locality_id: int | None = None) -> int:
+    """Run the trend job for one area, or for every area. One bad area does not stop the rest."""
+    localities = Locality.objects.all() if locality_id is None else Locality.objects.filter(pk=locality_id)
+    found = 0
+    for locality in localities.order_by("pk"):
+        try:
+            found += trend_signals_detect(locality=locality, today=timezone.localdate())
+        except Exception:
+            logger.exception("Trend job failed for area %s; carrying on with the others", locality.pk)
+    return found
+
+
+@shared_task(name="concerns.tasks.check_import")
+def check_import(job_id: int) -> None:
+    """Check every row of an uploaded CSV and record the report."""
+    from .imports import job_check
+
+    job_check(job_id)
+
+
+@shared_task(name="concerns.tasks.run_import")
+def run_import(job_id: int) -> None:
+    """Import a checked CSV, all rows or none."""
+    from .imports import job_import
+
+    job_import(job_id)

@@ -1,0 +1,53 @@
+"""Checks on free text that people type or import. Pure: strings in, strings out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that silently reverse or embed text direction ("Trojan Source"), and NUL.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_NUL = "\x00"
+# Invisible characters that carry no meaning at the ends of a value.
+_EDGE_INVISIBLES = "\u200b\ufeff\u2060"
+
+
+class TextProblem(ValueError):
+    """A value that cannot be stored; the message says how to fix it."""
+
+
+def clean_text(value: str, *, label: str, single_line: bool = False) -> str:
+    """Normalise typed or imported text, or explain why it cannot be stored.
+
+    Keeps what people typed (HTML included: it is escaped on output) but refuses hidden NUL
+    characters and direction overrides, which can make text display differently from what
+    was stored. Zero-width joiners stay: emoji and several scripts need them.
+    """
+    if _NUL in value:
+        raise TextProblem(f"{label} contains a hidden null character. Remove it and try again.")
+    if _BIDI_CONTROLS.search(value):
+        raise TextProblem(
+            f"{label} contains hidden characters that change the direction of text. "
+            "Remove them (retype the text rather than pasting it) and try again."
+        )
+    value = unicodedata.normalize("NFC", value).strip().strip(_EDGE_INVISIBLES).strip()
+    if single_line:
+        value = " ".join(value.split())
+    else:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell that spreadsheet programs will not run as a formula.
+
+    Cells starting with =, +, -, @, tab or carriage return are prefixed with an apostrophe
+    (the OWASP advice), so "=HYPERLINK(...)" shows as text instead of becoming a link.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
