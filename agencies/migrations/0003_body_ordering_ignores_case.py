@@ -5,14 +5,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_functions_and_duties'),
+        ("agencies", "0002_functions_and_duties"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='body',
-            options={'ordering': [django.db.models.functions.text.Lower('name')], 'verbose_name_plural': 'bodies'},
+            name="body",
+            options={
+                "ordering": [django.db.models.functions.text.Lower("name")],
+                "verbose_name_plural": "bodies",
+            },
         ),
     ]

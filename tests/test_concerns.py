@@ -1,0 +1,259 @@
+"""Healthwatch staff log, find and work experiences; personal details stay with them."""
+
+import datetime
+import html
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agencies.models import Role
+from concerns.models import Concern, ConcernContact, PersonalDataAccess, Theme
+from tests.conftest import make_concern
+from tests.factories import MembershipFactory
+
+TODAY = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
+
+
+def url(name, world, **kwargs):
+    return reverse(name, kwargs={"slug": world.area.slug, **kwargs})
+
+
+def form_data(world, **overrides):
+    waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
+    data = {
+        "received_on_0": "20",
+        "received_on_1": "11",
+        "received_on_2": "2026",
+        "channel": "phone",
+        "source_body": "",
+        "service": world.trust.pk,
+        "service_type": "",
+        "themes": [waiting.pk],
+        "sentiment": "negative",
+        "severity": "3",
+        "narrative": "Waited nine hours on a trolley.",
+        "status": "reviewed",
+        "closed_reason": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_healthwatch_officer_logs_an_experience_and_sees_it(world, login):
+    client = login(world.officer)
+    response = client.post(url("concerns:create", world), form_data(world))
+    assert response.status_code == 302
+    concern = Concern.all_objects.get()
+    assert concern.collecting_body == world.healthwatch
+    assert concern.service_type == "hospital"  # taken from the service when left blank
+    assert [t.name for t in concern.themes.all()] == ["Waiting times"]
+    page = client.get(response["Location"]).content.decode()
+    assert f"Experience {concern.reference} saved." in page
+    assert "Waited nine hours on a trolley." in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_save_and_log_another_returns_to_an_empty_form(world, login):
+    client = login(world.officer)
+    response = client.post(url("concerns:create", world), {**form_data(world), "another": "1"})
+    assert response["Location"] == url("concerns:create", world)
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"narrative": ""}, "Enter what happened"),
+        ({"narrative": "x" * 10_001}, "What happened must be 10,000 characters or fewer"),
+        (
+            {"received_on_0": "1", "received_on_1": "1", "received_on_2": "2027"},
+            "must be today or in the past",
+        ),
+        ({"service": "999999"}, "Select service it is about from the list"),
+        ({"sentiment": ""}, "Select whether the experience was positive, negative, mixed or neutral"),
+        ({"severity": "9"}, "Select severity from the list"),
+        ({"status": "closed"}, "Enter why the concern is closed"),
+        ({"narrative": "Fine\u202eevil"}, "hidden characters that change the direction of text"),
+        ({"narrative": "nul\x00byte"}, "Null characters are not allowed"),
+        ({"service": "", "service_type": ""}, "Select the type of service"),
+    ],
+)
+def test_bad_experiences_are_explained_and_nothing_is_saved(world, login, overrides, message):
+    response = login(world.officer).post(url("concerns:create", world), form_data(world, **overrides))
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not Concern.all_objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_html_in_a_narrative_is_stored_as_typed_and_escaped(world, login):
+    client = login(world.officer)
+    client.post(url("concerns:create", world), form_data(world, narrative="<script>alert('x')</script> bad"))
+    concern = Concern.all_objects.get()
+    assert concern.narrative == "<script>alert('x')</script> bad"
+    page = client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_zero_width_joiners_in_emoji_are_kept(world, login):
+    family = "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 visit"
+    login(world.officer).post(url("concerns:create", world), form_data(world, narrative=family))
+    assert Concern.all_objects.get().narrative == family
+
+
+def test_only_staff_of_a_body_holding_the_healthwatch_function_can_log(world, login):
+    assert login(world.owner).get(url("concerns:create", world)).status_code == 403
+    hw_reader = MembershipFactory(body=world.healthwatch, role=Role.READ_ONLY).user
+    assert login(hw_reader).get(url("concerns:create", world)).status_code == 403
+
+
+def test_when_the_function_moves_to_the_council_its_staff_log_instead(world, login):
+    from agencies import services
+    from agencies.models import Function
+
+    with time_machine.travel(datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC)):
+        services.function_assign(
+            function=Function.objects.get(code="local_healthwatch"),
+            body=world.council,
+            starts_on=datetime.date(2027, 4, 1),
+        )
+    council_officer = MembershipFactory(body=world.council, role=Role.OFFICER).user
+    with time_machine.travel(datetime.datetime(2027, 4, 2, tzinfo=datetime.UTC)):
+        assert login(council_officer).get(url("concerns:create", world)).status_code == 200
+        assert login(world.officer).get(url("concerns:create", world)).status_code == 403
+
+
+def test_other_bodies_see_reviewed_concerns_without_personal_details(world, login):
+    concern = make_concern(world)
+    client = login(world.read_only)
+    page = client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    assert "Waited six hours" in page
+    assert "Pat Patient" not in page
+    assert "Show personal details" not in page
+    assert client.get(url("concerns:personal", world, pk=concern.pk)).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_new_concerns_are_hidden_from_other_bodies_until_reviewed(world, login):
+    concern = make_concern(world, status="new")
+    assert login(world.read_only).get(url("concerns:detail", world, pk=concern.pk)).status_code == 404
+    assert login(world.officer).get(url("concerns:detail", world, pk=concern.pk)).status_code == 200
+
+
+def test_every_view_of_personal_details_is_logged(world, login):
+    concern = make_concern(world)
+    client = login(world.officer)
+    page = client.get(url("concerns:personal", world, pk=concern.pk)).content.decode()
+    assert "Pat Patient" in page and "pat@example.com" in page
+    client.get(url("concerns:personal", world, pk=concern.pk))
+    log = list(PersonalDataAccess.objects.values_list("user", "concern", "action"))
+    assert log == [(world.officer.pk, concern.pk, "view")] * 2
+
+
+def test_outsiders_reach_no_concern(world, login):
+    concern = make_concern(world)
+    client = login(world.outsider)
+    for name in ("concerns:detail", "concerns:personal", "concerns:edit"):
+        assert client.get(url(name, world, pk=concern.pk)).status_code == 404
+
+
+def test_changing_a_concern_keeps_its_history(world, login):
+    concern = make_concern(world)
+    client = login(world.officer)
+    data = form_data(world, narrative="Waited six hours in A&E, then sent home.", status="escalated")
+    data.update(received_on_0="1", received_on_1="10", received_on_2="2026")
+    assert client.post(url("concerns:edit", world, pk=concern.pk), data).status_code == 302
+    page = client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    assert "Escalated" in page
+    history = page[page.index("History of changes") :]
+    assert "Logged" in history and "narrative" in history.lower() and "status" in history.lower()
+
+
+def test_personal_details_consent_needs_a_way_to_contact(world, login):
+    concern = make_concern(world)
+    response = login(world.officer).post(
+        url("concerns:personal-edit", world, pk=concern.pk), {"name": "Pat", "consent_to_contact": "on"}
+    )
+    assert response.status_code == 400
+    assert "Enter an email address or phone number" in response.content.decode()
+    assert ConcernContact.all_objects.get(concern=concern).email == "pat@example.com"  # unchanged
+
+
+def list_page(client, world, **params):
+    return client.get(url("concerns:index", world), params).content.decode()
+
+
+def test_the_list_filters_by_theme_severity_and_text(world, login):
+    make_concern(world, narrative="Rude receptionist at the front desk", severity=1)
+    make_concern(world, narrative="Six hour wait for a scan", severity=4)
+    client = login(world.officer)
+    waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
+    assert "Six hour wait" in list_page(client, world, severity=4)
+    assert "Rude receptionist" not in list_page(client, world, severity=4)
+    assert "Rude receptionist" in list_page(client, world, q="receptionist")
+    assert "Six hour wait" not in list_page(client, world, q="receptionist")
+    assert "2 experiences" in list_page(client, world, theme=waiting.pk)
+
+
+def test_the_list_pages_by_keyset_without_repeats(world, login):
+    for i in range(55):
+        make_concern(
+            world,
+            narrative=f"Story number {i:02d}.",
+            received_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+        )
+    client = login(world.officer)
+    first = list_page(client, world)
+    assert "55 experiences" in first and "Story number 54." in first and "Story number 04." not in first
+    cursor = first.split("after=")[1].split('"')[0]
+    second = list_page(client, world, after=cursor)
+    assert "Story number 04." in second and "Story number 05." not in second
+
+
+def test_a_bad_filter_gets_a_message_not_an_error(world, login):
+    page = list_page(
+        login(world.officer), world, received_from="2026-05-01", received_to="2026-01-01", after="junk"
+    )
+    assert "must be the same as or after" in html.unescape(page)
+
+
+def test_export_has_no_personal_details_unless_asked_and_neutralises_formulas(world, login):
+    make_concern(world, narrative='=HYPERLINK("http://evil.example","click")')
+    client = login(world.officer)
+    plain = b"".join(client.get(url("concerns:export", world)).streaming_content).decode()
+    assert "Pat Patient" not in plain and "pat@example.com" not in plain
+    assert "'=HYPERLINK" in plain
+    assert not PersonalDataAccess.objects.exists()
+    personal = b"".join(
+        client.get(url("concerns:export", world), {"personal": "yes"}).streaming_content
+    ).decode()
+    assert "Pat Patient" in personal
+    assert PersonalDataAccess.objects.get().action == "export"
+
+
+def test_a_reader_asking_for_personal_details_in_an_export_gets_none(world, login):
+    make_concern(world)
+    data = b"".join(
+        login(world.read_only).get(url("concerns:export", world), {"personal": "yes"}).streaming_content
+    )
+    assert b"Pat Patient" not in data and b"email" not in data.split(b"\n")[0]
+
+
+def test_themes_can_be_renamed_and_retired_without_losing_tags(world, login):
+    concern = make_concern(world)
+    client = login(world.owner)
+    waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
+    response = client.post(
+        url("concerns:theme-edit", world, pk=waiting.pk), {"name": "Waiting", "description": ""}
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.name == "Waiting" and not waiting.is_active  # unticked "in use" retires it
+    assert list(concern.themes.all()) == [waiting]
+    assert "Waiting (retired)" in client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    duplicate = client.post(url("concerns:theme-create", world), {"name": "access"})
+    assert "There is already a theme called ‘access’" in duplicate.content.decode()
