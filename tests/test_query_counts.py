@@ -68,3 +68,59 @@ def test_the_audit_trail_reads_a_bounded_number_of_rows(world, login):
     # and to name the record; it is bounded by the page size, not by the history's length.
     assert large <= 5 + 50 * 3 + 10
     assert small <= large
+
+
+def bulk_concerns(world, n):
+    """n reviewed concerns with two theme tags each, written in bulk (fast, no history)."""
+    from concerns.models import Concern, ConcernTheme, Theme
+
+    themes = list(Theme.all_objects.filter(locality=world.area)[:2])
+    start = datetime.date.today() - datetime.timedelta(days=600)
+    concerns = Concern.all_objects.bulk_create(
+        [
+            Concern(
+                locality=world.area,
+                collecting_body=world.healthwatch,
+                received_on=start + datetime.timedelta(days=(i * 7) % 600),
+                channel="phone",
+                service=world.trust,
+                service_type="hospital",
+                sentiment="negative",
+                severity=i % 6,
+                narrative=f"Experience number {i}",
+                status="reviewed",
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    ConcernTheme.objects.bulk_create(
+        [
+            ConcernTheme(concern=c, theme=t, locality=world.area, received_on=c.received_on)
+            for c in concerns
+            for t in themes
+        ],
+        batch_size=2000,
+    )
+    return concerns
+
+
+CONCERN_PAGES = [
+    ("list", lambda w, c: reverse("concerns:index", args=[w.area.slug])),
+    ("list filtered", lambda w, c: reverse("concerns:index", args=[w.area.slug]) + "?severity=3&q=number"),
+    ("detail", lambda w, c: reverse("concerns:detail", args=[w.area.slug, c.pk])),
+    ("trends", lambda w, c: reverse("concerns:trends", args=[w.area.slug])),
+    ("themes", lambda w, c: reverse("concerns:themes", args=[w.area.slug])),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("page", "make_url"), CONCERN_PAGES, ids=[p for p, _ in CONCERN_PAGES])
+def test_concern_pages_make_the_same_queries_at_100_and_10000_concerns(world, login, page, make_url):
+    client = login(world.officer)
+    first = bulk_concerns(world, 100)[0]
+    small = count_queries(client, make_url(world, first))
+    bulk_concerns(world, 9_900)
+    large = count_queries(client, make_url(world, first))
+    assert large == small
+    assert small <= 20

@@ -154,3 +154,46 @@ def test_the_axe_check_can_fail(page, live_server):
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
     rules = {violation["id"] for violation in results.response["violations"]}
     assert {"image-alt", "label"} <= rules
+
+
+def test_a_healthwatch_officer_logs_an_experience_by_keyboard_and_finds_it(page, world):
+    sign_in_by_keyboard(page, world.officer.email)
+    page.goto(reverse("concerns:index", args=[world.area.slug]))
+    follow(page, page.get_by_role("link", name="Log an experience"))
+    assert_accessible(page)
+    page.get_by_label("How did it reach you?").focus()
+    page.keyboard.press("p")  # type-ahead selects "Phone"
+    page.get_by_label("Service it is about").select_option(label="Testshire Hospitals NHS Trust")
+    page.get_by_label("Waiting times").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Negative").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("What happened").focus()
+    page.keyboard.type("Waited nine hours on a trolley in the corridor.")
+    submit_by_keyboard(page, "Save and log another")
+    assert "saved." in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+    page.goto(reverse("concerns:index", args=[world.area.slug]))
+    page.get_by_label("Search the narrative").fill("trolley")
+    submit_by_keyboard(page, "Apply filters")
+    assert "1 experience" in page.inner_text("main")
+    assert "Waited nine hours on a trolley" in page.inner_text("main")
+    assert_accessible(page)
+
+
+def test_a_member_of_the_public_shares_an_experience(page, world):
+    page.goto(reverse("share", args=[world.area.slug]))
+    assert_accessible(page)
+    honeypot = page.locator("#id_website")
+    assert honeypot.bounding_box()["x"] < 0  # off screen for people, still there for bots
+    assert honeypot.get_attribute("tabindex") == "-1"
+    page.get_by_label("Which service is it about?").fill("Riverside Surgery")
+    page.get_by_label("What type of service is it?").select_option(label="GP")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Negative").check()
+    page.get_by_label("Tell us what happened").fill("No appointments for three weeks.")
+    follow(page, page.get_by_role("button", name="Send your experience"))
+    assert page.locator("h1").inner_text() == "Thank you for sharing your experience"
+    assert_accessible(page)
