@@ -55,3 +55,6 @@ format: setup-dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+benchmark: setup-dev
+	$(BIN)/python -m tests.benchmark.run $(BENCH_ARGS)

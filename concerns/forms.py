@@ -245,7 +245,9 @@ class ConcernFilterForm(forms.Form):
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = _service_choices(locality)
+        self.fields["service"].choices = [("", "Any")] + list(
+            _service_choices(locality).values_list("pk", "name")
+        )
         self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality)
 
     def clean(self):

@@ -394,3 +394,31 @@ def job_import(job_id: int) -> None:
         job.failure = "Something went wrong and nothing was imported. Try again, or contact support."
     job.finished_at = timezone.now()
     job.save()
+
+
+STUCK_CHECK = datetime.timedelta(minutes=10)
+STUCK_IMPORT = datetime.timedelta(minutes=70)  # longer than the import task's hard time limit
+
+
+def stuck_jobs(now: datetime.datetime) -> tuple[list[int], list[int]]:
+    """Jobs whose worker never started (the queue was down) or died part-way.
+
+    A check that has not moved for 10 minutes is sent again (checking changes nothing). An
+    import still marked as running 70 minutes on was killed: its transaction rolled back, so
+    nothing was written, and it goes back to ready to be imported again.
+    """
+    checks = list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.VALIDATING, updated_at__lt=now - STUCK_CHECK
+        ).values_list("pk", flat=True)
+    )
+    imports = []
+    for pk in ImportJob.objects.filter(
+        state=ImportJob.State.IMPORTING, updated_at__lt=now - STUCK_IMPORT
+    ).values_list("pk", flat=True):
+        if ImportJob.objects.filter(pk=pk, state=ImportJob.State.IMPORTING).update(
+            state=ImportJob.State.READY, updated_at=now
+        ):
+            imports.append(pk)
+    ImportJob.objects.filter(pk__in=checks).update(updated_at=now)
+    return checks, imports

@@ -26,7 +26,9 @@ def filtered_concerns(user, locality: Locality, filters: dict) -> QuerySet[Conce
         qs = qs.filter(received_on__gte=filters["received_from"])
     if filters.get("received_to"):
         qs = qs.filter(received_on__lte=filters["received_to"])
-    for field in ("service", "service_type", "sentiment", "status", "channel"):
+    if filters.get("service"):
+        qs = qs.filter(service_id=filters["service"])
+    for field in ("service_type", "sentiment", "status", "channel"):
         if filters.get(field):
             qs = qs.filter(**{field: filters[field]})
     if filters.get("severity") is not None:

@@ -25,7 +25,7 @@ def detect_trends(locality_id: int | None = None) -> int:
     return found
 
 
-@shared_task(name="concerns.tasks.check_import")
+@shared_task(name="concerns.tasks.check_import", time_limit=3600, soft_time_limit=3500)
 def check_import(job_id: int) -> None:
     """Check every row of an uploaded CSV and record the report."""
     from .imports import job_check
@@ -33,9 +33,22 @@ def check_import(job_id: int) -> None:
     job_check(job_id)
 
 
-@shared_task(name="concerns.tasks.run_import")
+@shared_task(name="concerns.tasks.run_import", time_limit=3600, soft_time_limit=3500)
 def run_import(job_id: int) -> None:
     """Import a checked CSV, all rows or none."""
     from .imports import job_import
 
     job_import(job_id)
+
+
+@shared_task(name="concerns.tasks.sweep_imports")
+def sweep_imports() -> int:
+    """Send again the import steps whose message was lost or whose worker died."""
+    from .imports import stuck_jobs
+
+    checks, imports = stuck_jobs(timezone.now())
+    for pk in checks:
+        check_import.delay(pk)
+    for pk in imports:
+        run_import.delay(pk)
+    return len(checks) + len(imports)

@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.detect_trends",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Every 5 minutes: resend CSV import steps whose queue message was lost or whose worker died.
+    "sweep-imports": {
+        "task": "concerns.tasks.sweep_imports",
+        "schedule": 300.0,
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",

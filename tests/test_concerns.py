@@ -257,3 +257,42 @@ def test_themes_can_be_renamed_and_retired_without_losing_tags(world, login):
     assert "Waiting (retired)" in client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
     duplicate = client.post(url("concerns:theme-create", world), {"name": "access"})
     assert "There is already a theme called ‘access’" in duplicate.content.decode()
+
+
+def test_service_names_are_escaped_in_the_filter_list(world, login):
+    from tests.factories import BodyFactory
+
+    BodyFactory(
+        locality=world.area, name='<img src=x onerror="alert(1)">', kind="provider", service_type="gp"
+    )
+    page = login(world.officer).get(url("concerns:index", world)).content.decode()
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_an_upload_still_answers_when_the_queue_is_down(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concerns import tasks
+    from concerns.models import ImportJob
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is not answering")
+
+    monkeypatch.setattr(tasks.check_import, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(world.officer).post(
+            url("concerns:import", world), {"file": SimpleUploadedFile("a.csv", b"date_received\n")}
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.state == "validating"  # kept, for the sweep to pick up
+
+    monkeypatch.undo()
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=11)):
+        assert tasks.sweep_imports.delay().get() == 1
+    job.refresh_from_db()
+    assert job.state == "invalid"  # the check ran: the file has no experiences
+    assert "missing the columns" in job.failure

@@ -1,5 +1,8 @@
+from html import escape
+
 from django import forms, template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -22,6 +25,20 @@ def status_tag(concern):
     )
 
 
+def _fast_select(field, attrs):
+    """A <select> built directly: Django renders each option through a template, which costs
+    tens of milliseconds for an area's 1,500 services. Every value and label is escaped."""
+    selected = str(field.value() or "")
+    options = "".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in field.field.choices
+    )
+    extra = "".join(f' {escape(k)}="{escape(v)}"' for k, v in attrs.items())
+    name, id_ = escape(field.html_name), escape(field.id_for_label)
+    return mark_safe(f'<select name="{name}" id="{id_}"{extra}>{options}</select>')  # noqa: S308 - all escaped
+
+
 @register.simple_tag
 def filter_widget(field):
     """A filter field rendered with the GOV.UK classes for its kind of input."""
@@ -30,6 +47,8 @@ def filter_widget(field):
     attrs = {"class": css + (" govuk-select--error" if field.errors and css == "govuk-select" else "")}
     if field.errors:
         attrs["aria-describedby"] = f"{field.id_for_label}-error"
+    if isinstance(widget, forms.Select):
+        return _fast_select(field, attrs)
     return field.as_widget(attrs=attrs)
 
 
