@@ -27,7 +27,6 @@ COLUMNS = [
     ("service_type", lambda c: c.get_service_type_display()),
     ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
     ("sentiment", lambda c: c.get_sentiment_display()),
-    ("severity", lambda c: c.severity),
     ("safeguarding", lambda c: "yes" if c.safeguarding else "no"),
     ("status", lambda c: c.get_status_display()),
     ("shared_online_by_public", lambda c: "yes" if c.from_public else "no"),
@@ -41,12 +40,13 @@ class _Echo:
         return value
 
 
-def _rows(concerns, contacts_for):
+def _rows(concerns, contacts_for, staff: bool):
+    columns = COLUMNS + ([("severity", lambda c: c.severity)] if staff else [])
     writer = csv.writer(_Echo())
-    header = [name for name, _ in COLUMNS] + (PERSONAL if contacts_for is not None else [])
+    header = [name for name, _ in columns] + (PERSONAL if contacts_for is not None else [])
     yield "\ufeff" + writer.writerow(header)  # a BOM so Excel reads UTF-8
     for concern in concerns:
-        cells = [get(concern) for _, get in COLUMNS]
+        cells = [get(concern) for _, get in columns]
         if contacts_for is not None:
             contact = contacts_for(concern)
             cells += [getattr(contact, f, "") if contact else "" for f in PERSONAL]
@@ -56,7 +56,8 @@ def _rows(concerns, contacts_for):
 @area_view
 @require_safe
 def export(request, locality):
-    filters = ConcernFilterForm(request.GET or None, locality=locality)
+    staff_bodies = {b.pk for b in access.collecting_bodies(request.user, locality)}
+    filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(staff_bodies))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = (
         selectors.filtered_concerns(request.user, locality, cleaned)
@@ -65,26 +66,25 @@ def export(request, locality):
         .order_by("-received_on", "-id")
     )
     contacts_for = None
-    if request.GET.get("personal") == "yes":
-        staff_bodies = {b.pk for b in access.collecting_bodies(request.user, locality)}
-        if staff_bodies:
-            services.personal_details_exported(
-                user=request.user, locality=locality, filters=request.GET.urlencode()
-            )
+    if request.GET.get("personal") == "yes" and staff_bodies:
+        services.personal_details_exported(
+            user=request.user, locality=locality, filters=request.GET.urlencode()
+        )
 
-            qs = qs.select_related("contact")
+        qs = qs.select_related("contact")
 
-            def contacts_for(concern):
-                if concern.collecting_body_id not in staff_bodies:
-                    return None
-                try:
-                    return concern.contact
-                except ConcernContact.DoesNotExist:
-                    return None
+        def contacts_for(concern):
+            if concern.collecting_body_id not in staff_bodies:
+                return None
+            try:
+                return concern.contact
+            except ConcernContact.DoesNotExist:
+                return None
 
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     response = StreamingHttpResponse(
-        _rows(qs.iterator(chunk_size=2000), contacts_for), content_type="text/csv; charset=utf-8"
+        _rows(qs.iterator(chunk_size=2000), contacts_for, staff=bool(staff_bodies)),
+        content_type="text/csv; charset=utf-8",
     )
     kind = "with-personal-details" if contacts_for else "de-identified"
     response["Content-Disposition"] = f'attachment; filename="experiences-{locality.slug}-{kind}-{stamp}.csv"'

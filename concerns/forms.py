@@ -243,8 +243,10 @@ class ConcernFilterForm(forms.Form):
         choices=[("", "Any"), ("yes", "Shared online by the public")], required=False, label="Source"
     )
 
-    def __init__(self, *args, locality, **kwargs):
+    def __init__(self, *args, locality, staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["severity"]  # severity is for Healthwatch staff only
         self.fields["service"].choices = [("", "Any")] + list(
             _service_choices(locality).values_list("pk", "name")
         )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("themes/defaults/", views.themes_defaults, name="themes-defaults"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
     path("trends/", views.trends, name="trends"),
+    path("concerns/personal-data-log/", views.access_log, name="access-log"),
 ]

@@ -16,19 +16,19 @@ from quality_system.forms import apply_service_errors
 
 from . import access, selectors, services
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, ThemeForm
-from .models import Concern, ConcernContact, Theme
+from .models import Concern, ConcernContact, PersonalDataAccess, Theme
 
 
 @area_view
 @require_safe
 def index(request, locality):
-    filters = ConcernFilterForm(request.GET or None, locality=locality)
+    collectors = access.collecting_bodies(request.user, locality)
+    filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(collectors))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.filtered_concerns(request.user, locality, cleaned)
     page = selectors.concern_page(qs, request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
-    collectors = access.collecting_bodies(request.user, locality)
     return render(
         request,
         "concerns/list.html",
@@ -286,3 +286,16 @@ def trends(request, locality):
             "can_administer": can_administer(request.user, locality),
         },
     )
+
+
+@area_view
+@require_safe
+def access_log(request, locality):
+    """Who viewed, changed or exported personal details: for administrators and Healthwatch officers."""
+    access.require_theme_manager(request.user, locality)
+    entries = (
+        PersonalDataAccess.objects.filter(locality=locality)
+        .select_related("user", "concern")
+        .order_by("-at")[:200]
+    )
+    return render(request, "concerns/access_log.html", {"locality": locality, "entries": entries})

@@ -152,6 +152,8 @@ def test_every_view_of_personal_details_is_logged(world, login):
     client.get(url("concerns:personal", world, pk=concern.pk))
     log = list(PersonalDataAccess.objects.values_list("user", "concern", "action"))
     assert log == [(world.officer.pk, concern.pk, "view")] * 2
+    page = login(world.owner).get(url("concerns:access-log", world)).content.decode()
+    assert page.count("Oscar Officer") == 2 and concern.reference in page
 
 
 def test_outsiders_reach_no_concern(world, login):
@@ -296,3 +298,14 @@ def test_an_upload_still_answers_when_the_queue_is_down(
     job.refresh_from_db()
     assert job.state == "invalid"  # the check ran: the file has no experiences
     assert "missing the columns" in job.failure
+
+
+def test_severity_is_for_healthwatch_staff_only(world, login):
+    concern = make_concern(world, severity=5)
+    reader = login(world.read_only)
+    assert "out of 5" not in reader.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    assert "Severity" not in reader.get(url("concerns:index", world)).content.decode()
+    header = b"".join(reader.get(url("concerns:export", world)).streaming_content).split(b"\n")[0]
+    assert b"severity" not in header
+    officer = login(world.officer)
+    assert "5 out of 5" in officer.get(url("concerns:detail", world, pk=concern.pk)).content.decode()

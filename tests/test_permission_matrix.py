@@ -125,6 +125,7 @@ MATRIX: dict[str, Page] = {
     "concerns:theme-edit": Page(AREA_ADMIN, a_theme),
     "concerns:themes-defaults": Page(AREA_ACTION, area),
     "concerns:trends": Page(AREA_READ, area, post=False),
+    "concerns:access-log": Page(AREA_ADMIN, area, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
 }
