@@ -79,6 +79,11 @@ def highest_rank(user, locality: Locality) -> int:
     return max((seat.rank for seat in seats_in(user, locality)), default=-1)
 
 
+def highest_rank_at(user, body_id: int) -> int:
+    """The user's role rank at one body, or -1 for none."""
+    return max((seat.rank for seat in seats(user) if seat.body_id == body_id), default=-1)
+
+
 def locality_for(user, slug: str) -> Locality:
     """The locality with this slug if the user reaches it, else 404."""
     try:
@@ -102,16 +107,10 @@ def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = 
     if can_administer(user, locality):
         return True
     on = on or timezone.localdate()
-    officer_bodies = {
-        seat.body_id for seat in seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.OFFICER]
-    }
+    officer_bodies = {seat.body_id for seat in seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.OFFICER]}
     if not officer_bodies:
         return False
-    return (
-        FunctionHolding.objects.current(on)
-        .filter(function_id=duty.function_id, body_id__in=officer_bodies)
-        .exists()
-    )
+    return FunctionHolding.objects.current(on).filter(function_id=duty.function_id, body_id__in=officer_bodies).exists()
 
 
 def require_assessor(user, locality: Locality, duty: Duty) -> None:

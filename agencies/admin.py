@@ -4,7 +4,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Body, Duty, DutyAssessment, Function, FunctionHolding, Locality, Membership, User
+from .models import (
+    Body,
+    ClosureDay,
+    Duty,
+    DutyAssessment,
+    Function,
+    FunctionHolding,
+    Locality,
+    Membership,
+    Notification,
+    ResponseDuty,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,9 +37,7 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
 
 @admin.register(Locality)
@@ -73,3 +83,25 @@ class DutyAdmin(admin.ModelAdmin):
 class DutyAssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["duty", "locality", "status", "owner", "last_reviewed_on"]
     list_filter = ["locality", "status"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "channel", "to_email", "subject", "state", "attempts", "possible_duplicate"]
+    list_filter = ["state", "channel", "kind", "possible_duplicate"]
+    search_fields = ["to_email", "subject", "dedupe_key"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ResponseDuty)
+class ResponseDutyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "period", "unit", "locality", "citation"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "reason", "locality"]
+    list_filter = ["locality"]

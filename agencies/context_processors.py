@@ -10,7 +10,23 @@ from .models import ROLE_RANK, Role
 # (label, url name, the url names that mark it current, administrators only)
 _AREA_ITEMS = [
     ("Dashboard", "reports:dashboard", ("reports:dashboard",), False),
-    ("Concerns", "concerns:index", ("concerns:",), False),
+    (
+        "Concerns",
+        "concerns:index",
+        (
+            "concerns:index",
+            "concerns:create",
+            "concerns:detail",
+            "concerns:edit",
+            "concerns:personal",
+            "concerns:import",
+            "concerns:theme",
+            "concerns:trends",
+            "concerns:access",
+        ),
+        False,
+    ),
+    ("Alerts", "concerns:alerts", ("concerns:alert",), False),
     ("Recommendations", "reports:recommendations", ("reports:recommendations",), False),
     ("Quality system", "agencies:quality-system", ("agencies:quality-system", "agencies:duty"), False),
     ("Bodies", "agencies:bodies", ("agencies:bod", "agencies:function", "agencies:holding"), False),
@@ -44,4 +60,7 @@ def navigation(request) -> dict:
                     "current": any(view_name.startswith(p) for p in prefixes),
                 }
             )
-    return {"nav_items": items, "nav_area_slug": slug}
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, channel=Notification.Channel.INBOX, read_at__isnull=True).count()
+    return {"nav_items": items, "nav_area_slug": slug, "unread_messages": unread}

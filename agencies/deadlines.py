@@ -140,7 +140,5 @@ def working_days_between(start: datetime.date, end: datetime.date, closures: Ite
     sign = 1 if end > start else -1
     lo, hi = (start, end) if sign > 0 else (end, start)
     closed = frozenset(closures)
-    count = sum(
-        1 for i in range(1, (hi - lo).days + 1) if is_working_day(lo + datetime.timedelta(days=i), closed)
-    )
+    count = sum(1 for i in range(1, (hi - lo).days + 1) if is_working_day(lo + datetime.timedelta(days=i), closed))
     return sign * count

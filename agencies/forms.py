@@ -13,7 +13,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 
-from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm
+from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 
 from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Role, User
 
@@ -50,21 +50,15 @@ class BodyForm(GovModelForm):
         labels = {"kind": "Kind of body", "is_active": "This body is active"}
         help_texts = {
             "contact_email": "Alerts and requests for this body go to this address.",
-            "service_type": (
-                "Only for bodies that provide services, such as trusts, GP practices and care homes."
-            ),
+            "service_type": ("Only for bodies that provide services, such as trusts, GP practices and care homes."),
             "cqc_id": "Optional. The Care Quality Commission ID, like 1-123456789.",
             "ods_code": "Optional. The NHS Organisation Data Service code, like RXX or A81001.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_type"].choices = [("", "Not a service")] + list(
-            self.fields["service_type"].choices
-        )[1:]
-        self.fields["kind"].choices = [("", "Choose the kind of body")] + list(self.fields["kind"].choices)[
-            1:
-        ]
+        self.fields["service_type"].choices = [("", "Not a service")] + list(self.fields["service_type"].choices)[1:]
+        self.fields["kind"].choices = [("", "Choose the kind of body")] + list(self.fields["kind"].choices)[1:]
         if self.instance.pk is None:
             del self.fields["is_active"]
 
@@ -103,11 +97,10 @@ class FunctionAssignForm(GovForm):
     function = forms.ModelChoiceField(queryset=Function.objects.all(), label="Function")
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body")
     starts_on = GovDateField(label="Start date", help_text="For example, 1 4 2027")
-    notes = forms.CharField(
+    notes = LongTextField(
         label="Notes",
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional. For example, the decision that moved this function.",
     )
 
@@ -174,11 +167,10 @@ class AssessmentForm(GovForm):
         choices=AssessmentStatus.choices,
         widget=forms.RadioSelect,
     )
-    evidence = forms.CharField(
+    evidence = LongTextField(
         label="Evidence notes",
         max_length=5000,
         required=False,
-        widget=forms.Textarea,
         help_text="What shows this, with links to papers or minutes where you can.",
     )
     owner = forms.ModelChoiceField(

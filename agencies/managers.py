@@ -47,9 +47,7 @@ class FunctionHoldingQuerySet(models.QuerySet):
 
     def current(self, on) -> FunctionHoldingQuerySet:
         """Holdings in force on the given day."""
-        return self.filter(starts_on__lte=on).filter(
-            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
-        )
+        return self.filter(starts_on__lte=on).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
 
 
 class MembershipQuerySet(models.QuerySet):

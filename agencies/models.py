@@ -77,6 +77,12 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField("full name", max_length=150)
+    notification_mode = models.CharField(
+        "send me non-urgent messages",
+        max_length=10,
+        choices=[("immediate", "Straight away"), ("daily", "In one email each morning")],
+        default="immediate",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -182,9 +188,7 @@ class Body(models.Model):
     class Meta:
         ordering = [Lower("name")]
         verbose_name_plural = "bodies"
-        constraints = [
-            models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality")
-        ]
+        constraints = [models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality")]
         indexes = [models.Index(fields=["locality", "kind"], name="body_locality_kind")]
 
     def __str__(self) -> str:
@@ -313,13 +317,9 @@ class DutyAssessment(models.Model):
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="assessments")
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="assessments")
-    status = models.CharField(
-        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
-    )
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED)
     evidence = models.TextField("evidence notes", max_length=5000, blank=True)
-    owner = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_assessments"
-    )
+    owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_assessments")
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -332,3 +332,158 @@ class DutyAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.locality}: duty {self.duty.number}"
+
+
+class ResponseDuty(models.Model):
+    """A rule that fixes a response deadline: period, unit, where counting starts, the law.
+
+    Counting starts the day after the request is sent (agencies.deadlines). Locality empty means
+    the rule applies in every area; an area can add its own locally agreed rules.
+    """
+
+    code = models.SlugField(max_length=60)
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=200)
+    period = models.PositiveSmallIntegerField()
+    unit = models.CharField(
+        max_length=20,
+        choices=[("calendar_days", "calendar days"), ("working_days", "working days"), ("months", "months")],
+    )
+    roll_forward = models.BooleanField(
+        "move to the next working day",
+        default=False,
+        help_text="When a deadline falls on a weekend or bank holiday.",
+    )
+    citation = models.CharField(max_length=300, help_text="The law or local agreement that sets this rule.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "response duties"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "locality"], name="response_duty_code_unique"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(locality__isnull=True),
+                name="response_duty_national_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period} {self.get_unit_display()})"
+
+    def due(self, sent_on: datetime.date, closures=()):
+        """The deadline for a request sent on `sent_on`, with how it was worked out."""
+        from .deadlines import deadline
+
+        return deadline(sent_on, self.period, self.unit, closures, roll_forward=self.roll_forward)
+
+    @classmethod
+    def for_area(cls, code: str, locality: Locality) -> ResponseDuty:
+        """The area's own rule with this code if it has one, else the national rule."""
+        rules = {
+            d.locality_id: d
+            for d in cls.objects.filter(code=code).filter(models.Q(locality=locality) | models.Q(locality__isnull=True))
+        }
+        return rules.get(locality.pk) or rules[None]
+
+
+class ClosureDay(models.Model):
+    """An extra non-working day (for example a council closure), skipped in working-day counts."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["locality", "date"], name="one_closure_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%-d %B %Y}: {self.reason}"
+
+
+class Notification(models.Model):
+    """One message in the outbox: written in the same transaction as the change that causes it.
+
+    The database is the source of truth; the queue is only a hint. A unique dedupe key (kind,
+    target, stage) makes a second sweep or a second scheduler unable to create a duplicate. A
+    worker claims a row (pending → sending) before sending; a sweep returns claims that expired
+    (the worker died) and sends what is still pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        HELD = "held", "Held for the daily email"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        INBOX = "inbox", "Inbox"
+
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    urgent = models.BooleanField(default=False)
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    to_email = models.EmailField(blank=True)
+    to_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    related_type = models.CharField(max_length=40, blank=True)
+    related_id = models.PositiveBigIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    possible_duplicate = models.BooleanField(
+        default=False, help_text="A worker stopped mid-send; this may have been sent once already."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep: what is due to send, oldest first.
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            # An alert's page lists the messages sent about it.
+            models.Index(fields=["related_type", "related_id"], name="outbox_related"),
+            # A person's inbox, newest first.
+            models.Index(fields=["user", "channel", "-created_at"], name="outbox_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.to_email or self.user}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, so a resent email is recognised as the same message."""
+        return f"<notification-{self.pk}@quality-system>"
+
+
+class SignedLink(models.Model):
+    """A single-use, expiring link bound to one purpose and one record (for example one alert
+    recipient). Only a hash of the token is stored."""
+
+    purpose = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["purpose", "object_id"], name="signed_link_target")]
+
+    def __str__(self) -> str:
+        return f"Link for {self.purpose} {self.object_id}"

@@ -45,18 +45,13 @@ class FunctionRow:
 def quality_system_overview(locality: Locality, on: datetime.date) -> list[FunctionRow]:
     """Each function with the bodies holding it on `on` and its duties with their assessment."""
     holdings = (
-        FunctionHolding.objects.current(on)
-        .filter(body__locality=locality)
-        .select_related("body")
-        .order_by("starts_on")
+        FunctionHolding.objects.current(on).filter(body__locality=locality).select_related("body").order_by("starts_on")
     )
     functions = Function.objects.prefetch_related(
         Prefetch("holdings", queryset=holdings, to_attr="current_holdings"),
         Prefetch("duties", queryset=Duty.objects.order_by("number"), to_attr="ordered_duties"),
     )
-    assessments = {
-        a.duty_id: a for a in DutyAssessment.objects.filter(locality=locality).select_related("owner")
-    }
+    assessments = {a.duty_id: a for a in DutyAssessment.objects.filter(locality=locality).select_related("owner")}
     return [
         FunctionRow(
             function=function,
@@ -140,9 +135,7 @@ def _changes(record) -> list[str]:
     changes = []
     for change in delta.changes:
         field = record.instance._meta.get_field(change.field)
-        changes.append(
-            f"{field.verbose_name}: ‘{_in_words(field, change.old)}’ → ‘{_in_words(field, change.new)}’"
-        )
+        changes.append(f"{field.verbose_name}: ‘{_in_words(field, change.old)}’ → ‘{_in_words(field, change.new)}’")
     return changes
 
 
@@ -161,9 +154,7 @@ def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
     ]
     records = []
     for label, qs in sources:
-        records.extend(
-            (label, r) for r in islice(qs.select_related("history_user").order_by("-history_date"), limit)
-        )
+        records.extend((label, r) for r in islice(qs.select_related("history_user").order_by("-history_date"), limit))
     records.sort(key=lambda pair: pair[1].history_date, reverse=True)
     return [
         AuditEntry(

@@ -123,9 +123,7 @@ def function_assign(
                         }
                     )
             for holding in existing:
-                if holding.is_current(starts_on) or (
-                    holding.ends_on is None and holding.starts_on < starts_on
-                ):
+                if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
                     holding.ends_on = starts_on - datetime.timedelta(days=1)
                     holding.save(update_fields=["ends_on"])
         holding = FunctionHolding(function=function, body=body, starts_on=starts_on, notes=notes)
@@ -184,9 +182,7 @@ def person_add(
         if created:
             user = User.objects.create_user(email=email, full_name=full_name.strip())
         if Membership.objects.filter(user=user, body=body).exists():
-            raise ValidationError(
-                {"email": f"{email} is already a member of {body.name}. Change their role instead."}
-            )
+            raise ValidationError({"email": f"{email} is already a member of {body.name}. Change their role instead."})
         membership = Membership.objects.create(user=user, body=body, role=role)
         membership.existing_account = not created
         if created:
@@ -219,12 +215,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
             and _administrator_count(locality, excluding=membership) == 0
         ):
             raise ValidationError(
-                {
-                    "role": (
-                        "This is the last administrator for the area. "
-                        "Make someone else an administrator first."
-                    )
-                }
+                {"role": ("This is the last administrator for the area. Make someone else an administrator first.")}
             )
         membership.role = role
         membership.save(update_fields=["role"])
@@ -238,8 +229,7 @@ def membership_remove(*, membership: Membership) -> None:
             and _administrator_count(membership.body.locality, excluding=membership) == 0
         ):
             raise ValidationError(
-                "This is the last administrator for the area. "
-                "Make someone else an administrator before removing them."
+                "This is the last administrator for the area. Make someone else an administrator before removing them."
             )
         membership.delete()
 
@@ -268,7 +258,5 @@ def assessment_update(
             assessment.full_clean(validate_unique=False)
             assessment.save()
     except IntegrityError:  # someone else saved the first assessment of this duty at the same moment
-        raise ValidationError(
-            "Someone else saved this assessment at the same time. Check it and save again."
-        ) from None
+        raise ValidationError("Someone else saved this assessment at the same time. Check it and save again.") from None
     return assessment

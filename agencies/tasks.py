@@ -24,3 +24,27 @@ def forget_old_sign_in_attempts(days: int = 90) -> int:
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted
+
+
+@shared_task(name="agencies.tasks.deliver_notification", acks_late=True)
+def deliver_notification(notification_id: int) -> bool:
+    """Send one outbox message (a hint from the request that created it)."""
+    from .notifications import deliver
+
+    return deliver(notification_id)
+
+
+@shared_task(name="agencies.tasks.sweep_outbox", acks_late=True)
+def sweep_outbox() -> int:
+    """Send everything due in the outbox and recover messages whose worker died."""
+    from .notifications import sweep
+
+    return sweep()
+
+
+@shared_task(name="agencies.tasks.send_digests")
+def send_digests() -> int:
+    """The daily summary email for people who chose it."""
+    from .notifications import digests_send
+
+    return digests_send(timezone.localdate())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from quality_system.forms import apply_service_errors
+from quality_system.forms import GovForm, apply_service_errors
 
 from . import access, selectors, services
 from .forms import (
@@ -131,9 +132,7 @@ def duty_detail(request, locality: Locality, number: int):
                 messages.success(request, f"Duty {duty.number} assessment saved.")
                 return redirect("agencies:quality-system", locality.slug)
     history = (
-        assessment.history.select_related("history_user", "owner").order_by("-history_date")[:20]
-        if assessment
-        else []
+        assessment.history.select_related("history_user", "owner").order_by("-history_date")[:20] if assessment else []
     )
     return render(
         request,
@@ -392,3 +391,44 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         reset(username=form.user.email.lower())
         return response
+
+
+@login_required
+@require_safe
+def inbox(request):
+    from .notifications import inbox_for
+
+    items = list(inbox_for(request.user)[:100])
+    return render(request, "agencies/inbox.html", {"items": items, "unread": sum(1 for i in items if not i.read_at)})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    from .notifications import inbox_for
+
+    inbox_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, "All messages marked as read.")
+    return redirect("inbox")
+
+
+class NotificationSettingsForm(GovForm):
+    submit_label = "Save"
+    notification_mode = forms.ChoiceField(
+        label="How should we send you messages that are not urgent?",
+        choices=[("immediate", "Straight away"), ("daily", "In one email each morning")],
+        widget=forms.RadioSelect,
+        help_text="Urgent messages, such as safeguarding alerts and escalations, always come straight away.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    form = NotificationSettingsForm(posted(request), initial={"notification_mode": request.user.notification_mode})
+    if request.method == "POST" and form.is_valid():
+        request.user.notification_mode = form.cleaned_data["notification_mode"]
+        request.user.save(update_fields=["notification_mode"])
+        messages.success(request, "Your message settings are saved.")
+        return redirect("inbox")
+    return render(request, "agencies/notification_settings.html", {"form": form}, status=400 if form.errors else 200)

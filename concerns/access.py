@@ -3,8 +3,9 @@
 - Logging: members (and above) of a body that holds the local Healthwatch function today.
   When that function moves to an ICB or council, their staff log concerns instead: no code change.
 - Reading: everyone in the area sees reviewed concerns de-identified (concerns.managers).
-- Changing a concern, and reading its personal details: members (and above) of the body that
-  collected it. Read-only members and superusers who are not members do not see personal details.
+- Changing a concern: members (and above) of the body that collected it.
+- Reading or changing personal details: officers (and above) of that body. Read-only members,
+  members such as volunteers, and superusers who are not officers there do not see them.
 - Themes: the area's administrators, and officers of the local Healthwatch function holder.
 """
 
@@ -21,9 +22,7 @@ HEALTHWATCH_FUNCTION = "local_healthwatch"
 
 def collecting_bodies(user, locality: Locality) -> list[Body]:
     """The bodies this user may log concerns for in the locality (usually one)."""
-    eligible = {
-        seat.body_id for seat in access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.MEMBER]
-    }
+    eligible = {seat.body_id for seat in access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.MEMBER]}
     if not eligible:
         return []
     holders = (
@@ -37,9 +36,7 @@ def collecting_bodies(user, locality: Locality) -> list[Body]:
 def require_collector(user, locality: Locality) -> list[Body]:
     bodies = collecting_bodies(user, locality)
     if not bodies:
-        raise PermissionDenied(
-            "Only staff of the body that holds the local Healthwatch function can log concerns."
-        )
+        raise PermissionDenied("Only staff of the body that holds the local Healthwatch function can log concerns.")
     return bodies
 
 
@@ -49,6 +46,22 @@ def is_collecting_staff(user, concern) -> bool:
         seat.body_id == concern.collecting_body_id and seat.rank >= ROLE_RANK[Role.MEMBER]
         for seat in access.seats(user)
     )
+
+
+def can_see_personal_details(user, concern) -> bool:
+    """Officers and above of the collecting body (volunteers and members log, but do not read
+    people's details back)."""
+    return any(
+        seat.body_id == concern.collecting_body_id and seat.rank >= ROLE_RANK[Role.OFFICER]
+        for seat in access.seats(user)
+    )
+
+
+def require_personal_details_access(user, concern) -> None:
+    if not can_see_personal_details(user, concern):
+        raise PermissionDenied(
+            "Only officers of the body that collected this experience can see or change personal details."
+        )
 
 
 def require_collecting_staff(user, concern) -> None:

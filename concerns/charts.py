@@ -47,11 +47,7 @@ def xmr_svg(values: list[float], labels: list[str], title: str) -> str:
             if show_limits
             else ", limits provisional (fewer than 12 months)"
         )
-        + (
-            ". Special cause in " + ", ".join(labels[i] for i in special)
-            if special
-            else ". No special cause variation"
-        )
+        + (". Special cause in " + ", ".join(labels[i] for i in special) if special else ". No special cause variation")
         + "."
     )
     marks = format_html_join(
@@ -62,11 +58,7 @@ def xmr_svg(values: list[float], labels: list[str], title: str) -> str:
     dots = format_html_join(
         "",
         '<circle class="app-chart__point" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
-        (
-            (f"{x(i):.1f}", f"{y(v):.1f}", labels[i], f"{v:g}")
-            for i, v in enumerate(values)
-            if i not in special
-        ),
+        ((f"{x(i):.1f}", f"{y(v):.1f}", labels[i], f"{v:g}") for i, v in enumerate(values) if i not in special),
     )
     rules = format_html_join(
         "",

@@ -12,6 +12,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from agencies import access as agency_access
+from agencies.models import ROLE_RANK, Role
 from agencies.views import area_view
 from quality_system.text import spreadsheet_safe
 
@@ -19,18 +21,21 @@ from . import access, selectors, services
 from .forms import ConcernFilterForm
 from .models import ConcernContact
 
+# The import template's column names and values, so an export can be imported elsewhere.
 COLUMNS = [
-    ("reference", lambda c: c.reference),
     ("date_received", lambda c: c.received_on.strftime("%d/%m/%Y")),
     ("channel", lambda c: c.get_channel_display()),
-    ("service", lambda c: c.service.name if c.service else c.service_described),
     ("service_type", lambda c: c.get_service_type_display()),
-    ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
     ("sentiment", lambda c: c.get_sentiment_display()),
+    ("narrative", lambda c: c.narrative),
+    ("service", lambda c: c.service.name if c.service else c.service_described),
+    ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
     ("safeguarding", lambda c: "yes" if c.safeguarding else "no"),
     ("status", lambda c: c.get_status_display()),
+    ("closed_reason", lambda c: c.closed_reason),
+    ("source_group", lambda c: c.source_body.name if c.source_body else ""),
+    ("external_ref", lambda c: c.external_ref or c.reference),
     ("shared_online_by_public", lambda c: "yes" if c.from_public else "no"),
-    ("narrative", lambda c: c.narrative),
 ]
 PERSONAL = ["name", "email", "phone", "consent_to_contact", "consent_to_share"]
 
@@ -57,24 +62,25 @@ def _rows(concerns, contacts_for, staff: bool):
 @require_safe
 def export(request, locality):
     staff_bodies = {b.pk for b in access.collecting_bodies(request.user, locality)}
+    officer_bodies = {
+        b for b in staff_bodies if agency_access.highest_rank_at(request.user, b) >= ROLE_RANK[Role.OFFICER]
+    }
     filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(staff_bodies))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = (
         selectors.filtered_concerns(request.user, locality, cleaned)
-        .select_related("service")
+        .select_related("service", "source_body")
         .prefetch_related("theme_tags__theme")
         .order_by("-received_on", "-id")
     )
     contacts_for = None
-    if request.GET.get("personal") == "yes" and staff_bodies:
-        services.personal_details_exported(
-            user=request.user, locality=locality, filters=request.GET.urlencode()
-        )
+    if request.GET.get("personal") == "yes" and officer_bodies:
+        services.personal_details_exported(user=request.user, locality=locality, filters=request.GET.urlencode())
 
         qs = qs.select_related("contact")
 
         def contacts_for(concern):
-            if concern.collecting_body_id not in staff_bodies:
+            if concern.collecting_body_id not in officer_bodies:
                 return None
             try:
                 return concern.contact

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
 from django import forms
 from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
-from quality_system.forms import GovDateField, GovForm
+from quality_system.forms import GovDateField, GovForm, LongTextField, plain_english_messages
 from quality_system.text import TextProblem, clean_text
 
-from .models import SEVERITY_LABELS, AgeBand, Channel, Sentiment, Status, Theme
+from .models import SEVERITY_LABELS, AgeBand, Alert, Channel, Concern, Sentiment, Status, Theme
 from .services import ConcernDetails
 
 
@@ -35,7 +37,8 @@ class TextCleaningMixin:
 
 
 def _service_choices(locality):
-    return Body.objects.filter(locality=locality).active().order_by("name")
+    """Bodies people can give feedback about: those with a service type."""
+    return Body.objects.filter(locality=locality).active().exclude(service_type="").order_by("name")
 
 
 class ConcernForm(TextCleaningMixin, GovForm):
@@ -80,10 +83,9 @@ class ConcernForm(TextCleaningMixin, GovForm):
         help_text="Staff only. How serious the concern is, from 0 (none) to 5 (very serious).",
     )
     safeguarding = forms.BooleanField(label="This is a safeguarding concern", required=False)
-    narrative = forms.CharField(
+    narrative = LongTextField(
         label="What happened",
         max_length=10_000,
-        widget=forms.Textarea,
         help_text="In the person's words where you can.",
     )
     status = forms.ChoiceField(
@@ -98,7 +100,7 @@ class ConcernForm(TextCleaningMixin, GovForm):
         super().__init__(*args, **kwargs)
         bodies = _service_choices(locality)
         self.fields["service"].queryset = bodies
-        self.fields["source_body"].queryset = bodies.filter(kind=BodyKind.VCS)
+        self.fields["source_body"].queryset = Body.objects.filter(locality=locality, kind=BodyKind.VCS).active()
         self.fields["themes"].queryset = Theme.all_objects.filter(locality=locality).active()
         self.fields["sentiment"].error_messages["required"] = (
             "Select whether the experience was positive, negative, mixed or neutral"
@@ -131,7 +133,7 @@ class ConcernForm(TextCleaningMixin, GovForm):
             if service is not None and service.service_type:
                 cleaned["service_type"] = service.service_type
             elif "service_type" not in self.errors:
-                self.add_error("service_type", "Select the type of service (the service chosen has no type)")
+                self.add_error("service_type", "Select the type of service")
         if cleaned.get("status") == Status.CLOSED and not cleaned.get("closed_reason"):
             self.add_error("closed_reason", "Enter why the concern is closed")
         return cleaned
@@ -166,11 +168,14 @@ class PersonalDetailsForm(TextCleaningMixin, GovForm):
         required=False,
     )
     age_band = forms.ChoiceField(label="Age", choices=[("", "Not asked")] + AgeBand.choices, required=False)
-    disability = forms.CharField(label="Disability (in their words)", max_length=20, required=False)
+    disability = forms.CharField(label="Disability (in their words)", max_length=100, required=False)
     ethnicity = forms.CharField(label="Ethnic group (in their words)", max_length=80, required=False)
     sex = forms.CharField(label="Sex (in their words)", max_length=30, required=False)
     postcode_district = forms.CharField(
-        label="Postcode district", max_length=4, required=False, help_text="The first half only, like NM1."
+        label="Postcode district",
+        max_length=10,
+        required=False,
+        help_text="The first half, like NM1. If you enter a whole postcode we keep only the first half.",
     )
 
     def layout_fields(self) -> list:
@@ -192,14 +197,16 @@ class PersonalDetailsForm(TextCleaningMixin, GovForm):
         ]
 
     def clean_postcode_district(self) -> str:
-        return self.cleaned_data["postcode_district"].replace(" ", "").upper()
+        value = self.cleaned_data["postcode_district"].strip().upper()
+        district = value.split()[0] if " " in value else (value[:-3] if len(value) > 4 else value)
+        if value and not re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]?", district):
+            raise forms.ValidationError("Enter a postcode district like NM1, or a whole postcode like NM1 4AB")
+        return district
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("consent_to_contact") and not (cleaned.get("email") or cleaned.get("phone")):
-            self.add_error(
-                "email", "Enter an email address or phone number, or untick ‘agreed to be contacted’"
-            )
+            self.add_error("email", "Enter an email address or phone number, or untick ‘agreed to be contacted’")
         return cleaned
 
 
@@ -210,21 +217,15 @@ class ConcernFilterForm(forms.Form):
     received_from = forms.DateField(
         label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
-        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    service = forms.ModelChoiceField(
-        queryset=Body.objects.none(), required=False, label="Service", empty_label="Any"
-    )
+    received_to = forms.DateField(label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Plain choices, not a ModelChoiceField: an area has up to 1,500 services and building a
+    # model object for each costs more than the rest of the page.
+    service = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False, label="Service")
     service_type = forms.ChoiceField(
         choices=[("", "Any")] + ServiceType.choices, required=False, label="Type of service"
     )
-    theme = forms.ModelChoiceField(
-        queryset=Theme.all_objects.none(), required=False, label="Theme", empty_label="Any"
-    )
-    sentiment = forms.ChoiceField(
-        choices=[("", "Any")] + Sentiment.choices, required=False, label="Sentiment"
-    )
+    theme = forms.ModelChoiceField(queryset=Theme.all_objects.none(), required=False, label="Theme", empty_label="Any")
+    sentiment = forms.ChoiceField(choices=[("", "Any")] + Sentiment.choices, required=False, label="Sentiment")
     severity = forms.TypedChoiceField(
         choices=[("", "Any")] + [(k, f"{k} or more") for k in range(1, 6)],
         coerce=int,
@@ -245,11 +246,11 @@ class ConcernFilterForm(forms.Form):
 
     def __init__(self, *args, locality, staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            plain_english_messages(field)
         if not staff:
             del self.fields["severity"]  # severity is for Healthwatch staff only
-        self.fields["service"].choices = [("", "Any")] + list(
-            _service_choices(locality).values_list("pk", "name")
-        )
+        self.fields["service"].choices = [("", "Any")] + list(_service_choices(locality).values_list("pk", "name"))
         self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality)
 
     def clean(self):
@@ -276,20 +277,17 @@ class PublicShareForm(TextCleaningMixin, GovForm):
         label="What type of service is it?", choices=[("", "Choose")] + ServiceType.choices
     )
     experienced_on = GovDateField(
-        label="When was this", allow_future=False, help_text="For example, 3 11 2026"
+        label="When did this happen?", noun="date it happened", allow_future=False, help_text="For example, 3 11 2026"
     )
     sentiment = forms.ChoiceField(
         label="Overall, was your experience", choices=Sentiment.choices, widget=forms.RadioSelect
     )
-    narrative = forms.CharField(
+    narrative = LongTextField(
         label="Tell us what happened",
         max_length=5_000,
-        widget=forms.Textarea,
         help_text="Please do not include other people's names or medical details you would not want shared.",
     )
-    wants_contact = forms.BooleanField(
-        label="I would like Healthwatch to contact me about this", required=False
-    )
+    wants_contact = forms.BooleanField(label="I would like Healthwatch to contact me about this", required=False)
     name = forms.CharField(label="Your name", max_length=150, required=False)
     email = forms.EmailField(label="Your email address", max_length=254, required=False)
     phone = forms.CharField(label="Your phone number", max_length=30, required=False)
@@ -342,6 +340,11 @@ class PublicShareForm(TextCleaningMixin, GovForm):
         cleaned = super().clean()
         if cleaned.get("wants_contact") and not (cleaned.get("email") or cleaned.get("phone")):
             self.add_error("email", "Enter an email address or phone number so we can contact you")
+        if not cleaned.get("wants_contact"):
+            # Anonymous unless they ask to be contacted: details typed without asking are not kept.
+            for field in ("name", "email", "phone"):
+                cleaned[field] = ""
+            cleaned["consent_to_share"] = False
         return cleaned
 
     def is_spam(self) -> bool:
@@ -381,3 +384,104 @@ class ThemeForm(TextCleaningMixin, GovForm):
         cleaned = super().clean()
         cleaned.setdefault("is_active", True)
         return cleaned
+
+
+OVERSIGHT_KINDS = [
+    BodyKind.ICB,
+    BodyKind.HWB,
+    BodyKind.SCRUTINY,
+    BodyKind.QSG,
+    BodyKind.CQC,
+    BodyKind.COUNCIL_EXECUTIVE,
+    BodyKind.COUNCIL,
+    BodyKind.HEALTHWATCH,
+]
+
+
+class AlertForm(TextCleaningMixin, GovForm):
+    submit_label = "Send the alert"
+
+    summary = forms.CharField(label="Summary", max_length=200, help_text="One line that says what the concern is.")
+    details = LongTextField(
+        label="Details",
+        max_length=5000,
+        required=False,
+        help_text="Optional. What you know, without personal details.",
+    )
+    action_requested = LongTextField(
+        label="What are you asking them to do?",
+        max_length=2000,
+        help_text="For example, look into it and tell us what you will change.",
+    )
+    severity = forms.ChoiceField(label="How serious is it?", choices=Alert.Severity.choices, widget=forms.RadioSelect)
+    safeguarding = forms.BooleanField(
+        label="This is a safeguarding concern (acknowledgement due in 1 working day)", required=False
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.none(),
+        label="Who should this alert go to?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Body.objects.none(), label="Also alert a provider", required=False, empty_label="No provider"
+    )
+    concerns = forms.ModelMultipleChoiceField(
+        queryset=Concern.all_objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, locality, raised_by_body, visible_concerns, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = Body.objects.filter(locality=locality).active().exclude(pk=raised_by_body.pk)
+        self.fields["recipients"].queryset = bodies.filter(kind__in=OVERSIGHT_KINDS)
+        self.fields["provider"].queryset = bodies.exclude(kind__in=OVERSIGHT_KINDS + [BodyKind.VCS])
+        self.fields["concerns"].queryset = visible_concerns
+        self.fields["severity"].initial = Alert.Severity.SIGNIFICANT
+        self.helper.render_hidden_fields = True  # the linked concerns travel as hidden inputs
+        self.fields["summary"].error_messages["required"] = "Enter a summary of the concern"
+        self.fields["action_requested"].error_messages["required"] = "Enter what you are asking the bodies to do"
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("summary"),
+            Field.textarea("details", rows=5, max_characters=5000),
+            Field.textarea("action_requested", rows=3, max_characters=2000),
+            Field.radios("severity", inline=True, small=True),
+            Field.checkbox("safeguarding", small=True),
+            Field.checkboxes("recipients", small=True),
+            Field.select("provider"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = list(cleaned.get("recipients") or [])
+        if cleaned.get("provider"):
+            chosen.append(cleaned["provider"])
+        if not chosen and "recipients" not in self.errors:
+            self.add_error("recipients", "Choose at least one body to alert")
+        cleaned["all_recipients"] = chosen
+        return cleaned
+
+
+class RespondForm(TextCleaningMixin, GovForm):
+    submit_label = "Send your response"
+
+    name = forms.CharField(label="Your name", max_length=150)
+    response = LongTextField(
+        label="What will your organisation do?",
+        max_length=5000,
+        required=False,
+        help_text="Leave empty to acknowledge the alert now and respond later.",
+    )
+
+    def __init__(self, *args, ask_name: bool = True, **kwargs):
+        self.ask_name = ask_name
+        super().__init__(*args, **kwargs)
+        if not ask_name:
+            del self.fields["name"]
+        else:
+            self.fields["name"].error_messages["required"] = "Enter your name"
+
+    def layout_fields(self) -> list:
+        fields = [Field.text("name", autocomplete="name")] if self.ask_name else []
+        return fields + [Field.textarea("response", rows=6, max_characters=5000)]

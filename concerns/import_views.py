@@ -35,9 +35,7 @@ class UploadForm(GovForm):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV (.csv)")
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                "The selected file must be smaller than 100 MB. Split it into smaller files."
-            )
+            raise forms.ValidationError("The selected file must be smaller than 100 MB. Split it into smaller files.")
         return upload
 
 
@@ -57,9 +55,7 @@ def start(request, locality):
         )
         enqueue_on_commit(tasks.check_import, job.pk)
         return redirect("concerns:import-job", locality.slug, job.pk)
-    recent = ImportJob.objects.filter(locality=locality, collecting_body__in=bodies).order_by("-created_at")[
-        :10
-    ]
+    recent = ImportJob.objects.filter(locality=locality, collecting_body__in=bodies).order_by("-created_at")[:10]
     return render(
         request,
         "concerns/import_start.html",
@@ -83,9 +79,7 @@ def _job(request, locality, pk: int) -> ImportJob:
 @require_safe
 def job(request, locality, pk: int):
     import_job = _job(request, locality, pk)
-    imported = (
-        cache.get(progress_key(import_job.pk), 0) if import_job.state == ImportJob.State.IMPORTING else None
-    )
+    imported = cache.get(progress_key(import_job.pk), 0) if import_job.state == ImportJob.State.IMPORTING else None
     return render(
         request,
         "concerns/import_job.html",

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Callable, Iterator
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -23,7 +25,7 @@ from agencies.models import Body, BodyKind, Locality, ServiceType
 from quality_system.text import TextProblem, clean_text
 
 from .models import Channel, Concern, ConcernContact, ConcernTheme, ImportJob, Sentiment, Status, Theme
-from .services import ConcernDetails, _validate
+from .services import ConcernDetails, _validate, theme_names
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,11 @@ OPTIONAL = [
     "phone",
     "consent_to_contact",
     "consent_to_share",
+    "shared_online_by_public",  # written by the export; read and ignored, so an export imports
 ]
 MAX_ERRORS_KEPT = 500
+# A service's field names, as the file's columns call them.
+COLUMN_FOR_FIELD = {"received_on": "date_received", "source_body": "source_group", "happened_on": "date_received"}
 BATCH = 1000
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
@@ -79,6 +84,13 @@ def _date(value: str) -> datetime.date:
     raise ValueError(f"Date received ‘{value}’ must be a real date like 27/03/2026")
 
 
+def _short_text(value: str, label: str, limit: int) -> str:
+    value = clean_text(value, label=label, single_line=True)
+    if len(value) > limit:
+        raise ValueError(f"{label} must be {limit} characters or fewer (it has {len(value)})")
+    return value
+
+
 def _yes_no(value: str, label: str) -> bool:
     value = value.strip().lower()
     if value in YES:
@@ -103,9 +115,7 @@ class Lookups:
         self.groups = {b.name.lower(): b for b in bodies if b.kind == BodyKind.VCS}
         self.themes = {
             t.lower_name: t
-            for t in Theme.all_objects.filter(locality=locality, is_active=True).annotate(
-                lower_name=Lower("name")
-            )
+            for t in Theme.all_objects.filter(locality=locality, is_active=True).annotate(lower_name=Lower("name"))
         }
         self.existing_refs = set(
             Concern.all_objects.filter(locality=locality)
@@ -141,9 +151,7 @@ def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails,
             return None
         body = lookups.services.get(name.lower())
         if body is None:
-            raise ValueError(
-                f"No service called ‘{name}’ in this area. Use its exact name, ODS code or CQC ID"
-            )
+            raise ValueError(f"No service called ‘{name}’ in this area. Use its exact name, ODS code or CQC ID")
         return body
 
     attempt("service", service)
@@ -190,12 +198,21 @@ def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails,
         lambda: clean_text(get("external_ref"), label="External reference", single_line=True)[:60],
     )
     contact = {}
-    for column in ("name", "email", "phone"):
-        attempt(column, lambda c=column: clean_text(get(c), label=c.title(), single_line=True))
+    for column, limit in (("name", 150), ("email", 254), ("phone", 30)):
+        attempt(column, lambda c=column, n=limit: _short_text(get(c), c.title(), n))
         contact[column] = values.get(column, "")
+    if contact["email"]:
+        try:
+            validate_email(contact["email"])
+        except DjangoValidationError:
+            problems.append(
+                ("email", f"Email ‘{contact['email']}’ must be in the correct format, like name@example.org")
+            )
     for column in ("consent_to_contact", "consent_to_share"):
         attempt(column, lambda c=column: _yes_no(get(c), c.replace("_", " ").capitalize()))
         contact[column] = values.get(column, False)
+    if contact["consent_to_contact"] and not (contact["email"] or contact["phone"]):
+        problems.append(("consent_to_contact", "Agreed to be contacted, but there is no email address or phone number"))
     if problems:
         return None, contact, problems
     details = ConcernDetails(
@@ -216,8 +233,8 @@ def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails,
     try:
         _validate(lookups.locality, details)
     except Exception as error:  # ValidationError with a dict of field messages
-        for field, messages in getattr(error, "message_dict", {"row": error.messages}).items():
-            problems.extend((field, message) for message in messages)
+        for field, messages in getattr(error, "message_dict", {"": error.messages}).items():
+            problems.extend((COLUMN_FOR_FIELD.get(field, field), message) for message in messages)
     if len(details.narrative) > 10_000:
         problems.append(
             ("narrative", f"Narrative must be 10,000 characters or fewer (it has {len(details.narrative):,})")
@@ -228,14 +245,20 @@ def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails,
 def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, cells by column) or raise FileProblem for the file as a whole."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)
         if header is None:
-            raise FileProblem(
-                "The file is empty. Use the template, with a header row and one row per experience."
-            )
+            raise FileProblem("The file is empty. Use the template, with a header row and one row per experience.")
         columns = [h.strip().lower().replace(" ", "_") for h in header]
+        if len(columns) == 1 and ";" in columns[0]:
+            raise FileProblem(
+                "The file uses semicolons between columns. Save it as CSV with commas "
+                "(in Excel, ‘CSV UTF-8 (comma delimited)’)."
+            )
+        repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+        if repeated:
+            raise FileProblem(f"The header row has the column {', '.join(repeated)} more than once. Keep one of each.")
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise FileProblem(
@@ -262,7 +285,8 @@ def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:
         ) from None
     except csv.Error as error:
         raise FileProblem(
-            f"The file could not be read as CSV near line {reader.line_num}: {error}."
+            f"The file could not be read as CSV near line {reader.line_num} ({error}). "
+            "Check for a quote mark that is opened but not closed."
         ) from None
 
 
@@ -315,26 +339,19 @@ def import_rows(*, job: ImportJob, rows: list[ParsedRow]) -> int:
                     locality=locality,
                     collecting_body=body,
                     created_by=job.uploaded_by,
-                    **{
-                        f.name: getattr(r.details, f.name)
-                        for f in dataclasses.fields(r.details)
-                        if f.name != "themes"
-                    },
+                    theme_names=theme_names(r.details.themes),
+                    **{f.name: getattr(r.details, f.name) for f in dataclasses.fields(r.details) if f.name != "themes"},
                 )
                 for r in batch
             ]
-            concerns = bulk_create_with_history(
-                concerns, Concern, batch_size=BATCH, default_user=job.uploaded_by
-            )
+            concerns = bulk_create_with_history(concerns, Concern, batch_size=BATCH, default_user=job.uploaded_by)
             if any(c.pk is None for c in concerns):  # older SQLite cannot return keys
                 raise RuntimeError("The database did not return new record numbers")
             tags, contacts = [], []
             for concern, parsed in zip(concerns, batch, strict=True):
                 for theme in {t.pk: t for t in parsed.details.themes}.values():
                     tags.append(
-                        ConcernTheme(
-                            concern=concern, theme=theme, locality=locality, received_on=concern.received_on
-                        )
+                        ConcernTheme(concern=concern, theme=theme, locality=locality, received_on=concern.received_on)
                     )
                 if any(parsed.contact.get(k) for k in ("name", "email", "phone")):
                     contacts.append(ConcernContact(concern=concern, **parsed.contact))
@@ -373,9 +390,7 @@ def job_check(job_id: int) -> None:
 
 def job_import(job_id: int) -> None:
     """Background step 2: import a checked file. Claims the job first so it runs once."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.READY).update(
-        state=ImportJob.State.IMPORTING
-    )
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.READY).update(state=ImportJob.State.IMPORTING)
     if claimed != 1:
         return
     job = ImportJob.objects.select_related("locality", "collecting_body", "uploaded_by").get(pk=job_id)
@@ -408,14 +423,14 @@ def stuck_jobs(now: datetime.datetime) -> tuple[list[int], list[int]]:
     nothing was written, and it goes back to ready to be imported again.
     """
     checks = list(
-        ImportJob.objects.filter(
-            state=ImportJob.State.VALIDATING, updated_at__lt=now - STUCK_CHECK
-        ).values_list("pk", flat=True)
+        ImportJob.objects.filter(state=ImportJob.State.VALIDATING, updated_at__lt=now - STUCK_CHECK).values_list(
+            "pk", flat=True
+        )
     )
     imports = []
-    for pk in ImportJob.objects.filter(
-        state=ImportJob.State.IMPORTING, updated_at__lt=now - STUCK_IMPORT
-    ).values_list("pk", flat=True):
+    for pk in ImportJob.objects.filter(state=ImportJob.State.IMPORTING, updated_at__lt=now - STUCK_IMPORT).values_list(
+        "pk", flat=True
+    ):
         if ImportJob.objects.filter(pk=pk, state=ImportJob.State.IMPORTING).update(
             state=ImportJob.State.READY, updated_at=now
         ):

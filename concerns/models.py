@@ -89,9 +89,7 @@ class Theme(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint("locality", Lower("name"), name="theme_name_unique_in_locality")
-        ]
+        constraints = [models.UniqueConstraint("locality", Lower("name"), name="theme_name_unique_in_locality")]
 
     def __str__(self) -> str:
         return self.name
@@ -126,10 +124,11 @@ class Concern(models.Model):
     service_type = models.CharField(max_length=20, choices=ServiceType.choices)
     happened_on = models.DateField("date it happened", null=True, blank=True)
     themes = models.ManyToManyField(Theme, through="ConcernTheme", related_name="concerns")
+    # The theme names as text, kept by the services beside the tags, so the history shows
+    # theme changes (the history does not follow many-to-many links).
+    theme_names = models.CharField("themes", max_length=1000, blank=True)
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices)
-    severity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(5)], default=0
-    )
+    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(5)], default=0)
     safeguarding = models.BooleanField("safeguarding concern", default=False)
     narrative = models.TextField(max_length=10_000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
@@ -226,7 +225,7 @@ class ConcernContact(models.Model):
     consent_to_contact = models.BooleanField("agreed to be contacted", default=False)
     consent_to_share = models.BooleanField("agreed to share identifiable details", default=False)
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
-    disability = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=100, blank=True)
     ethnicity = models.CharField(max_length=80, blank=True)
     sex = models.CharField(max_length=30, blank=True)
     postcode_district = models.CharField("postcode district", max_length=4, blank=True)
@@ -333,9 +332,7 @@ class ImportJob(models.Model):
     checked_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(
-        default=list, blank=True, help_text="The first problems: [row, column, message]."
-    )
+    errors = models.JSONField(default=list, blank=True, help_text="The first problems: [row, column, message].")
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -350,3 +347,97 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         """Nothing more will happen without someone acting."""
         return self.state in (self.State.INVALID, self.State.READY, self.State.DONE, self.State.FAILED)
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_user(self, user) -> AlertQuerySet:
+        """Alerts raised by or sent to the user's bodies; the area's administrators see all."""
+        from agencies.models import Membership, Role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        bodies = Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body_id")
+        admin_areas = Membership.objects.filter(user_id=user.pk, body__is_active=True, role=Role.ADMINISTRATOR).values(
+            "body__locality_id"
+        )
+        return self.filter(
+            models.Q(raised_by_body_id__in=bodies)
+            | models.Q(recipients__body_id__in=bodies)
+            | models.Q(locality_id__in=admin_areas)
+        ).distinct()
+
+
+class Alert(models.Model):
+    """A significant concern sent to one or more bodies, each of which must acknowledge it."""
+
+    class Severity(models.TextChoices):
+        SIGNIFICANT = "significant", "Significant"
+        SERIOUS = "serious", "Serious"
+        URGENT = "urgent", "Urgent"
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="alerts")
+    raised_by_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="alerts_raised")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(max_length=200)
+    details = models.TextField(max_length=5000, blank=True)
+    action_requested = models.TextField("action asked for", max_length=2000)
+    severity = models.CharField(max_length=12, choices=Severity.choices, default=Severity.SIGNIFICANT)
+    safeguarding = models.BooleanField(default=False)
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="alerts")
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    trend_signal = models.ForeignKey(TrendSignal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    all_objects = AlertQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Alert A-{self.pk:05d}: {self.summary}"
+
+    @property
+    def reference(self) -> str:
+        return f"A-{self.pk:05d}"
+
+
+class AlertRecipient(models.Model):
+    """One body an alert went to, its deadline to acknowledge, and what it said back."""
+
+    class State(models.TextChoices):
+        SENT = "sent", "Sent"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESPONDED = "responded", "Responded"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="alerts_received")
+    duty = models.ForeignKey("agencies.ResponseDuty", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("acknowledge by")
+    due_explanation = models.CharField(max_length=300)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SENT)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    answered_by_name = models.CharField(max_length=150, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    response = models.TextField("what we will do", max_length=5000, blank=True)
+    via_link = models.BooleanField("answered through the emailed link", default=False)
+    escalated_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body__name"]
+        constraints = [models.UniqueConstraint(fields=["alert", "body"], name="one_recipient_per_body")]
+        indexes = [models.Index(fields=["state", "due_on"], name="alert_recipient_chase")]
+
+    def __str__(self) -> str:
+        return f"{self.alert.reference} to {self.body}"
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """Overdue when not acknowledged by the end of the due day."""
+        return self.state == self.State.SENT and on > self.due_on

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from agencies.models import Locality
 from agencies.views import posted
@@ -26,16 +26,13 @@ from .models import Channel, Status
 logger = logging.getLogger(__name__)
 
 
-def _too_many(request, locality) -> bool:
-    """Per-IP limit on submissions (the GET that shows the form is never limited)."""
-    return is_ratelimited(
-        request,
-        group="public-share",
-        key="ip",
-        rate=settings.PUBLIC_FORM_RATE,
-        method="POST",
-        increment=True,
+def _limited(request, *, count: bool) -> bool:
+    """Per-IP limit on experiences stored. Only a stored one counts, so fixing a mistake in
+    the form never uses up the allowance; showing the form is never limited."""
+    usage = get_usage(
+        request, group="public-share", key="ip", rate=settings.PUBLIC_FORM_RATE, method="POST", increment=count
     )
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,11 +41,13 @@ def share(request, slug: str):
     collector = access.public_collector(locality)
     if collector is None:
         return render(request, "concerns/public/unavailable.html", {"locality": locality}, status=503)
-    if request.method == "POST" and _too_many(request, locality):
-        return render(request, "concerns/public/too_many.html", {"locality": locality}, status=429)
     form = PublicShareForm(posted(request))
+    if request.method == "POST" and form.is_valid() and _limited(request, count=False):
+        context = {"locality": locality, "collector": collector, "narrative": form.cleaned_data["narrative"]}
+        return render(request, "concerns/public/too_many.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
+            _limited(request, count=True)
             logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
             return redirect("share-thanks", locality.slug)
         data = form.cleaned_data
@@ -80,6 +79,7 @@ def share(request, slug: str):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            _limited(request, count=True)
             return redirect("share-thanks", locality.slug)
     return render(
         request,

@@ -83,9 +83,7 @@ def concern_page(qs: QuerySet[Concern], cursor: str | None) -> Page:
     rows = list(
         qs.select_related("service")
         .prefetch_related(
-            Prefetch(
-                "theme_tags", queryset=ConcernTheme.objects.select_related("theme").order_by("theme__name")
-            )
+            Prefetch("theme_tags", queryset=ConcernTheme.objects.select_related("theme").order_by("theme__name"))
         )
         .order_by("-received_on", "-id")[: PAGE_SIZE + 1]
     )
@@ -128,9 +126,7 @@ def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def theme_month_counts(
-    locality: Locality, months: list[datetime.date]
-) -> dict[int, dict[datetime.date, int]]:
+def theme_month_counts(locality: Locality, months: list[datetime.date]) -> dict[int, dict[datetime.date, int]]:
     """Counted concerns per theme per month (one grouped query)."""
     rows = (
         ConcernTheme.objects.filter(
@@ -260,9 +256,7 @@ def trends(locality: Locality, today: datetime.date, period: int = 3, months_sho
         totals=[totals.get(m, 0) for m in months],
         themes=_rows(theme_series, theme_names, months, period, lambda k: f"theme={k}"),
         services=service_rows[:20],
-        service_types=_rows(
-            type_series, dict(ServiceType.choices), months, period, lambda k: f"service_type={k}"
-        ),
+        service_types=_rows(type_series, dict(ServiceType.choices), months, period, lambda k: f"service_type={k}"),
         signals=list(
             TrendSignal.all_objects.filter(locality=locality)
             .select_related("theme", "service")

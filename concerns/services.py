@@ -64,9 +64,7 @@ class ConcernDetails:
 def themes_ensure_defaults(*, locality: Locality) -> int:
     """Give an area the default themes it does not have yet. Returns how many were added."""
     existing = set(
-        Theme.all_objects.filter(locality=locality)
-        .annotate(lower=Lower("name"))
-        .values_list("lower", flat=True)
+        Theme.all_objects.filter(locality=locality).annotate(lower=Lower("name")).values_list("lower", flat=True)
     )
     added = [Theme(locality=locality, name=n) for n in DEFAULT_THEMES if n.lower() not in existing]
     Theme.all_objects.bulk_create(added)
@@ -101,9 +99,7 @@ def theme_save(
         with transaction.atomic():
             theme.save()
     except IntegrityError:
-        raise ValidationError(
-            {"name": f"There is already a theme called ‘{name}’. Use a different name."}
-        ) from None
+        raise ValidationError({"name": f"There is already a theme called ‘{name}’. Use a different name."}) from None
     return theme
 
 
@@ -133,12 +129,14 @@ def _validate(locality: Locality, details: ConcernDetails) -> None:
         raise ValidationError(errors)
 
 
+def theme_names(themes: Iterable[Theme]) -> str:
+    return "; ".join(sorted({t.name for t in themes}))[:1000]
+
+
 def _write_tags(concern: Concern, themes: Iterable[Theme]) -> None:
     ConcernTheme.objects.filter(concern=concern).delete()
     ConcernTheme.objects.bulk_create(
-        ConcernTheme(
-            concern=concern, theme=t, locality_id=concern.locality_id, received_on=concern.received_on
-        )
+        ConcernTheme(concern=concern, theme=t, locality_id=concern.locality_id, received_on=concern.received_on)
         for t in {t.pk: t for t in themes}.values()
     )
 
@@ -162,6 +160,7 @@ def concern_log(
             collecting_body=collecting_body,
             created_by=created_by,
             from_public=from_public,
+            theme_names=theme_names(details.themes),
             **{f.name: getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"},
         )
         concern.save()
@@ -176,10 +175,16 @@ def concern_log(
 def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
     """Change what a concern says. The history keeps every earlier version."""
     _validate(concern.locality, details)
+    changed = theme_names(details.themes) != concern.theme_names or any(
+        getattr(concern, f.name) != getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"
+    )
+    if not changed:  # saving with no changes adds nothing to the history
+        return concern
     with transaction.atomic():
         for f in dataclasses.fields(details):
             if f.name != "themes":
                 setattr(concern, f.name, getattr(details, f.name))
+        concern.theme_names = theme_names(details.themes)
         concern.save()
         _write_tags(concern, details.themes)
     return concern

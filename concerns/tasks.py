@@ -52,3 +52,11 @@ def sweep_imports() -> int:
     for pk in imports:
         run_import.delay(pk)
     return len(checks) + len(imports)
+
+
+@shared_task(name="concerns.tasks.chase_alerts")
+def chase_alerts() -> int:
+    """Reminders before, on and after an alert's deadline, then escalation; each sent once."""
+    from .alerts import alerts_chase
+
+    return alerts_chase(timezone.localdate())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, import_views, views
+from . import alert_views, exports, import_views, views
 
 app_name = "concerns"
 
@@ -22,5 +22,10 @@ urlpatterns = [
     path("themes/defaults/", views.themes_defaults, name="themes-defaults"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
     path("trends/", views.trends, name="trends"),
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/new/", alert_views.create, name="alert-create"),
+    path("alerts/<int:pk>/", alert_views.detail, name="alert-detail"),
+    path("alerts/<int:pk>/recipients/<int:rid>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
+    path("alerts/<int:pk>/recipients/<int:rid>/respond/", alert_views.respond, name="alert-respond-in-app"),
     path("concerns/personal-data-log/", views.access_log, name="access-log"),
 ]

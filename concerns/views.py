@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies import access as agency_access
 from agencies.access import can_administer
+from agencies.models import ROLE_RANK, Role
 from agencies.views import area_view, posted
 from quality_system.forms import apply_service_errors
 
@@ -40,6 +42,9 @@ def index(request, locality):
             "can_log": bool(collectors),
             "waiting": selectors.waiting_for_review(request.user, locality) if collectors else 0,
             "can_manage_themes": access.can_manage_themes(request.user, locality),
+            "can_export_personal": any(
+                agency_access.highest_rank_at(request.user, b.pk) >= ROLE_RANK[Role.OFFICER] for b in collectors
+            ),
             "first_page": "after" not in request.GET,
         },
     )
@@ -94,11 +99,11 @@ def detail(request, locality, pk: int):
         {
             "locality": locality,
             "concern": concern,
-            "themes": [
-                tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")
-            ],
+            "themes": [tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")],
             "is_staff": staff,
-            "has_contact": staff and ConcernContact.all_objects.filter(concern=concern).exists(),
+            "can_see_personal": access.can_see_personal_details(request.user, concern),
+            "has_contact": access.can_see_personal_details(request.user, concern)
+            and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
         },
     )
@@ -110,9 +115,7 @@ def _history_rows(records) -> list[dict]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None:
-            changes = [
-                Concern._meta.get_field(c.field).verbose_name for c in record.diff_against(previous).changes
-            ]
+            changes = [Concern._meta.get_field(c.field).verbose_name for c in record.diff_against(previous).changes]
         rows.append({"record": record, "changes": changes})
     return rows
 
@@ -165,18 +168,16 @@ def edit(request, locality, pk: int):
 def personal(request, locality, pk: int):
     """The person's details. Only the collecting body's staff; every view is logged."""
     concern = _concern(request, locality, pk)
-    access.require_collecting_staff(request.user, concern)
+    access.require_personal_details_access(request.user, concern)
     contact = services.personal_details_read(user=request.user, concern=concern)
-    return render(
-        request, "concerns/personal.html", {"locality": locality, "concern": concern, "contact": contact}
-    )
+    return render(request, "concerns/personal.html", {"locality": locality, "concern": concern, "contact": contact})
 
 
 @area_view
 @require_http_methods(["GET", "POST"])
 def personal_edit(request, locality, pk: int):
     concern = _concern(request, locality, pk)
-    access.require_collecting_staff(request.user, concern)
+    access.require_personal_details_access(request.user, concern)
     contact = ConcernContact.all_objects.filter(concern=concern).first()
     initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS} if contact else {}
     form = PersonalDetailsForm(posted(request), initial=initial)
@@ -208,9 +209,7 @@ def themes(request, locality):
         "concerns/themes.html",
         {
             "locality": locality,
-            "themes": Theme.all_objects.for_user(request.user)
-            .filter(locality=locality)
-            .order_by("-is_active", "name"),
+            "themes": Theme.all_objects.for_user(request.user).filter(locality=locality).order_by("-is_active", "name"),
             "can_manage": access.can_manage_themes(request.user, locality),
         },
     )
@@ -232,9 +231,7 @@ def theme_edit(request, locality, pk: int | None = None):
     theme = None
     if pk is not None:
         theme = get_object_or_404(Theme.all_objects.for_user(request.user), pk=pk, locality=locality)
-    initial = (
-        {"name": theme.name, "description": theme.description, "is_active": theme.is_active} if theme else {}
-    )
+    initial = {"name": theme.name, "description": theme.description, "is_active": theme.is_active} if theme else {}
     form = ThemeForm(posted(request), initial=initial, editing=theme is not None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,8 +291,6 @@ def access_log(request, locality):
     """Who viewed, changed or exported personal details: for administrators and Healthwatch officers."""
     access.require_theme_manager(request.user, locality)
     entries = (
-        PersonalDataAccess.objects.filter(locality=locality)
-        .select_related("user", "concern")
-        .order_by("-at")[:200]
+        PersonalDataAccess.objects.filter(locality=locality).select_related("user", "concern").order_by("-at")[:200]
     )
     return render(request, "concerns/access_log.html", {"locality": locality, "entries": entries})

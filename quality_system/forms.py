@@ -17,13 +17,20 @@ class GovDateField(DateInputField):
     """The GOV.UK date input (day, month, year) with messages that say how to fix the date."""
 
     def __init__(
-        self, *, label: str, allow_future: bool = True, earliest: datetime.date | None = None, **kwargs
+        self,
+        *,
+        label: str,
+        allow_future: bool = True,
+        earliest: datetime.date | None = None,
+        noun: str | None = None,
+        **kwargs,
     ):
         self.allow_future = allow_future
         self.earliest = earliest or datetime.date(1990, 1, 1)
-        self.label_text = label
+        self.label_text = noun or label
         kwargs.setdefault("require_all_fields", False)
         super().__init__(label=label, **kwargs)
+        label = self.label_text
         self.error_messages["required"] = f"Enter the {label.lower()}"
         self.error_messages["incomplete"] = f"The {label.lower()} must include a day, month and year"
         for part, field in zip(("day", "month", "year"), self.fields, strict=True):
@@ -39,13 +46,9 @@ class GovDateField(DateInputField):
         try:
             value = datetime.date(day=int(day), month=int(month), year=int(year))
         except ValueError:
-            raise ValidationError(
-                f"The {self.label_text.lower()} must be a real date, like 27 3 2026"
-            ) from None
+            raise ValidationError(f"The {self.label_text.lower()} must be a real date, like 27 3 2026") from None
         if value < self.earliest:
-            raise ValidationError(
-                f"The {self.label_text.lower()} must be on or after {self.earliest:%-d %B %Y}"
-            )
+            raise ValidationError(f"The {self.label_text.lower()} must be on or after {self.earliest:%-d %B %Y}")
         if not self.allow_future and value > timezone.localdate():
             raise ValidationError(f"The {self.label_text.lower()} must be today or in the past")
         return value
@@ -92,9 +95,9 @@ def plain_english_messages(field: forms.Field) -> None:
         field.error_messages["required"] = f"Enter {lower}"
     max_length = getattr(field, "max_length", None)
     if max_length:
-        field.validators = [
-            v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
-        ] + [validators.MaxLengthValidator(max_length, f"{label} must be {max_length:,} characters or fewer")]
+        field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)] + [
+            validators.MaxLengthValidator(max_length, f"{label} must be {max_length:,} characters or fewer")
+        ]
 
 
 class GovForm(GovFormMixin, forms.Form):
@@ -112,3 +115,14 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class LongTextField(forms.CharField):
+    """Multi-line text. Browsers send each line break as two characters (CR LF); count them as
+    one, as the character count on the page does."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value

@@ -26,8 +26,7 @@ else:
         SECRET_KEY = env("SECRET_KEY")
     except ImproperlyConfigured as error:
         raise ImproperlyConfigured(
-            "Set SECRET_KEY in the environment (50 or more random characters), "
-            "or set DEBUG=true for local development."
+            "Set SECRET_KEY in the environment (50 or more random characters), or set DEBUG=true for local development."
         ) from error
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
@@ -198,6 +197,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.sweep_imports",
         "schedule": 300.0,
     },
+    # Every minute: send what is due in the outbox, and recover messages whose worker died.
+    "sweep-outbox": {
+        "task": "agencies.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    # 07:00 London time daily: the morning summary for people who chose one.
+    "send-digests": {
+        "task": "agencies.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # 08:00 London time on weekdays: reminders and escalations for alerts not acknowledged.
+    "chase-alerts": {
+        "task": "concerns.tasks.chase_alerts",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",
@@ -262,6 +276,15 @@ if DEBUG:
 IMPORT_MAX_BYTES = 100 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The address people reach the service at, for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A claim on an outbox message older than this belongs to a worker that died.
+OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300))
+# Days an emailed response link stays valid.
+RESPONSE_LINK_DAYS = env.int("RESPONSE_LINK_DAYS", default=30)
+# Working days overdue before an unacknowledged alert is escalated to the HWB chair and scrutiny.
+ALERT_ESCALATE_AFTER_WORKING_DAYS = env.int("ALERT_ESCALATE_AFTER_WORKING_DAYS", default=3)
 
 # The guide the duty checklist is built from (shown as the source of every duty).
 GUIDE_TITLE = "Health and Care Quality Systems in practice: A guide for local leaders"

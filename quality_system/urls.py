@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from agencies import forms as agency_forms
 from agencies import views as agency_views
+from concerns import alert_views
 from concerns import public as concerns_public
 
 
@@ -67,6 +68,14 @@ urlpatterns = [
     path("", agency_views.home, name="home"),
     path("healthz", health, name="health"),
     path("accounts/", include(accounts)),
+    path("inbox/", agency_views.inbox, name="inbox"),
+    path("inbox/read/", agency_views.inbox_mark_read, name="inbox-read"),
+    path("accounts/notifications/", agency_views.notification_settings, name="notification-settings"),
+    path(
+        "respond/alerts/<int:alert_id>/<int:recipient_id>/<str:token>/",
+        alert_views.respond_by_link,
+        name="alert-respond",
+    ),
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("areas/<slug:slug>/", include("agencies.urls")),

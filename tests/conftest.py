@@ -58,6 +58,8 @@ class World:
     officer: User
     read_only: User
     outsider: User
+    icb: Body
+    icb_officer: User
 
 
 def restore_reference_data() -> None:
@@ -68,6 +70,7 @@ def restore_reference_data() -> None:
     from django.apps import apps
 
     importlib.import_module("agencies.migrations.0002_functions_and_duties").seed(apps, None)
+    importlib.import_module("agencies.migrations.0005_default_response_duties").seed(apps, None)
 
 
 @pytest.fixture
@@ -90,32 +93,18 @@ def world(db) -> World:
     hold("local_healthwatch", healthwatch)
     hold("health_scrutiny", scrutiny)
     hold("local_leadership", council)
-    owner = MembershipFactory(
-        body=council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Olivia Owner")
-    ).user
-    officer = MembershipFactory(
-        body=healthwatch, role=Role.OFFICER, user=UserFactory(full_name="Oscar Officer")
-    ).user
-    read_only = MembershipFactory(
-        body=hwb, role=Role.READ_ONLY, user=UserFactory(full_name="Rita Reader")
-    ).user
+    owner = MembershipFactory(body=council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Olivia Owner")).user
+    officer = MembershipFactory(body=healthwatch, role=Role.OFFICER, user=UserFactory(full_name="Oscar Officer")).user
+    read_only = MembershipFactory(body=hwb, role=Role.READ_ONLY, user=UserFactory(full_name="Rita Reader")).user
     outsider = MembershipFactory(
         body=other_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Otto Outsider")
     ).user
+    icb = BodyFactory(locality=area, name="NHS Testshire ICB", kind=BodyKind.ICB, contact_email="icb@example.org")
+    icb_officer = MembershipFactory(body=icb, role=Role.OFFICER, user=UserFactory(full_name="Ivy Icb")).user
     return World(
-        area,
-        other_area,
-        hwb,
-        healthwatch,
-        scrutiny,
-        council,
-        trust,
-        other_council,
-        owner,
-        officer,
-        read_only,
-        outsider,
-    )
+        area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
+        owner, officer, read_only, outsider, icb, icb_officer,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -142,7 +131,7 @@ def make_concern(w: World, **overrides):
         sentiment="negative",
         narrative=overrides.pop("narrative", "Waited six hours in A&E."),
         themes=list(Theme.all_objects.filter(locality=w.area, name="Waiting times")),
-        service=w.trust,
+        service=overrides.pop("service", w.trust),
         status=overrides.pop("status", "reviewed"),
         **overrides,
     )
@@ -153,3 +142,16 @@ def make_concern(w: World, **overrides):
         created_by=w.officer,
         contact={"name": "Pat Patient", "email": "pat@example.com", "consent_to_contact": True},
     )
+
+
+def make_alert(w: World, **overrides):
+    """An alert from the area's Healthwatch to the ICB and the scrutiny committee."""
+    from concerns import alerts
+
+    details = alerts.AlertDetails(
+        summary=overrides.pop("summary", "Long waits in A&E"),
+        action_requested="Tell us what you will do about waits.",
+        recipients=overrides.pop("recipients", [w.icb, w.scrutiny]),
+        **overrides,
+    )
+    return alerts.alert_raise(locality=w.area, raised_by_body=w.healthwatch, raised_by=w.officer, details=details)

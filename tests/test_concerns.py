@@ -217,9 +217,7 @@ def test_the_list_pages_by_keyset_without_repeats(world, login):
 
 
 def test_a_bad_filter_gets_a_message_not_an_error(world, login):
-    page = list_page(
-        login(world.officer), world, received_from="2026-05-01", received_to="2026-01-01", after="junk"
-    )
+    page = list_page(login(world.officer), world, received_from="2026-05-01", received_to="2026-01-01", after="junk")
     assert "must be the same as or after" in html.unescape(page)
 
 
@@ -230,18 +228,14 @@ def test_export_has_no_personal_details_unless_asked_and_neutralises_formulas(wo
     assert "Pat Patient" not in plain and "pat@example.com" not in plain
     assert "'=HYPERLINK" in plain
     assert not PersonalDataAccess.objects.exists()
-    personal = b"".join(
-        client.get(url("concerns:export", world), {"personal": "yes"}).streaming_content
-    ).decode()
+    personal = b"".join(client.get(url("concerns:export", world), {"personal": "yes"}).streaming_content).decode()
     assert "Pat Patient" in personal
     assert PersonalDataAccess.objects.get().action == "export"
 
 
 def test_a_reader_asking_for_personal_details_in_an_export_gets_none(world, login):
     make_concern(world)
-    data = b"".join(
-        login(world.read_only).get(url("concerns:export", world), {"personal": "yes"}).streaming_content
-    )
+    data = b"".join(login(world.read_only).get(url("concerns:export", world), {"personal": "yes"}).streaming_content)
     assert b"Pat Patient" not in data and b"email" not in data.split(b"\n")[0]
 
 
@@ -249,9 +243,7 @@ def test_themes_can_be_renamed_and_retired_without_losing_tags(world, login):
     concern = make_concern(world)
     client = login(world.owner)
     waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
-    response = client.post(
-        url("concerns:theme-edit", world, pk=waiting.pk), {"name": "Waiting", "description": ""}
-    )
+    response = client.post(url("concerns:theme-edit", world, pk=waiting.pk), {"name": "Waiting", "description": ""})
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.name == "Waiting" and not waiting.is_active  # unticked "in use" retires it
@@ -264,17 +256,13 @@ def test_themes_can_be_renamed_and_retired_without_losing_tags(world, login):
 def test_service_names_are_escaped_in_the_filter_list(world, login):
     from tests.factories import BodyFactory
 
-    BodyFactory(
-        locality=world.area, name='<img src=x onerror="alert(1)">', kind="provider", service_type="gp"
-    )
+    BodyFactory(locality=world.area, name='<img src=x onerror="alert(1)">', kind="provider", service_type="gp")
     page = login(world.officer).get(url("concerns:index", world)).content.decode()
     assert '<img src=x onerror="alert(1)">' not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
 
 
-def test_an_upload_still_answers_when_the_queue_is_down(
-    world, login, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_an_upload_still_answers_when_the_queue_is_down(world, login, monkeypatch, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from concerns import tasks
@@ -309,3 +297,66 @@ def test_severity_is_for_healthwatch_staff_only(world, login):
     assert b"severity" not in header
     officer = login(world.officer)
     assert "5 out of 5" in officer.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+
+
+def test_the_list_filters_by_service(world, login):
+    from tests.factories import BodyFactory
+
+    other = BodyFactory(locality=world.area, name="Riverside Surgery", kind="gp_practice", service_type="gp")
+    make_concern(world, narrative="About the hospital")
+    make_concern(world, narrative="About the surgery", service=other)
+    page = list_page(login(world.officer), world, service=other.pk)
+    assert "About the surgery" in page and "About the hospital" not in page
+    assert "1 experience" in page
+
+
+def test_volunteers_log_but_do_not_read_personal_details(world, login):
+    volunteer = MembershipFactory(body=world.healthwatch, role=Role.MEMBER).user
+    concern = make_concern(world)
+    client = login(volunteer)
+    assert client.get(url("concerns:create", world)).status_code == 200
+    assert client.get(url("concerns:personal", world, pk=concern.pk)).status_code == 403
+    assert "Show personal details" not in client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    exported = b"".join(client.get(url("concerns:export", world), {"personal": "yes"}).streaming_content)
+    assert b"Pat Patient" not in exported
+
+
+def test_theme_changes_show_in_the_history_and_an_unchanged_save_adds_nothing(world, login):
+    concern = make_concern(world)
+    client = login(world.officer)
+    access_theme = Theme.all_objects.get(locality=world.area, name="Access")
+    data = form_data(world, narrative="Waited six hours in A&E.", themes=[access_theme.pk])
+    data.update(received_on_0="1", received_on_1="10", received_on_2="2026", severity="0")
+    client.post(url("concerns:edit", world, pk=concern.pk), data)
+    client.post(url("concerns:edit", world, pk=concern.pk), data)  # no change the second time
+    assert concern.history.count() == 2
+    page = client.get(url("concerns:detail", world, pk=concern.pk)).content.decode()
+    history = page[page.index("History of changes") :]
+    assert "themes" in history.lower()
+
+
+def test_a_whole_postcode_keeps_only_the_district(world, login):
+    concern = make_concern(world)
+    client = login(world.officer)
+    response = client.post(
+        url("concerns:personal-edit", world, pk=concern.pk),
+        {
+            "name": "Pat",
+            "email": "pat@example.com",
+            "postcode_district": "nm1 4ab",
+            "disability": "Learning disability and autism",
+        },
+    )
+    assert response.status_code == 302
+    contact = ConcernContact.all_objects.get(concern=concern)
+    assert (contact.postcode_district, contact.disability) == ("NM1", "Learning disability and autism")
+    bad = client.post(url("concerns:personal-edit", world, pk=concern.pk), {"postcode_district": "12345"})
+    assert "Enter a postcode district like NM1" in bad.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_line_breaks_count_as_one_character_like_the_counter(world, login):
+    text = ("a\r\n" * 4999) + "b"  # 14,998 as sent; 9,999 once each line break is one character
+    response = login(world.officer).post(url("concerns:create", world), form_data(world, narrative=text))
+    assert response.status_code == 302
+    assert len(Concern.all_objects.get().narrative) == 9_999

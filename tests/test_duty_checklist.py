@@ -39,9 +39,7 @@ def test_the_guide_has_21_duties_in_four_groups():
 
 
 def test_every_duty_in_the_database_is_the_guides_duty_under_its_function(db):
-    stored = [
-        (duty.function.code, duty.text) for duty in Duty.objects.select_related("function").order_by("number")
-    ]
+    stored = [(duty.function.code, duty.text) for duty in Duty.objects.select_related("function").order_by("number")]
     assert stored == guide_checklist()
     assert set(Duty.objects.values_list("source", flat=True)) == {
         "Health and Care Quality Systems in practice: A guide for local leaders"
@@ -54,12 +52,10 @@ def test_the_quality_system_page_lists_each_duty_under_its_function(world, login
     html = page.content.decode()
     for function in Function.objects.all():
         start = html.index(f'id="function-{function.code}"')
-        following = [
-            html.index(f'id="function-{f.code}"') for f in Function.objects.filter(order__gt=function.order)
-        ]
+        following = [html.index(f'id="function-{f.code}"') for f in Function.objects.filter(order__gt=function.order)]
         section = html[start : min(following, default=len(html))]
         for duty in function.duties.all():
-            assert f"{duty.number}. {duty.text[0].upper()}{duty.text[1:]}" in section.replace(
-                "&#x27;", "'"
-            ).replace("&amp;", "&")
+            assert f"{duty.number}. {duty.text[0].upper()}{duty.text[1:]}" in section.replace("&#x27;", "'").replace(
+                "&amp;", "&"
+            )
     assert "Healthwatch Testshire</a> since 1 April 2013" in html

@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import FunctionHolding, Membership
 from concerns.models import ImportJob, Theme
-from tests.conftest import World, make_concern
+from tests.conftest import World, make_alert, make_concern
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
 AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
@@ -65,6 +65,20 @@ def an_import(w: World) -> dict:
 
 def a_theme(w: World) -> dict:
     return {**area(w), "pk": Theme.all_objects.filter(locality=w.area).first().pk}
+
+
+def an_alert_recipient(w: World) -> dict:
+    alert = make_alert(w, recipients=[w.icb, w.scrutiny, w.hwb])  # the read-only persona is at the HWB
+    return {**area(w), "pk": alert.pk, "rid": alert.recipients.get(body=w.icb).pk}
+
+
+def alert_link(w: World) -> dict:
+    from agencies.links import link_issue
+
+    alert = make_alert(w)
+    recipient = alert.recipients.get(body=w.icb)
+    token = link_issue(purpose="alert-recipient", object_id=recipient.pk)
+    return {"alert_id": alert.pk, "recipient_id": recipient.pk, "token": token}
 
 
 def reset_link(w: World) -> dict:
@@ -126,6 +140,20 @@ MATRIX: dict[str, Page] = {
     "concerns:themes-defaults": Page(AREA_ACTION, area),
     "concerns:trends": Page(AREA_READ, area, post=False),
     "concerns:access-log": Page(AREA_ADMIN, area, post=False),
+    "concerns:alerts": Page(AREA_READ, area, post=False),
+    "concerns:alert-create": Page(AREA_ADMIN, area, owner="officer"),
+    "concerns:alert-detail": Page(
+        AREA_READ,
+        lambda w: {**area(w), "pk": make_alert(w, recipients=[w.icb, w.hwb]).pk},
+        post=False,
+        owner="officer",
+    ),
+    "concerns:alert-acknowledge": Page(AREA_ACTION, lambda w: an_alert_recipient(w), owner="icb_officer"),
+    "concerns:alert-respond-in-app": Page(AREA_ADMIN, lambda w: an_alert_recipient(w), owner="icb_officer"),
+    "inbox": Page(SIGNED_IN, post=False),
+    "inbox-read": Page(SIGNED_IN, get_status=405, post=False),
+    "notification-settings": Page(SIGNED_IN),
+    "alert-respond": Page(PUBLIC, alert_link, get_status=200, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
 }
@@ -241,12 +269,10 @@ def test_owner_posting_an_empty_form_gets_errors_not_a_refusal(name, world, logi
 def test_pages_about_yourself_open_for_every_signed_in_person(name, world, login):
     for user in (world.outsider, world.read_only, world.owner):
         client = login(user)
-        assert client.get(reverse(name)).status_code == 200
+        assert client.get(reverse(name)).status_code == MATRIX[name].get_status
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}) if not MATRIX[n].post]
-)
+@pytest.mark.parametrize("name", [n for n in _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}) if not MATRIX[n].post])
 def test_pages_that_only_read_refuse_a_post(name, world, login):
     client = login(getattr(world, MATRIX[name].owner))
     assert client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {}).status_code == 405

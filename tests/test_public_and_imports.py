@@ -105,9 +105,7 @@ def test_the_public_form_needs_csrf(world):
 
 # ---------------------------------------------------------------- imports
 
-HEADER = (
-    "date_received,channel,service_type,sentiment,narrative,service,themes,severity,external_ref,name,email\n"
-)
+HEADER = "date_received,channel,service_type,sentiment,narrative,service,themes,severity,external_ref,name,email\n"
 
 
 def upload(client, world, content: bytes, name="experiences.csv", django_capture_on_commit_callbacks=None):
@@ -146,10 +144,7 @@ def test_a_valid_file_is_checked_then_imported_all_together(world, login, django
     assert (job.state, job.imported_rows) == ("done", 6)
     assert Concern.all_objects.count() == 6
     assert Concern.all_objects.get(external_ref="CRM-3").themes.count() == 2
-    assert (
-        Concern.all_objects.get(narrative__startswith="A story").narrative
-        == "A story\nover two lines, with a comma"
-    )
+    assert Concern.all_objects.get(narrative__startswith="A story").narrative == "A story\nover two lines, with a comma"
     assert ConcernContact.all_objects.get().name == "Jo"
 
 
@@ -190,14 +185,10 @@ def test_a_file_with_errors_gets_a_row_numbered_report_and_imports_nothing(
     assert "already been imported" in report[(9, "external_ref")]
     assert report[(10, "")] == "This row repeats row 2"
     assert "has 3 cells but the header has 11" in report[(11, "")]
-    assert "today or in the past" in report[(12, "received_on")]
+    assert "today or in the past" in report[(12, "date_received")]
     assert "from 0 to 5" in report[(13, "severity")]
     assert Concern.all_objects.count() == 1  # only the one made before the import
-    page = (
-        login(world.officer)
-        .get(reverse("concerns:import-job", args=[world.area.slug, job.pk]))
-        .content.decode()
-    )
+    page = login(world.officer).get(reverse("concerns:import-job", args=[world.area.slug, job.pk])).content.decode()
     assert "Nothing was imported" in page and "Nowhere Clinic" in page
 
 
@@ -215,9 +206,7 @@ def test_a_file_with_errors_gets_a_row_numbered_report_and_imports_nothing(
     ],
 )
 @time_machine.travel(TODAY, tick=False)
-def test_unreadable_files_get_a_clear_message(
-    world, login, django_capture_on_commit_callbacks, content, message
-):
+def test_unreadable_files_get_a_clear_message(world, login, django_capture_on_commit_callbacks, content, message):
     client = login(world.officer)
     if not content:
         response = client.post(
@@ -226,9 +215,7 @@ def test_unreadable_files_get_a_clear_message(
         )
         assert "The selected file is empty" in response.content.decode()
         return
-    job = upload(
-        client, world, content, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
-    )
+    job = upload(client, world, content, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.state == "invalid"
     assert message in job.failure + " ".join(m for _, _, m in job.errors)
@@ -291,8 +278,80 @@ def test_the_trends_page_compares_periods(world, login):
         )
         assert "up 200%" in page
         assert (
-            login(world.read_only)
-            .get(reverse("concerns:trends", args=[world.area.slug]), {"period": 5})
-            .status_code
+            login(world.read_only).get(reverse("concerns:trends", args=[world.area.slug]), {"period": 5}).status_code
             == 404
         )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_details_typed_without_asking_to_be_contacted_are_not_kept(client, world):
+    share(client, world, name="Sam NoConsent", email="sam@example.com", consent_to_share="on")
+    assert not ConcernContact.all_objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_form_with_mistakes_does_not_use_up_the_limit(client, world, settings):
+    settings.PUBLIC_FORM_RATE = "2/h"
+    for _ in range(5):
+        assert share(client, world, narrative="").status_code == 400
+    assert share(client, world).status_code == 302
+    assert share(client, world).status_code == 302
+    limited = share(client, world, narrative="My third story")
+    assert limited.status_code == 429
+    assert "My third story" in limited.content.decode()  # shown back so it is not lost
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_personal_details_in_an_import_are_checked(world, login, django_capture_on_commit_callbacks):
+    rows = (
+        "01/11/2026,phone,hospital,negative,One,,,1,,Jo,not-an-email\n"
+        f"01/11/2026,phone,hospital,negative,Two,,,1,,{'x' * 151},\n"
+    )
+    header = HEADER.replace("email\n", "email,consent_to_contact\n")
+    rows += "01/11/2026,phone,hospital,negative,Three,,,1,,Jo,,yes\n"
+    rows = rows.replace("not-an-email\n", "not-an-email,\n").replace(
+        ",,\n01/11/2026,phone,hospital,negative,Three", ",,\n01/11/2026,phone,hospital,negative,Three"
+    )
+    rows = rows.replace(f"{'x' * 151},\n", f"{'x' * 151},,\n")
+    job = upload(
+        login(world.officer),
+        world,
+        (header + rows).encode(),
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    report = {(row, column): message for row, column, message in job.errors}
+    assert "must be in the correct format" in report[(2, "email")]
+    assert "150 characters or fewer" in report[(3, "name")]
+    assert "no email address or phone number" in report[(4, "consent_to_contact")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("date_received;channel;service_type;sentiment;narrative\n", "semicolons between columns"),
+        ("date_received,channel,service_type,sentiment,narrative,narrative\n", "narrative more than once"),
+        (HEADER + '01/11/2026,phone,hospital,negative,"never closed,,,1,,,\n', "opened but not closed"),
+    ],
+)
+@time_machine.travel(TODAY, tick=False)
+def test_badly_shaped_files_are_explained(world, login, django_capture_on_commit_callbacks, content, message):
+    job = upload(
+        login(world.officer),
+        world,
+        content.encode(),
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    job.refresh_from_db()
+    assert job.state == "invalid" and message in job.failure
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_export_can_be_imported_again(world, login, django_capture_on_commit_callbacks):
+    make_concern(world, narrative="Exported story, with a comma", external_ref="EXP-1")
+    client = login(world.officer)
+    exported = b"".join(client.get(reverse("concerns:export", args=[world.area.slug])).streaming_content)
+    Concern.all_objects.all().delete()
+    job = upload(client, world, exported, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.state, job.errors) == ("ready", [])

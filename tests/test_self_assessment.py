@@ -14,9 +14,7 @@ def duty_url(world, number):
     return reverse("agencies:duty", kwargs={"slug": world.area.slug, "number": number})
 
 
-def assessment(
-    status="established", evidence="Quarterly report to the board", owner="", reviewed=("1", "10", "2026")
-):
+def assessment(status="established", evidence="Quarterly report to the board", owner="", reviewed=("1", "10", "2026")):
     return {
         "status": status,
         "evidence": evidence,

@@ -39,13 +39,9 @@ def test_clearing_sessions_in_process_removes_only_expired_ones(db):
 def test_old_sign_in_attempts_are_forgotten(db):
     from axes.models import AccessLog
 
-    old = AccessLog.objects.create(
-        user_agent="x", ip_address="10.0.0.1", username="a", http_accept="x", path_info="/"
-    )
+    old = AccessLog.objects.create(user_agent="x", ip_address="10.0.0.1", username="a", http_accept="x", path_info="/")
     AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - datetime.timedelta(days=91))
-    AccessLog.objects.create(
-        user_agent="x", ip_address="10.0.0.2", username="b", http_accept="x", path_info="/"
-    )
+    AccessLog.objects.create(user_agent="x", ip_address="10.0.0.2", username="b", http_accept="x", path_info="/")
     assert tasks.forget_old_sign_in_attempts.delay().get() == 1
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["b"]
 

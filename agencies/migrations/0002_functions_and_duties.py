@@ -97,8 +97,7 @@ DUTIES = [
     (
         "hwb",
         "identify-priorities-for-scrutiny",
-        "identify the priorities for fuller scrutiny (eg by Healthwatch and/or the overview and "
-        "scrutiny committee)",
+        "identify the priorities for fuller scrutiny (eg by Healthwatch and/or the overview and scrutiny committee)",
     ),
     (
         "local_healthwatch",
@@ -108,8 +107,7 @@ DUTIES = [
     (
         "local_healthwatch",
         "channel-community-intelligence",
-        "channel information from networks of voluntary and community groups, identifying any "
-        "key themes or trends",
+        "channel information from networks of voluntary and community groups, identifying any key themes or trends",
     ),
     (
         "local_healthwatch",
@@ -137,8 +135,7 @@ DUTIES = [
     (
         "health_scrutiny",
         "test-new-policies-and-changes",
-        "consider whether new local policies and planned service changes will work in people’s "
-        "best interests",
+        "consider whether new local policies and planned service changes will work in people’s best interests",
     ),
     (
         "health_scrutiny",

@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("file", models.FileField(upload_to="imports/%Y/%m/")),
                 ("original_name", models.CharField(max_length=255)),
@@ -45,9 +43,7 @@ class Migration(migrations.Migration):
                 ("error_count", models.PositiveIntegerField(default=0)),
                 (
                     "errors",
-                    models.JSONField(
-                        blank=True, default=list, help_text="The first problems: [row, column, message]."
-                    ),
+                    models.JSONField(blank=True, default=list, help_text="The first problems: [row, column, message]."),
                 ),
                 ("failure", models.CharField(blank=True, max_length=500)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

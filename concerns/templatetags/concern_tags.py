@@ -20,9 +20,7 @@ def status_tag(concern):
     label = concern.get_status_display()
     if concern.from_public and concern.status == "new":
         label = "New from the public"
-    return format_html(
-        '<strong class="govuk-tag {}">{}</strong>', _STATUS_COLOURS.get(concern.status, ""), label
-    )
+    return format_html('<strong class="govuk-tag {}">{}</strong>', _STATUS_COLOURS.get(concern.status, ""), label)
 
 
 def _fast_select(field, attrs):

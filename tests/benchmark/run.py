@@ -118,9 +118,7 @@ def seed(concerns: int, services: int) -> tuple[str, dict]:
             ],
             batch_size=5000,
         )
-        service_ids = list(
-            Body.objects.filter(locality=locality, kind=BodyKind.PROVIDER).values_list("pk", flat=True)
-        )
+        service_ids = list(Body.objects.filter(locality=locality, kind=BodyKind.PROVIDER).values_list("pk", flat=True))
         theme_ids = list(Theme.all_objects.filter(locality=locality).values_list("pk", flat=True))
         rng = random.Random(1)  # noqa: S311 - benchmark data
         start = datetime.date.today() - datetime.timedelta(days=3650)
@@ -158,9 +156,7 @@ def seed(concerns: int, services: int) -> tuple[str, dict]:
             created = Concern.all_objects.bulk_create(rows, batch_size=batch)
             ConcernTheme.objects.bulk_create(
                 [
-                    ConcernTheme(
-                        concern_id=c.pk, theme_id=t, locality_id=locality.pk, received_on=c.received_on
-                    )
+                    ConcernTheme(concern_id=c.pk, theme_id=t, locality_id=locality.pk, received_on=c.received_on)
                     for c in created
                     for t in rng.sample(theme_ids, 3)
                 ],
@@ -221,9 +217,7 @@ def measure(port: int, path: str, cookie: str, requests: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--concerns", type=int, default=150_000)
     parser.add_argument("--services", type=int, default=1_500)
     parser.add_argument("--requests", type=int, default=30)

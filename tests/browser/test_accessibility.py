@@ -68,10 +68,7 @@ def test_sign_in_see_home_and_update_a_duty_assessment_by_keyboard(page, world):
     page.get_by_label("Month").fill("1")
     page.get_by_label("Day").fill("1")
     submit_by_keyboard(page, "Save assessment")
-    assert (
-        "The date last reviewed must be today or in the past"
-        in page.locator(".govuk-error-summary").inner_text()
-    )
+    assert "The date last reviewed must be today or in the past" in page.locator(".govuk-error-summary").inner_text()
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     assert_accessible(page)
 
@@ -110,7 +107,7 @@ def test_every_page_passes_axe_for_the_person_who_can_see_it(page, world):
             assert page.locator("h1").count() == 1, f"{name} must have one main heading"
             assert_accessible(page)
             visited += 1
-    pages = [n for n, s in MATRIX.items() if s.kind not in (PUBLIC, AREA_ACTION)]
+    pages = [n for n, s in MATRIX.items() if s.kind not in (PUBLIC, AREA_ACTION) and s.get_status == 200]
     assert visited == len(pages) - 2  # every page but the two CSV downloads
     assert SIGNED_IN in {s.kind for s in MATRIX.values()}
 
@@ -148,8 +145,7 @@ def test_the_axe_check_can_fail(page, live_server):
     """Guards the guard: a page with known WCAG failures must be reported."""
     page.goto(reverse("sign-in"))
     page.evaluate(
-        "document.querySelector('main').insertAdjacentHTML('beforeend',"
-        ' \'<img src="x.png"><input type="text">\')'
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\"><input type=\"text\">')"
     )
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
     rules = {violation["id"] for violation in results.response["violations"]}

@@ -1,0 +1,245 @@
+"""The outbox: every alert, reminder and digest is a row written with the change that causes it.
+
+- `notify` adds a row inside the caller's transaction; its dedupe key makes a second attempt
+  (a second sweep, a second scheduler) add nothing. After commit it hints the queue.
+- `deliver` sends one row: it claims the row first (a conditional update), records the
+  attempt, sends with a stable Message-ID, then marks it sent. Only the claimant marks it.
+- `deliver_due` claims a batch (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL) and sends it.
+- `sweep` returns claims that expired (their worker died mid-send: the row is marked as a
+  possible duplicate) and sends everything still due. Beat runs it every minute, so a Redis
+  outage or a killed worker delays messages but loses none.
+- A row that keeps failing backs off (1, 2, 4 … minutes) and after 8 attempts is marked failed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from quality_system.jobs import enqueue_on_commit
+
+from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
+BATCH = 200
+
+
+def _one_line(text: str, limit: int) -> str:
+    """Header-safe: no CR, LF or other control characters (header injection), trimmed."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:limit]
+
+
+def notify(
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    to_email: str = "",
+    to_name: str = "",
+    user: User | None = None,
+    channel: str = Notification.Channel.EMAIL,
+    urgent: bool = False,
+    link: str = "",
+    locality=None,
+    related: tuple[str, int] | None = None,
+) -> Notification | None:
+    """Add a message to the outbox (once per dedupe key). Returns the new row, or None when a
+    message with this key already exists."""
+    if channel == Notification.Channel.EMAIL and not (to_email or (user and user.email)):
+        raise ValueError("An email needs an address")
+    now = timezone.now()
+    state = Notification.State.PENDING
+    if channel == Notification.Channel.INBOX:
+        state = Notification.State.SENT
+    elif user is not None and not urgent and user.notification_mode == "daily":
+        state = Notification.State.HELD
+    row = Notification(
+        dedupe_key=f"{kind}:{key}"[:200],
+        kind=kind,
+        channel=channel,
+        urgent=urgent,
+        locality=locality,
+        user=user,
+        to_email=to_email or (user.email if user else ""),
+        to_name=_one_line(to_name or (user.full_name if user else ""), 200),
+        subject=_one_line(subject, 200),
+        body=body,
+        link=link,
+        related_type=related[0] if related else "",
+        related_id=related[1] if related else None,
+        state=state,
+        next_attempt_at=now,
+        sent_at=now if state == Notification.State.SENT else None,
+    )
+    with transaction.atomic():
+        created = Notification.objects.bulk_create([row], ignore_conflicts=True)
+    saved = Notification.objects.filter(dedupe_key=row.dedupe_key, created_at__gte=now).first()
+    if not created or saved is None:
+        return None
+    if saved.state == Notification.State.PENDING:
+        from .tasks import deliver_notification
+
+        enqueue_on_commit(deliver_notification, saved.pk)
+    return saved
+
+
+def _send(row: Notification) -> None:
+    message = EmailMessage(
+        subject=row.subject,
+        body=row.body + (f"\n\n{settings.SITE_URL.rstrip('/')}{row.link}" if row.link.startswith("/") else ""),
+        to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
+        headers={"Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
+    )
+    message.send(fail_silently=False)
+
+
+def _claim(pk: int, now: datetime.datetime) -> str | None:
+    token = secrets.token_hex(16)
+    claimed = (
+        Notification.objects.filter(pk=pk, state=Notification.State.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=Notification.State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+    )
+    return token if claimed == 1 else None
+
+
+def _finish(pk: int, token: str, error: Exception | None) -> bool:
+    now = timezone.now()
+    mine = Notification.objects.filter(pk=pk, state=Notification.State.SENDING, claim_token=token)
+    if error is None:
+        return mine.update(state=Notification.State.SENT, sent_at=now, last_error="") == 1
+    row = mine.first()
+    if row is None:
+        return False
+    failed = row.attempts >= MAX_ATTEMPTS
+    mine.update(
+        state=Notification.State.FAILED if failed else Notification.State.PENDING,
+        next_attempt_at=now + datetime.timedelta(minutes=2 ** (row.attempts - 1)),
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+    logger.warning("Sending notification %s failed (attempt %s): %s", pk, row.attempts, error)
+    return False
+
+
+def deliver(pk: int) -> bool:
+    """Send one message if it is still pending and due. True when this call sent it."""
+    token = _claim(pk, timezone.now())
+    if token is None:
+        return False
+    row = Notification.objects.get(pk=pk)
+    try:
+        _send(row)
+    except Exception as error:  # any failure: record it and back off
+        return _finish(pk, token, error)
+    return _finish(pk, token, None)
+
+
+def _claim_batch(now: datetime.datetime, limit: int) -> list[tuple[int, str]]:
+    due = Notification.objects.filter(state=Notification.State.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(
+                due.select_for_update(skip_locked=True)
+                .order_by("next_attempt_at", "id")
+                .values_list("id", flat=True)[:limit]
+            )
+            claimed = []
+            for pk in ids:
+                token = secrets.token_hex(16)
+                Notification.objects.filter(pk=pk).update(
+                    state=Notification.State.SENDING,
+                    claimed_at=now,
+                    claim_token=token,
+                    attempts=F("attempts") + 1,
+                )
+                claimed.append((pk, token))
+            return claimed
+    claimed = []
+    for pk in due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]:
+        token = _claim(pk, now)
+        if token:
+            claimed.append((pk, token))
+    return claimed
+
+
+def deliver_due(limit: int = BATCH) -> int:
+    """Claim and send up to `limit` due messages. Returns how many were sent."""
+    sent = 0
+    for pk, token in _claim_batch(timezone.now(), limit):
+        row = Notification.objects.get(pk=pk)
+        try:
+            _send(row)
+        except Exception as error:
+            _finish(pk, token, error)
+            continue
+        sent += _finish(pk, token, None)
+    return sent
+
+
+def release_expired_claims(now: datetime.datetime | None = None) -> int:
+    """Claims older than CLAIM_TIMEOUT belong to a worker that died: send them again, marked
+    as possible duplicates (the same Message-ID lets mail programs recognise a repeat)."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        state=Notification.State.SENDING, claimed_at__lt=now - settings.OUTBOX_CLAIM_TIMEOUT
+    ).update(state=Notification.State.PENDING, possible_duplicate=True, next_attempt_at=now)
+
+
+def sweep(limit: int = 1000) -> int:
+    """Release expired claims, then send what is due, in batches. Returns how many were sent."""
+    release_expired_claims()
+    sent = 0
+    while sent < limit:
+        batch = deliver_due(min(BATCH, limit - sent))
+        if batch == 0:
+            break
+        sent += batch
+    return sent
+
+
+def digests_send(today: datetime.date) -> int:
+    """One email per person who asked for a daily digest, listing what was held for them."""
+    made = 0
+    held = Notification.objects.filter(state=Notification.State.HELD, channel=Notification.Channel.EMAIL)
+    for user_id in held.values_list("user_id", flat=True).distinct().order_by():
+        with transaction.atomic():
+            rows = list(held.filter(user_id=user_id).select_for_update().order_by("created_at"))
+            if not rows:
+                continue
+            user = rows[0].user
+            lines = [
+                f"- {row.subject}" + (f"\n  {settings.SITE_URL.rstrip('/')}{row.link}" if row.link else "")
+                for row in rows
+            ]
+            digest = notify(
+                kind="digest",
+                key=f"user-{user_id}:{today.isoformat()}",
+                subject=f"Your daily summary: {len(rows)} update{'s' if len(rows) != 1 else ''}",
+                body="Here is what happened since your last summary:\n\n" + "\n".join(lines),
+                user=user,
+                urgent=True,  # the digest itself goes straight away
+            )
+            if digest is not None:
+                Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    state=Notification.State.SENT, digest=digest, sent_at=timezone.now()
+                )
+                made += 1
+    return made
+
+
+def inbox_for(user: User):
+    return Notification.objects.filter(user=user, channel=Notification.Channel.INBOX).order_by("-created_at", "-id")

@@ -1,0 +1,286 @@
+"""Pages for alerts: raise, list, follow, acknowledge and respond (in the app or by link)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies import access as agency_access
+from agencies.links import LinkProblem, link_check, link_consume
+from agencies.models import ROLE_RANK, Body, Notification, Role
+from agencies.views import area_view, posted
+from quality_system.forms import apply_service_errors
+
+from . import access, alerts
+from .forms import AlertForm, RespondForm
+from .models import Alert, AlertRecipient, Concern
+
+
+def raising_body(user, locality) -> Body:
+    """Healthwatch staff raise alerts for their body; other bodies' officers for theirs."""
+    collectors = access.collecting_bodies(user, locality)
+    if collectors:
+        return collectors[0]
+    for seat in agency_access.seats_in(user, locality):
+        if seat.rank >= ROLE_RANK[Role.OFFICER]:
+            return Body.objects.get(pk=seat.body_id)
+    raise PermissionDenied("Only Healthwatch staff and other bodies' officers can raise alerts.")
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def create(request, locality):
+    body = raising_body(request.user, locality)
+    visible = Concern.all_objects.for_user(request.user).filter(locality=locality)
+    initial = {}
+    if request.GET.get("concern"):
+        linked = visible.filter(pk=request.GET["concern"]).first()
+        if linked:
+            initial = {
+                "concerns": [linked.pk],
+                "safeguarding": linked.safeguarding,
+                "severity": Alert.Severity.URGENT if linked.safeguarding else Alert.Severity.SIGNIFICANT,
+                "summary": f"{'Safeguarding concern' if linked.safeguarding else 'Concern'} about "
+                f"{linked.service.name if linked.service else linked.service_described or 'a service'}"[:200],
+            }
+    form = AlertForm(posted(request), initial=initial, locality=locality, raised_by_body=body, visible_concerns=visible)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            alert = alerts.alert_raise(
+                locality=locality,
+                raised_by_body=body,
+                raised_by=request.user,
+                details=alerts.AlertDetails(
+                    summary=data["summary"],
+                    details=data["details"],
+                    action_requested=data["action_requested"],
+                    severity=data["severity"],
+                    safeguarding=data["safeguarding"],
+                    recipients=data["all_recipients"],
+                    concerns=list(data["concerns"]),
+                ),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Alert {alert.reference} sent to {alert.recipients.count()} bodies.")
+            return redirect("concerns:alert-detail", locality.slug, alert.pk)
+    linked = list(visible.filter(pk__in=form["concerns"].value() or []))
+    return render(
+        request,
+        "concerns/alert_form.html",
+        {"locality": locality, "form": form, "body": body, "linked": linked},
+        status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_safe
+def alert_list(request, locality):
+    my_bodies = [seat.body_id for seat in agency_access.seats_in(request.user, locality)]
+    box = request.GET.get("box", "received")
+    qs = Alert.all_objects.for_user(request.user).filter(locality=locality)
+    if box == "raised":
+        qs = qs.filter(raised_by_body_id__in=my_bodies)
+    elif box == "received":
+        qs = qs.filter(recipients__body_id__in=my_bodies)
+    else:
+        box = "all"
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    if state in AlertRecipient.State.values:
+        qs = qs.filter(recipients__state=state)
+    if request.GET.get("overdue") == "yes":
+        qs = qs.filter(recipients__state=AlertRecipient.State.SENT, recipients__due_on__lt=today)
+    alert_rows = list(
+        qs.distinct()
+        .select_related("raised_by_body")
+        .prefetch_related("recipients__body")
+        .order_by("-created_at", "-id")[:100]
+    )
+    return render(
+        request,
+        "concerns/alert_list.html",
+        {
+            "locality": locality,
+            "alerts": alert_rows,
+            "box": box,
+            "state": state,
+            "overdue": request.GET.get("overdue") == "yes",
+            "states": AlertRecipient.State.choices,
+            "today": today,
+            "can_raise": _can_raise(request.user, locality),
+        },
+    )
+
+
+def _can_raise(user, locality) -> bool:
+    try:
+        raising_body(user, locality)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _alert(request, locality, pk) -> Alert:
+    return get_object_or_404(
+        Alert.all_objects.for_user(request.user).select_related("raised_by_body", "raised_by"),
+        pk=pk,
+        locality=locality,
+    )
+
+
+@area_view
+@require_safe
+def detail(request, locality, pk: int):
+    alert = _alert(request, locality, pk)
+    my_bodies = {seat.body_id: seat.rank for seat in agency_access.seats_in(request.user, locality)}
+    recipients = list(alert.recipients.select_related("body", "duty").order_by("body__name"))
+    delivered = set(
+        Notification.objects.filter(
+            related_type="alert",
+            related_id=alert.pk,
+            kind="alert",
+            channel="email",
+            state="sent",
+            to_email__gt="",
+        ).values_list("to_email", flat=True)
+    )
+    today = timezone.localdate()
+    rows = [
+        {
+            "recipient": r,
+            "delivered": r.body.contact_email in delivered,
+            "overdue": r.is_overdue(today),
+            "can_answer": my_bodies.get(r.body_id, -1) >= ROLE_RANK[Role.MEMBER]
+            and r.state != AlertRecipient.State.RESPONDED,
+        }
+        for r in recipients
+    ]
+    sent_messages = Notification.objects.filter(related_type="alert", related_id=alert.pk, channel="email").order_by(
+        "created_at", "id"
+    )[:200]
+    return render(
+        request,
+        "concerns/alert_detail.html",
+        {
+            "locality": locality,
+            "alert": alert,
+            "rows": rows,
+            "sent_messages": sent_messages,
+            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:50],
+        },
+    )
+
+
+def _my_recipient(request, locality, pk: int, rid: int) -> AlertRecipient:
+    alert = _alert(request, locality, pk)
+    recipient = get_object_or_404(AlertRecipient.objects.select_related("body", "alert"), pk=rid, alert=alert)
+    rank = max(
+        (s.rank for s in agency_access.seats_in(request.user, locality) if s.body_id == recipient.body_id),
+        default=-1,
+    )
+    if rank < ROLE_RANK[Role.MEMBER]:
+        raise PermissionDenied(f"Only members of {recipient.body.name} can answer this alert for it.")
+    return recipient
+
+
+@area_view
+@require_POST
+def acknowledge(request, locality, pk: int, rid: int):
+    recipient = _my_recipient(request, locality, pk, rid)
+    try:
+        alerts.alert_acknowledge(recipient=recipient, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You acknowledged alert {recipient.alert.reference} for {recipient.body.name}.")
+    return redirect("concerns:alert-detail", locality.slug, pk)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def respond(request, locality, pk: int, rid: int):
+    recipient = _my_recipient(request, locality, pk, rid)
+    form = RespondForm(posted(request), ask_name=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _record(recipient, form.cleaned_data.get("response", ""), user=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Your answer to alert {recipient.alert.reference} is recorded.")
+            return redirect("concerns:alert-detail", locality.slug, pk)
+    return render(
+        request,
+        "concerns/alert_respond.html",
+        {
+            "locality": locality,
+            "alert": recipient.alert,
+            "recipient": recipient,
+            "form": form,
+            "by_link": False,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _record(recipient, response: str, **who):
+    if response.strip():
+        return alerts.alert_respond(recipient=recipient, response=response, **who)
+    return alerts.alert_acknowledge(recipient=recipient, **who)
+
+
+@require_http_methods(["GET", "POST"])
+def respond_by_link(request, alert_id: int, recipient_id: int, token: str):
+    """For people without an account. GET only shows; POST consumes the link and records."""
+    recipient = (
+        AlertRecipient.objects.select_related("alert__locality", "alert__raised_by_body", "body")
+        .filter(pk=recipient_id)
+        .first()
+    )
+    try:
+        if recipient is None or recipient.alert_id != alert_id:
+            raise LinkProblem("mismatch", "This link is not valid. Use the link in the email about this alert.")
+        link = link_check(purpose=alerts.LINK_PURPOSE, object_id=recipient.pk, token=token)
+    except LinkProblem as problem:
+        return render(
+            request,
+            "concerns/link_problem.html",
+            {"problem": problem},
+            status=410 if problem.reason in ("used", "expired") else 400,
+        )
+    alert = recipient.alert
+    form = RespondForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # the link is used up only if the answer is recorded
+                link_consume(link)
+                _record(recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], via_link=True)
+        except LinkProblem as problem:
+            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
+        except ValidationError as error:
+            return render(
+                request,
+                "concerns/link_problem.html",
+                {"problem": LinkProblem("done", " ".join(error.messages))},
+                status=409,
+            )
+        return render(request, "concerns/alert_answered.html", {"alert": alert, "recipient": recipient})
+    return render(
+        request,
+        "concerns/alert_respond.html",
+        {
+            "alert": alert,
+            "recipient": recipient,
+            "form": form,
+            "by_link": True,
+            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:20],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,313 @@
+"""Alerts between bodies: raise, acknowledge, respond, chase and escalate.
+
+Every message goes through the outbox (agencies.notifications) in the same transaction as the
+change that causes it, with a dedupe key per (kind, recipient, stage), so a reminder is sent
+once however many times the chase job runs, and by however many schedulers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.deadlines import is_working_day, working_days_between
+from agencies.links import link_issue
+from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role, User
+from agencies.notifications import notify
+
+from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
+
+logger = logging.getLogger(__name__)
+
+LINK_PURPOSE = "alert-recipient"
+
+
+@dataclasses.dataclass
+class AlertDetails:
+    summary: str
+    action_requested: str
+    recipients: list[Body]
+    details: str = ""
+    severity: str = Alert.Severity.SIGNIFICANT
+    safeguarding: bool = False
+    concerns: list[Concern] = dataclasses.field(default_factory=list)
+    theme: Theme | None = None
+    trend_signal: TrendSignal | None = None
+
+
+def closures(locality: Locality) -> list[datetime.date]:
+    return list(ClosureDay.objects.filter(locality=locality).values_list("date", flat=True))
+
+
+def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -> None:
+    errors = {}
+    if not details.recipients:
+        errors["recipients"] = "Choose at least one body to alert"
+    elif any(b.locality_id != locality.pk for b in details.recipients):
+        errors["recipients"] = "Choose bodies in this area"
+    elif raised_by_body in details.recipients:
+        errors["recipients"] = f"You cannot alert {raised_by_body.name}, the body raising the alert"
+    if any(c.locality_id != locality.pk for c in details.concerns):
+        errors["concerns"] = "Link concerns from this area only"
+    if not details.summary.strip():
+        errors["summary"] = "Enter a summary of the concern"
+    if not details.action_requested.strip():
+        errors["action_requested"] = "Enter what you are asking the bodies to do"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _members_to_tell(body: Body) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(body=body, role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR])
+        .select_related("user")
+        .filter(user__is_active=True)
+    ]
+
+
+def _message(template: str, **context) -> str:
+    return render_to_string(f"concerns/email/{template}.txt", context)
+
+
+def alert_raise(*, locality: Locality, raised_by_body: Body, raised_by: User, details: AlertDetails) -> Alert:
+    """Record the alert, a recipient row per body with its deadline, and every message."""
+    _validate(locality, raised_by_body, details)
+    today = timezone.localdate()
+    days_off = closures(locality)
+    code = "alert-acknowledgement-safeguarding" if details.safeguarding else "alert-acknowledgement"
+    duty = ResponseDuty.for_area(code, locality)
+    urgent = details.safeguarding or details.severity == Alert.Severity.URGENT
+    with transaction.atomic():
+        alert = Alert.all_objects.create(
+            locality=locality,
+            raised_by_body=raised_by_body,
+            raised_by=raised_by,
+            summary=details.summary,
+            details=details.details,
+            action_requested=details.action_requested,
+            severity=details.severity,
+            safeguarding=details.safeguarding,
+            theme=details.theme,
+            trend_signal=details.trend_signal,
+            sent_on=today,
+        )
+        alert.concerns.set(details.concerns)
+        for body in details.recipients:
+            due = duty.due(today, days_off)
+            recipient = AlertRecipient.objects.create(
+                alert=alert, body=body, duty=duty, due_on=due.due_on, due_explanation=due.explanation()[:300]
+            )
+            _tell_recipient(alert, recipient, urgent)
+    return alert
+
+
+def _tell_recipient(alert: Alert, recipient: AlertRecipient, urgent: bool) -> None:
+    token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
+    link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
+    page = reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk])
+    subject = f"{'Urgent: ' if urgent else ''}Alert {alert.reference} from {alert.raised_by_body.name}: {alert.summary}"
+    body = _message("alert", alert=alert, recipient=recipient, site=settings.SITE_URL.rstrip("/"))
+    notify(
+        kind="alert",
+        key=f"recipient-{recipient.pk}:body-email",
+        subject=subject,
+        body=body + f"\nAcknowledge and respond without signing in (the link works once):\n"
+        f"{settings.SITE_URL.rstrip('/')}{link}\n",
+        to_email=recipient.body.contact_email,
+        to_name=recipient.body.name,
+        urgent=True,
+        locality=alert.locality,
+        related=("alert", alert.pk),
+    )
+    for user in _members_to_tell(recipient.body):
+        for channel in ("inbox", "email"):
+            notify(
+                kind="alert",
+                key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
+                subject=subject,
+                body=body,
+                user=user,
+                channel=channel,
+                urgent=urgent,
+                link=page,
+                locality=alert.locality,
+                related=("alert", alert.pk),
+            )
+
+
+def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User | None, name: str, via_link: bool):
+    if recipient.state == AlertRecipient.State.RESPONDED:
+        raise ValidationError("This alert has already been answered.")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = AlertRecipient.objects.select_for_update().get(pk=recipient.pk)
+        if locked.state == AlertRecipient.State.RESPONDED:
+            raise ValidationError("This alert has already been answered.")
+        locked.acknowledged_at = locked.acknowledged_at or now
+        if state == AlertRecipient.State.RESPONDED:
+            locked.responded_at = now
+            locked.response = response
+        locked.state = state
+        locked.answered_by = user
+        locked.answered_by_name = name[:150] if name else (user.full_name if user else "")
+        locked.via_link = via_link
+        locked.save()
+        alert = locked.alert
+        verb = "responded to" if state == AlertRecipient.State.RESPONDED else "acknowledged"
+        notify(
+            kind=f"alert-{state}",
+            key=f"recipient-{locked.pk}:to-{alert.raised_by_id}",
+            subject=f"{locked.body.name} {verb} alert {alert.reference}",
+            body=_message("answered", alert=alert, recipient=locked, verb=verb),
+            user=alert.raised_by,
+            link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
+            locality=alert.locality,
+            related=("alert", alert.pk),
+        )
+    return locked
+
+
+def alert_acknowledge(*, recipient: AlertRecipient, user: User | None = None, name: str = "", via_link=False):
+    if recipient.state != AlertRecipient.State.SENT:
+        raise ValidationError("This alert has already been acknowledged.")
+    return _answer(
+        recipient,
+        state=AlertRecipient.State.ACKNOWLEDGED,
+        response="",
+        user=user,
+        name=name,
+        via_link=via_link,
+    )
+
+
+def alert_respond(
+    *, recipient: AlertRecipient, response: str, user: User | None = None, name: str = "", via_link=False
+):
+    if not response.strip():
+        raise ValidationError({"response": "Enter what your organisation will do"})
+    if len(response) > 5000:
+        raise ValidationError({"response": "What you will do must be 5,000 characters or fewer"})
+    return _answer(
+        recipient,
+        state=AlertRecipient.State.RESPONDED,
+        response=response,
+        user=user,
+        name=name,
+        via_link=via_link,
+    )
+
+
+# ---------------------------------------------------------------- chasing
+
+
+def _stage(recipient: AlertRecipient, today: datetime.date, days_off) -> str | None:
+    """Which reminder is due today for an unacknowledged recipient, if any."""
+    if today > recipient.due_on:
+        late = working_days_between(recipient.due_on, today, days_off)
+        if late >= settings.ALERT_ESCALATE_AFTER_WORKING_DAYS:
+            return "escalated"
+        return "overdue"
+    if today == recipient.due_on:
+        return "due-today"
+    if working_days_between(today, recipient.due_on, days_off) == 1:
+        return "due-tomorrow"
+    return None
+
+
+REMINDER_SUBJECTS = {
+    "due-tomorrow": "Reminder: alert {ref} must be acknowledged by tomorrow",
+    "due-today": "Reminder: alert {ref} must be acknowledged today",
+    "overdue": "Overdue: alert {ref} has not been acknowledged",
+    "escalated": "Escalation: {body} has not acknowledged alert {ref}",
+}
+
+
+def _escalation_people(locality: Locality) -> list[User]:
+    """The HWB chair and the scrutiny officers of the area."""
+    memberships = Membership.objects.filter(body__locality=locality, body__is_active=True).filter(
+        Q(body__kind=BodyKind.HWB, role=Role.CHAIR)
+        | Q(body__kind=BodyKind.SCRUTINY, role__in=[Role.OFFICER, Role.CHAIR])
+    )
+    return [m.user for m in memberships.select_related("user") if m.user.is_active]
+
+
+def alerts_chase(today: datetime.date) -> int:
+    """Send each due reminder and escalation once. Safe to run any number of times at once:
+    the outbox's dedupe keys refuse a second copy. Returns how many messages it added."""
+    if not is_working_day(today):
+        return 0
+    added = 0
+    waiting = (
+        AlertRecipient.objects.filter(state=AlertRecipient.State.SENT, due_on__lte=today + datetime.timedelta(days=7))
+        .select_related("alert__locality", "alert__raised_by_body", "body")
+        .order_by("pk")
+    )
+    closure_cache: dict[int, list[datetime.date]] = {}
+    for recipient in waiting:
+        try:
+            locality = recipient.alert.locality
+            days_off = closure_cache.setdefault(locality.pk, closures(locality))
+            stage = _stage(recipient, today, days_off)
+            if stage is None:
+                continue
+            added += _chase_one(recipient, stage, today)
+        except Exception:  # one bad row must not stop the others
+            logger.exception("Chasing alert recipient %s failed; moving on", recipient.pk)
+    return added
+
+
+def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> int:
+    alert = recipient.alert
+    subject = REMINDER_SUBJECTS[stage].format(ref=alert.reference, body=recipient.body.name)
+    body = _message("reminder", alert=alert, recipient=recipient, stage=stage, today=today)
+    page = reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk])
+    added = 0
+    with transaction.atomic():
+        if stage == "escalated":
+            for user in _escalation_people(alert.locality):
+                for channel in ("inbox", "email"):
+                    added += (
+                        notify(
+                            kind="alert-escalated",
+                            key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
+                            subject=subject,
+                            body=body,
+                            user=user,
+                            channel=channel,
+                            urgent=True,
+                            link=page,
+                            locality=alert.locality,
+                            related=("alert", alert.pk),
+                        )
+                        is not None
+                    )
+            AlertRecipient.objects.filter(pk=recipient.pk, escalated_on__isnull=True).update(escalated_on=today)
+        token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
+        link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
+        row = notify(
+            kind=f"alert-{stage}",
+            key=f"recipient-{recipient.pk}:body-email",
+            subject=subject,
+            body=body
+            + f"\nAcknowledge without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
+            to_email=recipient.body.contact_email,
+            to_name=recipient.body.name,
+            urgent=True,
+            locality=alert.locality,
+            related=("alert", alert.pk),
+        )
+        if row is None:  # already reminded at this stage: the new link is not needed
+            transaction.set_rollback(True)
+            return added
+        added += 1
+    return added
