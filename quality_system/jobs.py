@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# After the broker refuses once, skip further attempts from this process for a short while:
+# each attempt costs about two seconds, and the database outbox plus the periodic sweep
+# deliver the work anyway. A web request therefore waits at most once on a broker that is down.
+BROKER_BACKOFF_SECONDS = 30
+_lock = threading.Lock()
+_broker_down_until = 0.0
+
+
+def broker_marked_down() -> bool:
+    return time.monotonic() < _broker_down_until
+
+
+def mark_broker(up: bool) -> None:
+    global _broker_down_until
+    with _lock:
+        _broker_down_until = 0.0 if up else time.monotonic() + BROKER_BACKOFF_SECONDS
+
+
+def enqueue(task, *args) -> bool:
+    """Send a task now. A broker that is down is logged, not raised. True when sent."""
+    if broker_marked_down():
+        logger.info("Broker marked down; %s%r left for the sweep", task.name, args)
+        return False
+    try:
+        task.delay(*args)
+    except Exception:
+        mark_broker(up=False)
+        logger.exception("Could not enqueue %s%r; the sweep will deliver it", task.name, args)
+        return False
+    return True
+
 
 def enqueue_on_commit(task, *args) -> None:
-    """Send a task once the current transaction commits. A broker that is down is logged, not
-    raised: the web request still answers, and the record stays for a retry or a sweep."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.exception("Could not enqueue %s%r; it will need a retry", task.name, args)
-
-    transaction.on_commit(send)
+    """Send a task once the current transaction commits (see `enqueue`)."""
+    transaction.on_commit(lambda: enqueue(task, *args))

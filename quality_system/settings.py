@@ -154,6 +154,9 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Email: console by default, so a newcomer sees messages in the terminal.
 # EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 for real delivery.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if env("EMAIL_BACKEND", default=""):  # a custom backend class, for example a test's slow file sink
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="/tmp/quality-system-mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Local quality system <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -107,6 +107,16 @@ def world(db) -> World:
     )  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def broker_assumed_up():
+    """Each test starts with the enqueue circuit closed (a test may have tripped it)."""
+    from quality_system.jobs import mark_broker
+
+    mark_broker(up=True)
+    yield
+    mark_broker(up=True)
+
+
 @pytest.fixture
 def login(client):
     def _login(user: User):

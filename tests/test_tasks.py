@@ -14,8 +14,9 @@ from tests.conftest import missing_service, redis_reachable, redis_url
 
 def reset_broker_connections(app):
     """Drop connections made with the previous broker URL (Celery caches its pools)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    from kombu import pools
+
+    pools.reset()  # kombu keeps producer pools per broker URL, process-wide
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
