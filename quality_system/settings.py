@@ -156,7 +156,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 if env("EMAIL_BACKEND", default=""):  # a custom backend class, for example a test's slow file sink
     EMAIL_BACKEND = env("EMAIL_BACKEND")
-    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="/tmp/quality-system-mail")
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Local quality system <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
