@@ -19,7 +19,7 @@ import secrets
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -95,12 +95,13 @@ def notify(
     return saved
 
 
-def _send(row: Notification) -> None:
+def _send(row: Notification, connection=None) -> None:
     message = EmailMessage(
         subject=row.subject,
         body=row.body + (f"\n\n{settings.SITE_URL.rstrip('/')}{row.link}" if row.link.startswith("/") else ""),
         to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
         headers={"Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
+        connection=connection,
     )
     message.send(fail_silently=False)
 
@@ -177,16 +178,30 @@ def _claim_batch(now: datetime.datetime, limit: int) -> list[tuple[int, str]]:
 
 
 def deliver_due(limit: int = BATCH) -> int:
-    """Claim and send up to `limit` due messages. Returns how many were sent."""
-    sent = 0
-    for pk, token in _claim_batch(timezone.now(), limit):
-        row = Notification.objects.get(pk=pk)
-        try:
-            _send(row)
-        except Exception as error:
+    """Claim and send up to `limit` due messages over one mail connection. Returns how many
+    were sent."""
+    claimed = _claim_batch(timezone.now(), limit)
+    if not claimed:
+        return 0
+    rows = Notification.objects.in_bulk([pk for pk, _ in claimed])
+    mail_connection = get_connection()
+    try:
+        mail_connection.open()
+    except Exception as error:  # the mail server is down: every claimed row backs off
+        for pk, token in claimed:
             _finish(pk, token, error)
-            continue
-        sent += _finish(pk, token, None)
+        return 0
+    sent = 0
+    try:
+        for pk, token in claimed:
+            try:
+                _send(rows[pk], mail_connection)
+            except Exception as error:
+                _finish(pk, token, error)
+                continue
+            sent += _finish(pk, token, None)
+    finally:
+        mail_connection.close()
     return sent
 
 

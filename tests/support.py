@@ -24,3 +24,13 @@ class SlowFileBackend(FileBackend):
             path = Path(self.file_path) / f"{name}-{time.monotonic_ns()}.eml"
             path.write_bytes(message.message().as_bytes())
         return len(email_messages)
+
+
+class UnreachableEmailBackend(BaseEmailBackend):
+    """A mail server that cannot be reached at all."""
+
+    def open(self):
+        raise ConnectionRefusedError("The mail server refused the connection")
+
+    def send_messages(self, email_messages):
+        self.open()

@@ -301,3 +301,13 @@ def test_the_alert_page_shows_each_recipients_state_and_the_emails(world, raised
     with time_machine.travel(datetime.datetime(2026, 12, 4, 9, tzinfo=datetime.UTC)):
         later = login(world.officer).get(reverse("concerns:alert-detail", args=[world.area.slug, raised.pk]))
     assert later.content.decode().count("Overdue") == 2
+
+
+def test_a_mail_server_that_is_down_backs_off_every_claimed_message(world, settings):
+    settings.EMAIL_BACKEND = "tests.support.UnreachableEmailBackend"
+    for i in range(3):
+        notifications.notify(kind="test", key=f"down-{i}", subject="Hello", body="Body", to_email="a@example.org")
+    assert notifications.deliver_due() == 0
+    rows = Notification.objects.filter(kind="test")
+    assert {(r.state, r.attempts) for r in rows} == {("pending", 1)}
+    assert all("refused" in r.last_error for r in rows)

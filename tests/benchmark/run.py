@@ -216,18 +216,85 @@ def measure(port: int, path: str, cookie: str, requests: int) -> list[float]:
     return timings
 
 
+def outbox_throughput(count: int, smtp_port: int) -> None:
+    """Deliver `count` due outbox messages to a local SMTP sink, against a bare smtplib loop
+    sending the same messages over one connection in the same run."""
+    import smtplib
+    from email.message import EmailMessage
+
+    from agencies import notifications
+    from agencies.models import Notification
+
+    Notification.objects.filter(kind="bench").delete()
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", smtp_port) as smtp:
+        for i in range(count):
+            message = EmailMessage()
+            message["From"], message["To"], message["Subject"] = "a@example.org", f"p{i}@example.org", f"Message {i}"
+            message.set_content("Hello from the benchmark.")
+            smtp.send_message(message)
+    bare = time.perf_counter() - started
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                dedupe_key=f"bench:{i}",
+                kind="bench",
+                to_email=f"p{i}@example.org",
+                subject=f"Message {i}",
+                body="Hello",
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+    started = time.perf_counter()
+    sent = notifications.sweep(limit=count)
+    ours = time.perf_counter() - started
+    Notification.objects.filter(kind="bench").delete()
+    print()
+    print(f"Outbox: {sent:,} of {count:,} messages delivered to a local SMTP sink")
+    print(f"{'sender':32} {'seconds':>10} {'per second':>11} {'× bare':>8}")
+    print(f"{'bare smtplib loop':32} {bare:10.2f} {count / bare:11.0f} {1:8.1f}")
+    print(f"{'outbox sweep (claim, send, mark)':32} {ours:10.2f} {sent / ours:11.0f} {ours / bare:8.1f}")
+
+
+def smtp_sink():
+    """A local SMTP server that accepts and discards mail (aiosmtpd)."""
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            return "250 OK"
+
+    controller = Controller(Sink(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--concerns", type=int, default=150_000)
     parser.add_argument("--services", type=int, default=1_500)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--outbox", type=int, default=10_000, help="messages for the outbox sweep (0 to skip)")
+    parser.add_argument("--pages", action=argparse.BooleanOptionalAction, default=True, help="time the pages")
     args = parser.parse_args()
 
     db_url = database_url()
     env = environment(db_url)
+    sink = smtp_sink() if args.outbox else None
+    if sink:
+        env["EMAIL_URL"] = f"smtp://127.0.0.1:{sink.port}"
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     cookie, sizes = seed(args.concerns, args.services)
+    if sink:
+        try:
+            outbox_throughput(args.outbox, sink.port)
+        finally:
+            sink.stop()
+    if not args.pages:
+        return
 
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback

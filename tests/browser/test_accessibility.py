@@ -193,3 +193,27 @@ def test_a_member_of_the_public_shares_an_experience(page, world):
     follow(page, page.get_by_role("button", name="Send your experience"))
     assert page.locator("h1").inner_text() == "Thank you for sharing your experience"
     assert_accessible(page)
+
+
+def test_an_icb_officer_without_an_account_answers_an_alert_by_link(page, world, django_capture_on_commit_callbacks):
+    import re
+
+    from django.core import mail
+
+    from tests.conftest import make_alert
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = make_alert(world)
+    body = next(m.body for m in mail.outbox if "icb@example.org" in m.to[0])
+    link = re.search(r"(/respond/alerts/\S+/)", body).group(1)
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_label("Your name").fill("Dee Director")
+    page.get_by_label("What will your organisation do?").fill("We will review triage staffing this week.")
+    follow(page, page.get_by_role("button", name="Send your response"))
+    assert page.locator("h1").inner_text() == "Your answer is recorded"
+    assert_accessible(page)
+    page.goto(link)
+    assert "already been used" in page.inner_text("main")
+    assert_accessible(page)
+    assert alert.recipients.get(body=world.icb).state == "responded"
