@@ -311,3 +311,21 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
             return added
         added += 1
     return added
+
+
+def recompute_due_dates(locality: Locality) -> int:
+    """After the area's closure days change, work out again every deadline still open.
+    Returns how many changed."""
+    days_off = closures(locality)
+    changed = 0
+    open_recipients = AlertRecipient.objects.filter(
+        alert__locality=locality, state=AlertRecipient.State.SENT
+    ).select_related("alert", "duty")
+    for recipient in open_recipients:
+        due = recipient.duty.due(recipient.alert.sent_on, days_off)
+        if due.due_on != recipient.due_on:
+            recipient.due_on = due.due_on
+            recipient.due_explanation = due.explanation()[:300]
+            recipient.save(update_fields=["due_on", "due_explanation"])
+            changed += 1
+    return changed

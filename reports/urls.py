@@ -8,4 +8,6 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("recommendations/", views.recommendations, name="recommendations"),
+    path("closure-days/", views.closure_days, name="closure-days"),
+    path("closure-days/<int:pk>/remove/", views.closure_day_remove, name="closure-day-remove"),
 ]

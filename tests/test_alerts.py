@@ -311,3 +311,22 @@ def test_a_mail_server_that_is_down_backs_off_every_claimed_message(world, setti
     rows = Notification.objects.filter(kind="test")
     assert {(r.state, r.attempts) for r in rows} == {("pending", 1)}
     assert all("refused" in r.last_error for r in rows)
+
+
+def test_adding_a_closure_day_moves_open_deadlines(world, raised, login):
+    client = login(world.owner)
+    icb = raised.recipients.get(body=world.icb)
+    assert icb.due_on == datetime.date(2026, 12, 3)
+    response = client.post(
+        reverse("reports:closure-days", args=[world.area.slug]),
+        {"date_0": "1", "date_1": "12", "date_2": "2026", "reason": "Council offices closed"},
+    )
+    assert response.status_code == 302
+    icb.refresh_from_db()
+    assert icb.due_on == datetime.date(2026, 12, 4)
+    assert "skipping 1 Dec" in icb.due_explanation
+    duplicate = client.post(
+        reverse("reports:closure-days", args=[world.area.slug]),
+        {"date_0": "1", "date_1": "12", "date_2": "2026", "reason": "Again"},
+    )
+    assert "already a closure day" in duplicate.content.decode()

@@ -16,6 +16,7 @@ Kinds of page:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -79,6 +80,12 @@ def alert_link(w: World) -> dict:
     recipient = alert.recipients.get(body=w.icb)
     token = link_issue(purpose="alert-recipient", object_id=recipient.pk)
     return {"alert_id": alert.pk, "recipient_id": recipient.pk, "token": token}
+
+
+def a_closure_day(w: World) -> int:
+    from agencies.models import ClosureDay
+
+    return ClosureDay.objects.create(locality=w.area, date=datetime.date(2026, 12, 24), reason="Offices closed").pk
 
 
 def reset_link(w: World) -> dict:
@@ -156,6 +163,8 @@ MATRIX: dict[str, Page] = {
     "alert-respond": Page(PUBLIC, alert_link, get_status=200, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
+    "reports:closure-days": Page(AREA_ADMIN, area),
+    "reports:closure-day-remove": Page(AREA_ACTION, lambda w: {**area(w), "pk": a_closure_day(w)}),
 }
 
 # Django's admin enforces its own staff permission on every one of its pages.
