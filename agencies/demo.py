@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from django.utils.text import slugify
+
 from agencies import services
 from agencies.models import (
     AssessmentStatus,
@@ -225,7 +227,7 @@ class _Builder:
         for name, kind, service_type, ods, cqc in rows:
             body = Body.objects.filter(locality=locality, name=name).first()
             if body is None:
-                contact = name.lower().replace(" ", ".").replace("(", "").replace(")", "")[:40]
+                contact = slugify(name)[:60].strip("-").replace("-", ".")
                 body = services.body_create(
                     locality=locality,
                     name=name,

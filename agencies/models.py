@@ -370,7 +370,8 @@ class ResponseDuty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.period} {self.get_unit_display()})"
+        unit = self.get_unit_display()
+        return f"{self.name} ({self.period} {unit[:-1] if self.period == 1 else unit})"
 
     def due(self, sent_on: datetime.date, closures=()):
         """The deadline for a request sent on `sent_on`, with how it was worked out."""

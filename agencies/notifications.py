@@ -20,7 +20,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -83,16 +83,16 @@ def notify(
         next_attempt_at=now,
         sent_at=now if state == Notification.State.SENT else None,
     )
-    with transaction.atomic():
-        created = Notification.objects.bulk_create([row], ignore_conflicts=True)
-    saved = Notification.objects.filter(dedupe_key=row.dedupe_key, created_at__gte=now).first()
-    if not created or saved is None:
-        return None
-    if saved.state == Notification.State.PENDING:
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's work intact
+            row.save()
+    except IntegrityError:
+        return None  # already in the outbox: the unique dedupe key decides, not a clock
+    if row.state == Notification.State.PENDING:
         from .tasks import deliver_notification
 
-        enqueue_on_commit(deliver_notification, saved.pk)
-    return saved
+        enqueue_on_commit(deliver_notification, row.pk)
+    return row
 
 
 def _send(row: Notification, connection=None) -> None:

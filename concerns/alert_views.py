@@ -21,10 +21,11 @@ from .models import Alert, AlertRecipient, Concern
 
 
 def raising_body(user, locality) -> Body:
-    """Healthwatch staff raise alerts for their body; other bodies' officers for theirs."""
-    collectors = access.collecting_bodies(user, locality)
-    if collectors:
-        return collectors[0]
+    """Healthwatch officers raise alerts for their body; other bodies' officers for theirs.
+    Members such as volunteers do not."""
+    for body in access.collecting_bodies(user, locality):
+        if agency_access.highest_rank_at(user, body.pk) >= ROLE_RANK[Role.OFFICER]:
+            return body
     for seat in agency_access.seats_in(user, locality):
         if seat.rank >= ROLE_RANK[Role.OFFICER]:
             return Body.objects.get(pk=seat.body_id)
@@ -35,18 +36,24 @@ def raising_body(user, locality) -> Body:
 @require_http_methods(["GET", "POST"])
 def create(request, locality):
     body = raising_body(request.user, locality)
-    visible = Concern.all_objects.for_user(request.user).filter(locality=locality)
+    # Only reviewed experiences can be shared with other bodies.
+    visible = Concern.all_objects.for_user(request.user).filter(locality=locality).counted()
     initial = {}
-    if request.GET.get("concern"):
-        linked = visible.filter(pk=request.GET["concern"]).first()
-        if linked:
-            initial = {
-                "concerns": [linked.pk],
-                "safeguarding": linked.safeguarding,
-                "severity": Alert.Severity.URGENT if linked.safeguarding else Alert.Severity.SIGNIFICANT,
-                "summary": f"{'Safeguarding concern' if linked.safeguarding else 'Concern'} about "
-                f"{linked.service.name if linked.service else linked.service_described or 'a service'}"[:200],
-            }
+    wanted = [v for v in request.GET.getlist("concern") if v.isdigit()]
+    chosen = list(visible.filter(pk__in=wanted).select_related("service")) if wanted else []
+    if chosen:
+        first = chosen[0]
+        safeguarding = any(c.safeguarding for c in chosen)
+        services_named = {c.service for c in chosen if c.service}
+        initial = {
+            "concerns": [c.pk for c in chosen],
+            "safeguarding": safeguarding,
+            "severity": Alert.Severity.URGENT if safeguarding else Alert.Severity.SIGNIFICANT,
+            "summary": f"{'Safeguarding concern' if safeguarding else 'Concern'} about "
+            f"{first.service.name if first.service else first.service_described or 'a service'}"[:200],
+        }
+        if len(services_named) == 1:
+            initial["provider"] = next(iter(services_named)).pk
     form = AlertForm(posted(request), initial=initial, locality=locality, raised_by_body=body, visible_concerns=visible)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -68,7 +75,8 @@ def create(request, locality):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Alert {alert.reference} sent to {alert.recipients.count()} bodies.")
+            count = alert.recipients.count()
+            messages.success(request, f"Alert {alert.reference} sent to {count} bod{'y' if count == 1 else 'ies'}.")
             return redirect("concerns:alert-detail", locality.slug, alert.pk)
     linked = list(visible.filter(pk__in=form["concerns"].value() or []))
     return render(
@@ -207,7 +215,9 @@ def acknowledge(request, locality, pk: int, rid: int):
 @require_http_methods(["GET", "POST"])
 def respond(request, locality, pk: int, rid: int):
     recipient = _my_recipient(request, locality, pk, rid)
-    form = RespondForm(posted(request), ask_name=False)
+    form = RespondForm(
+        posted(request), ask_name=False, acknowledged=recipient.state == AlertRecipient.State.ACKNOWLEDGED
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _record(recipient, form.cleaned_data.get("response", ""), user=request.user)
@@ -256,12 +266,14 @@ def respond_by_link(request, alert_id: int, recipient_id: int, token: str):
             status=410 if problem.reason in ("used", "expired") else 400,
         )
     alert = recipient.alert
-    form = RespondForm(posted(request))
+    form = RespondForm(posted(request), acknowledged=recipient.state == AlertRecipient.State.ACKNOWLEDGED)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the link is used up only if the answer is recorded
                 link_consume(link)
-                _record(recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], via_link=True)
+                answered = _record(
+                    recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], via_link=True
+                )
         except LinkProblem as problem:
             return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
         except ValidationError as error:
@@ -271,7 +283,11 @@ def respond_by_link(request, alert_id: int, recipient_id: int, token: str):
                 {"problem": LinkProblem("done", " ".join(error.messages))},
                 status=409,
             )
-        return render(request, "concerns/alert_answered.html", {"alert": alert, "recipient": recipient})
+        return render(
+            request,
+            "concerns/alert_answered.html",
+            {"alert": alert, "recipient": answered, "fresh_link": getattr(answered, "fresh_link", None)},
+        )
     return render(
         request,
         "concerns/alert_respond.html",

@@ -58,6 +58,8 @@ def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -
         errors["recipients"] = f"You cannot alert {raised_by_body.name}, the body raising the alert"
     if any(c.locality_id != locality.pk for c in details.concerns):
         errors["concerns"] = "Link concerns from this area only"
+    elif any(not c.counts_in_figures() for c in details.concerns):
+        errors["concerns"] = "Review new experiences before you alert other bodies about them"
     if not details.summary.strip():
         errors["summary"] = "Enter a summary of the concern"
     if not details.action_requested.strip():
@@ -164,16 +166,35 @@ def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User 
         locked.save()
         alert = locked.alert
         verb = "responded to" if state == AlertRecipient.State.RESPONDED else "acknowledged"
-        notify(
-            kind=f"alert-{state}",
-            key=f"recipient-{locked.pk}:to-{alert.raised_by_id}",
-            subject=f"{locked.body.name} {verb} alert {alert.reference}",
-            body=_message("answered", alert=alert, recipient=locked, verb=verb),
-            user=alert.raised_by,
-            link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
-            locality=alert.locality,
-            related=("alert", alert.pk),
-        )
+        for channel in ("inbox", "email"):
+            notify(
+                kind=f"alert-{state}",
+                key=f"recipient-{locked.pk}:to-{alert.raised_by_id}:{channel}",
+                subject=f"{locked.body.name} {verb} alert {alert.reference}",
+                body=_message("answered", alert=alert, recipient=locked, verb=verb),
+                user=alert.raised_by,
+                channel=channel,
+                link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
+                locality=alert.locality,
+                related=("alert", alert.pk),
+            )
+        if state == AlertRecipient.State.ACKNOWLEDGED and via_link:
+            # The link was used to acknowledge: send a fresh one for the response.
+            token = link_issue(purpose=LINK_PURPOSE, object_id=locked.pk)
+            locked.fresh_link = reverse("alert-respond", args=[alert.pk, locked.pk, token])
+            notify(
+                kind="alert-respond-link",
+                key=f"recipient-{locked.pk}:body-email",
+                subject=f"Respond to alert {alert.reference} when you are ready",
+                body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
+                f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n"
+                f"{settings.SITE_URL.rstrip('/')}{locked.fresh_link}\n",
+                to_email=locked.body.contact_email,
+                to_name=locked.body.name,
+                urgent=True,
+                locality=alert.locality,
+                related=("alert", alert.pk),
+            )
     return locked
 
 
@@ -225,7 +246,7 @@ def _stage(recipient: AlertRecipient, today: datetime.date, days_off) -> str | N
 
 
 REMINDER_SUBJECTS = {
-    "due-tomorrow": "Reminder: alert {ref} must be acknowledged by tomorrow",
+    "due-tomorrow": "Reminder: alert {ref} must be acknowledged by {due}",
     "due-today": "Reminder: alert {ref} must be acknowledged today",
     "overdue": "Overdue: alert {ref} has not been acknowledged",
     "escalated": "Escalation: {body} has not acknowledged alert {ref}",
@@ -268,7 +289,11 @@ def alerts_chase(today: datetime.date) -> int:
 
 def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> int:
     alert = recipient.alert
-    subject = REMINDER_SUBJECTS[stage].format(ref=alert.reference, body=recipient.body.name)
+    subject = REMINDER_SUBJECTS[stage].format(
+        ref=alert.reference,
+        body=recipient.body.name,
+        due=f"{recipient.due_on:%A} {recipient.due_on.day} {recipient.due_on:%B}",
+    )
     body = _message("reminder", alert=alert, recipient=recipient, stage=stage, today=today)
     page = reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk])
     added = 0
@@ -292,6 +317,23 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
                         is not None
                     )
             AlertRecipient.objects.filter(pk=recipient.pk, escalated_on__isnull=True).update(escalated_on=today)
+        for user in _members_to_tell(recipient.body):
+            for channel in ("inbox", "email"):
+                added += (
+                    notify(
+                        kind=f"alert-{stage}",
+                        key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
+                        subject=subject,
+                        body=body,
+                        user=user,
+                        channel=channel,
+                        urgent=True,
+                        link=page,
+                        locality=alert.locality,
+                        related=("alert", alert.pk),
+                    )
+                    is not None
+                )
         token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
         link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
         row = notify(

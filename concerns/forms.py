@@ -440,6 +440,11 @@ class AlertForm(TextCleaningMixin, GovForm):
         self.helper.render_hidden_fields = True  # the linked concerns travel as hidden inputs
         self.fields["summary"].error_messages["required"] = "Enter a summary of the concern"
         self.fields["action_requested"].error_messages["required"] = "Enter what you are asking the bodies to do"
+        self.fields["recipients"].error_messages["invalid_choice"] = "Choose bodies in this area from the list"
+        self.fields["provider"].error_messages["invalid_choice"] = "Choose a provider in this area from the list"
+        self.fields["action_requested"].validators[
+            -1
+        ].message = "What you are asking them to do must be 2,000 characters or fewer"
 
     def layout_fields(self) -> list:
         return [
@@ -474,9 +479,13 @@ class RespondForm(TextCleaningMixin, GovForm):
         help_text="Leave empty to acknowledge the alert now and respond later.",
     )
 
-    def __init__(self, *args, ask_name: bool = True, **kwargs):
+    def __init__(self, *args, ask_name: bool = True, acknowledged: bool = False, **kwargs):
         self.ask_name = ask_name
         super().__init__(*args, **kwargs)
+        if acknowledged:  # acknowledged already: now the answer itself is needed
+            self.fields["response"].required = True
+            self.fields["response"].help_text = "You have acknowledged this alert. Tell us what you will do."
+            self.fields["response"].error_messages["required"] = "Enter what your organisation will do"
         if not ask_name:
             del self.fields["name"]
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,11 +102,22 @@ def detail(request, locality, pk: int):
             "themes": [tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")],
             "is_staff": staff,
             "can_see_personal": access.can_see_personal_details(request.user, concern),
+            "can_raise_alert": concern.counts_in_figures() and _can_raise_alert(request.user, locality),
             "has_contact": access.can_see_personal_details(request.user, concern)
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
         },
     )
+
+
+def _can_raise_alert(user, locality) -> bool:
+    from .alert_views import raising_body
+
+    try:
+        raising_body(user, locality)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _history_rows(records) -> list[dict]:

@@ -142,7 +142,7 @@ def test_an_alert_needs_a_recipient_in_the_area(world, login):
     response = client.post(url, data)
     assert "Choose at least one body to alert" in response.content.decode()
     response = client.post(url, {**data, "recipients": [world.other_council.pk]})
-    assert "Select who should this alert go to? from the list" in html.unescape(response.content.decode())
+    assert "Choose bodies in this area from the list" in html.unescape(response.content.decode())
     with pytest.raises(Exception, match="Choose bodies in this area"):
         alerts.alert_raise(
             locality=world.area,
@@ -296,7 +296,7 @@ def test_the_alert_page_shows_each_recipients_state_and_the_emails(world, raised
     page = (
         login(world.officer).get(reverse("concerns:alert-detail", args=[world.area.slug, raised.pk])).content.decode()
     )
-    assert page.count("Delivered") == 2
+    assert page.count("Email sent</strong>") == 2
     assert "Emails sent about this alert" in page and "icb" in page.lower()
     with time_machine.travel(datetime.datetime(2026, 12, 4, 9, tzinfo=datetime.UTC)):
         later = login(world.officer).get(reverse("concerns:alert-detail", args=[world.area.slug, raised.pk]))
@@ -330,3 +330,52 @@ def test_adding_a_closure_day_moves_open_deadlines(world, raised, login):
         {"date_0": "1", "date_1": "12", "date_2": "2026", "reason": "Again"},
     )
     assert "already a closure day" in duplicate.content.decode()
+
+
+def test_the_people_escalated_to_can_open_the_alert(world, raised, login):
+    chair = MembershipFactory(body=world.hwb, role=Role.CHAIR).user
+    chase_on(datetime.date(2026, 12, 9))
+    link = Notification.objects.filter(user=chair, kind="alert-escalated", channel="inbox").first().link
+    assert login(chair).get(link).status_code == 200
+
+
+def test_only_reviewed_experiences_can_be_linked_to_an_alert(world, login):
+    new = make_concern(world, status="new", narrative="Shared online, not yet reviewed")
+    client = login(world.officer)
+    page = client.get(reverse("concerns:alert-create", args=[world.area.slug]) + f"?concern={new.pk}")
+    assert "Shared online, not yet reviewed" not in page.content.decode()
+    with pytest.raises(Exception, match="Review new experiences"):
+        make_alert(world, concerns=[new])
+
+
+def test_several_concerns_can_be_linked_and_volunteers_cannot_raise(world, login):
+    first, second = make_concern(world, narrative="First story"), make_concern(world, narrative="Second story")
+    url = reverse("concerns:alert-create", args=[world.area.slug]) + f"?concern={first.pk}&concern={second.pk}"
+    page = login(world.officer).get(url).content.decode()
+    assert "About 2 experiences" in page and "First story" in page and "Second story" in page
+    volunteer = MembershipFactory(body=world.healthwatch, role=Role.MEMBER).user
+    assert login(volunteer).get(url).status_code == 403
+
+
+def test_acknowledging_by_link_sends_a_fresh_link_to_respond_later(
+    world, raised, client, django_capture_on_commit_callbacks
+):
+    link = link_from(email_to("icb@example.org")[0].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(link, {"name": "Dee", "response": ""})
+    assert "tell them what you will do now" in page.content.decode()
+    fresh = link_from(email_to("icb@example.org")[-1].body)
+    assert fresh != link
+    empty = client.post(fresh, {"name": "Dee", "response": ""})
+    assert "Enter what your organisation will do" in empty.content.decode()
+    client.post(fresh, {"name": "Dee", "response": "We will audit the rota."})
+    assert raised.recipients.get(body=world.icb).state == "responded"
+
+
+def test_a_second_chase_on_a_frozen_clock_adds_nothing(world, raised):
+    from agencies.models import SignedLink
+
+    assert chase_on(datetime.date(2026, 12, 4)) > 0
+    links = SignedLink.objects.count()
+    assert chase_on(datetime.date(2026, 12, 4)) == 0
+    assert SignedLink.objects.count() == links
