@@ -27,7 +27,12 @@ _AREA_ITEMS = [
         False,
     ),
     ("Alerts", "concerns:alerts", ("concerns:alert",), False),
-    ("Recommendations", "reports:recommendations", ("reports:recommendations",), False),
+    (
+        "Recommendations",
+        "reports:recommendations",
+        ("reports:recommendation", "reports:review", "reports:report", "reports:tracker"),
+        False,
+    ),
     ("Quality system", "agencies:quality-system", ("agencies:quality-system", "agencies:duty"), False),
     ("Bodies", "agencies:bodies", ("agencies:bod", "agencies:function", "agencies:holding"), False),
     ("People", "agencies:people", ("agencies:people", "agencies:person", "agencies:membership"), True),

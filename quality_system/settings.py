@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.chase_alerts",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
+    # 08:05 London time daily: recommendation reminders and the escalation ladder (days after
+    # the deadline count calendar days, so this runs every day).
+    "chase-recommendations": {
+        "task": "reports.tasks.chase_recommendations",
+        "schedule": crontab(hour=8, minute=5),
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",

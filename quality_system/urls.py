@@ -8,6 +8,8 @@ from agencies import forms as agency_forms
 from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
+from reports import public as reports_public
+from reports import recommendation_views
 
 
 @never_cache
@@ -76,6 +78,14 @@ urlpatterns = [
         alert_views.respond_by_link,
         name="alert-respond",
     ),
+    path(
+        "respond/recommendations/<int:recommendation_id>/<str:token>/",
+        recommendation_views.respond_by_link,
+        name="recommendation-respond",
+    ),
+    path("public/<slug:slug>/", reports_public.reports, name="public-reports"),
+    path("public/<slug:slug>/reports/<int:pk>/", reports_public.report, name="public-report"),
+    path("public/<slug:slug>/feed/", reports_public.PublicationsFeed(), name="public-feed"),
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("areas/<slug:slug>/", include("agencies.urls")),

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
-from agencies.models import ClosureDay, Locality
+from agencies.links import link_issue
+from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role
+from agencies.notifications import notify
 from concerns.alerts import recompute_due_dates
+
+from .models import ChaseLadder, Extension, ImplementationUpdate, Recommendation, Report, Response, Review
+
+logger = logging.getLogger(__name__)
 
 
 def closure_day_add(*, locality: Locality, date: datetime.date, reason: str) -> tuple[ClosureDay, int]:
@@ -17,7 +28,7 @@ def closure_day_add(*, locality: Locality, date: datetime.date, reason: str) -> 
     try:
         with transaction.atomic():
             day = ClosureDay.objects.create(locality=locality, date=date, reason=reason)
-            moved = recompute_due_dates(locality)
+            moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
     except IntegrityError:
         raise ValidationError({"date": f"{date:%-d %B %Y} is already a closure day."}) from None
     return day, moved
@@ -27,4 +38,332 @@ def closure_day_remove(*, day: ClosureDay) -> int:
     with transaction.atomic():
         locality = day.locality
         day.delete()
-        return recompute_due_dates(locality)
+        return recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
+
+
+# ---------------------------------------------------------------- recommendations
+
+LINK_PURPOSE = "recommendation"
+
+
+def _closures(locality: Locality) -> list[datetime.date]:
+    return list(ClosureDay.objects.filter(locality=locality).values_list("date", flat=True))
+
+
+def review_create(*, locality: Locality, lead_body, created_by, **fields) -> Review:
+    if lead_body.locality_id != locality.pk:
+        raise ValidationError({"lead_body": "Choose a body in this area"})
+    concerns = fields.pop("concerns", [])
+    with transaction.atomic():
+        review = Review.objects.create(locality=locality, lead_body=lead_body, created_by=created_by, **fields)
+        review.concerns.set(concerns)
+    return review
+
+
+def report_create(*, locality: Locality, issuing_body, title: str, summary: str, reference_prefix: str, review=None):
+    if issuing_body.locality_id != locality.pk:
+        raise ValidationError({"issuing_body": "Choose a body in this area"})
+    return Report.objects.create(
+        locality=locality,
+        issuing_body=issuing_body,
+        title=title,
+        summary=summary,
+        reference_prefix=reference_prefix,
+        review=review,
+    )
+
+
+def report_publish(*, report: Report, on: datetime.date) -> Report:
+    if not report.recommendations.exists():
+        raise ValidationError("Add at least one recommendation before publishing the report.")
+    report.published_on = on
+    report.save(update_fields=["published_on"])
+    return report
+
+
+def recommendation_issue(
+    *, report: Report, text: str, addressed_to, duty: ResponseDuty, sent_on: datetime.date, reference: str = ""
+) -> Recommendation:
+    """Make a recommendation to one body, fix its deadline from the duty, and tell the body."""
+    locality = report.locality
+    errors = {}
+    if addressed_to is None:
+        errors["addressed_to"] = "Choose the body this recommendation is for"
+    elif addressed_to.locality_id != locality.pk:
+        errors["addressed_to"] = "Choose a body in this area"
+    if sent_on > timezone.localdate():
+        errors["sent_on"] = "The date sent must be today or in the past"
+    if not text.strip():
+        errors["text"] = "Enter the recommendation"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if not reference:
+            reference = f"{report.reference_prefix}-R{report.recommendations.count() + 1}"
+        if Recommendation.objects.filter(locality=locality, reference__iexact=reference).exists():
+            raise ValidationError(
+                {"reference": f"{reference} is already used in this area. Use a different reference."}
+            )
+        due = duty.due(sent_on, _closures(locality))
+        recommendation = Recommendation.objects.create(
+            locality=locality,
+            report=report,
+            reference=reference,
+            text=text,
+            addressed_to=addressed_to,
+            duty=duty,
+            sent_on=sent_on,
+            due_on=due.due_on,
+            due_explanation=due.explanation()[:400],
+        )
+        token = link_issue(purpose=LINK_PURPOSE, object_id=recommendation.pk, days=120)
+        link = reverse("recommendation-respond", args=[recommendation.pk, token])
+        notify(
+            kind="recommendation",
+            key=f"recommendation-{recommendation.pk}:body-email",
+            subject=f"Recommendation {reference} from {report.issuing_body.name}: response due {due.due_on:%-d %B %Y}",
+            body=render_to_string("reports/email/recommendation.txt", {"r": recommendation, "report": report})
+            + f"\nRespond without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
+            to_email=addressed_to.contact_email,
+            to_name=addressed_to.name,
+            urgent=True,
+            locality=locality,
+            related=("recommendation", recommendation.pk),
+        )
+    return recommendation
+
+
+def response_record(
+    *,
+    recommendation: Recommendation,
+    decision: str,
+    reasons: str,
+    action_plan: str,
+    target_date: datetime.date | None,
+    name: str,
+    user=None,
+    via_link: bool = False,
+    letter=None,
+) -> Response:
+    """Record the addressed body's response (in the app, by link, or by letter on its behalf)."""
+    errors = {}
+    if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
+        errors["reasons"] = "Give the reasons the recommendation is not accepted"
+    if decision in (Response.Decision.ACCEPTED, Response.Decision.PARTIALLY) and not action_plan.strip():
+        errors["action_plan"] = "Enter the action plan for what is accepted"
+    if target_date and target_date < recommendation.sent_on:
+        errors["target_date"] = "The target date must be after the recommendation was sent"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if hasattr(locked, "response"):
+            raise ValidationError("This recommendation already has a response. Add an update instead.")
+        response = Response.objects.create(
+            recommendation=locked,
+            decision=decision,
+            reasons=reasons,
+            action_plan=action_plan,
+            target_date=target_date,
+            responded_on=timezone.localdate(),
+            answered_by_name=name or (user.full_name if user else ""),
+            via_link=via_link,
+            recorded_by=user,
+            letter=letter or "",
+        )
+        locked.state = Recommendation.State.RESPONDED
+        locked.follow_up_on = target_date
+        locked.save(update_fields=["state", "follow_up_on"])
+    return response
+
+
+def extension_record(*, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user):
+    if new_due_on <= recommendation.sent_on:
+        raise ValidationError({"new_due_on": "The new date must be after the date the recommendation was sent"})
+    if new_due_on == recommendation.due_on:
+        raise ValidationError({"new_due_on": "The new date is the same as the current deadline"})
+    with transaction.atomic():
+        Extension.objects.create(
+            recommendation=recommendation,
+            previous_due_on=recommendation.due_on,
+            new_due_on=new_due_on,
+            reason=reason,
+            agreed_by=agreed_by,
+            recorded_by=user,
+        )
+        recommendation.due_on = new_due_on
+        recommendation.due_explanation = f"Extended to {new_due_on:%a %-d %b %Y}, agreed by {agreed_by}: {reason}"[:400]
+        recommendation.save(update_fields=["due_on", "due_explanation"])
+    return recommendation
+
+
+def clock_stop(*, recommendation: Recommendation, on: datetime.date) -> Recommendation:
+    if recommendation.clock_stopped_on:
+        raise ValidationError("The clock is already stopped.")
+    recommendation.clock_stopped_on = on
+    recommendation.save(update_fields=["clock_stopped_on"])
+    return recommendation
+
+
+def clock_restart(*, recommendation: Recommendation, on: datetime.date) -> Recommendation:
+    """Restart the clock: the deadline moves on by the days it was stopped."""
+    stopped = recommendation.clock_stopped_on
+    if not stopped:
+        raise ValidationError("The clock is not stopped.")
+    paused = max((on - stopped).days, 0)
+    recommendation.due_on += datetime.timedelta(days=paused)
+    recommendation.due_explanation = (
+        f"{recommendation.due_explanation}; clock stopped {paused} day{'s' if paused != 1 else ''} "
+        f"({stopped:%-d %b} to {on:%-d %b %Y}): due {recommendation.due_on:%a %-d %b %Y}"
+    )[:400]
+    recommendation.clock_stopped_on = None
+    recommendation.save(update_fields=["due_on", "due_explanation", "clock_stopped_on"])
+    return recommendation
+
+
+def recommendation_close(*, recommendation: Recommendation, reopen: bool = False) -> Recommendation:
+    recommendation.state = (
+        (Recommendation.State.RESPONDED if hasattr(recommendation, "response") else Recommendation.State.AWAITING)
+        if reopen
+        else Recommendation.State.CLOSED
+    )
+    recommendation.save(update_fields=["state"])
+    return recommendation
+
+
+def update_record(*, recommendation: Recommendation, status: str, progress: str, new_date, reason: str, user):
+    if status == ImplementationUpdate.Status.SLIPPED and not (new_date and reason.strip()):
+        raise ValidationError({"new_date": "Give the new date and the reason it slipped"})
+    with transaction.atomic():
+        update = ImplementationUpdate.objects.create(
+            recommendation=recommendation,
+            status=status,
+            progress=progress,
+            new_date=new_date,
+            reason=reason,
+            recorded_by=user,
+        )
+        if new_date:
+            recommendation.follow_up_on = new_date
+            recommendation.save(update_fields=["follow_up_on"])
+    return update
+
+
+def _people(body, roles) -> list:
+    return [
+        m.user for m in Membership.objects.filter(body=body, role__in=roles).select_related("user") if m.user.is_active
+    ]
+
+
+def recommendations_chase(today: datetime.date) -> int:
+    """Reminders before and on the deadline, then the area's escalation ladder, each once."""
+    added = 0
+    open_items = (
+        Recommendation.objects.filter(state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True)
+        .select_related("locality", "report__issuing_body", "addressed_to")
+        .order_by("pk")
+    )
+    ladders: dict[int, ChaseLadder] = {}
+    for rec in open_items:
+        try:
+            ladder = ladders.setdefault(rec.locality_id, ChaseLadder.for_area(rec.locality))
+            late = (today - rec.due_on).days
+            if late < -ladder.remind_days_before:
+                continue
+            stages = []
+            if -ladder.remind_days_before <= late < 0:
+                stages.append(
+                    ("due-soon", [rec.addressed_to], f"Reminder: response to {rec.reference} due {rec.due_on:%-d %B}")
+                )
+            elif late == 0:
+                stages.append(("due-today", [rec.addressed_to], f"Reminder: response to {rec.reference} is due today"))
+            if late >= ladder.officer_after_days:
+                stages.append(("overdue", [rec.addressed_to], f"Overdue: no response to {rec.reference}"))
+                stages.append(
+                    (
+                        "officer",
+                        _people(rec.report.issuing_body, [Role.OFFICER]),
+                        f"Chase: {rec.addressed_to.name} has not responded to {rec.reference}",
+                    )
+                )
+            if late >= ladder.chair_after_days:
+                stages.append(
+                    (
+                        "chair",
+                        _people(rec.report.issuing_body, [Role.CHAIR]),
+                        f"Escalation: {rec.reference} is {late} days overdue",
+                    )
+                )
+            if late >= ladder.hwb_agenda_after_days:
+                hwb_chairs = [
+                    m.user
+                    for m in Membership.objects.filter(
+                        body__locality=rec.locality, body__kind=BodyKind.HWB, role=Role.CHAIR
+                    ).select_related("user")
+                ]
+                stages.append(("hwb-agenda", hwb_chairs, f"For the HWB agenda: {rec.reference} is {late} days overdue"))
+            for stage, targets, subject in stages:
+                added += _chase_stage(rec, stage, targets, subject)
+        except Exception:
+            logger.exception("Chasing recommendation %s failed; moving on", rec.pk)
+    return added
+
+
+def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
+    added = 0
+    page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
+    body = render_to_string("reports/email/chase.txt", {"r": rec, "stage": stage})
+    with transaction.atomic():
+        for target in targets:
+            if isinstance(target, Body):
+                token = link_issue(purpose=LINK_PURPOSE, object_id=rec.pk, days=120)
+                link = reverse("recommendation-respond", args=[rec.pk, token])
+                row = notify(
+                    kind=f"recommendation-{stage}",
+                    key=f"recommendation-{rec.pk}:body-{target.pk}",
+                    subject=subject,
+                    body=body
+                    + f"\nRespond without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
+                    to_email=target.contact_email,
+                    to_name=target.name,
+                    urgent=True,
+                    locality=rec.locality,
+                    related=("recommendation", rec.pk),
+                )
+                if row is None:
+                    transaction.set_rollback(True)  # already sent: the new link is not needed
+                    return added
+                added += 1
+            else:
+                for channel in ("inbox", "email"):
+                    added += (
+                        notify(
+                            kind=f"recommendation-{stage}",
+                            key=f"recommendation-{rec.pk}:user-{target.pk}:{channel}",
+                            subject=subject,
+                            body=body,
+                            user=target,
+                            channel=channel,
+                            urgent=True,
+                            link=page,
+                            locality=rec.locality,
+                            related=("recommendation", rec.pk),
+                        )
+                        is not None
+                    )
+    return added
+
+
+def recommendation_due_dates_recompute(locality: Locality) -> int:
+    """Work out again the deadlines still open (after closure days change). Extended ones stay."""
+    days_off = _closures(locality)
+    changed = 0
+    for rec in Recommendation.objects.filter(
+        locality=locality, state=Recommendation.State.AWAITING, extensions__isnull=True, clock_stopped_on__isnull=True
+    ).select_related("duty"):
+        due = rec.duty.due(rec.sent_on, days_off)
+        if due.due_on != rec.due_on:
+            rec.due_on, rec.due_explanation = due.due_on, due.explanation()[:400]
+            rec.save(update_fields=["due_on", "due_explanation"])
+            changed += 1
+    return changed

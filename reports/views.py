@@ -32,26 +32,6 @@ def dashboard(request, locality):
     )
 
 
-@area_view
-@require_safe
-def recommendations(request, locality):
-    """Placeholder until the recommendations issue: the scrutiny officer's tracker."""
-    return render(
-        request,
-        "placeholder.html",
-        {
-            "locality": locality,
-            "title": "Recommendations and responses",
-            "coming": [
-                "reviews, reports and the recommendations made to each body",
-                "response deadlines worked out from the law, with how each was counted",
-                "responses, action plans and follow-up",
-                "reminders before and after a deadline",
-            ],
-        },
-    )
-
-
 class ClosureDayForm(GovForm):
     submit_label = "Add closure day"
     date = GovDateField(label="Date", help_text="For example, 24 12 2026")

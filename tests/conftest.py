@@ -60,6 +60,7 @@ class World:
     outsider: User
     icb: Body
     icb_officer: User
+    scrutiny_officer: User
 
 
 def restore_reference_data() -> None:
@@ -101,9 +102,12 @@ def world(db) -> World:
     ).user
     icb = BodyFactory(locality=area, name="NHS Testshire ICB", kind=BodyKind.ICB, contact_email="icb@example.org")
     icb_officer = MembershipFactory(body=icb, role=Role.OFFICER, user=UserFactory(full_name="Ivy Icb")).user
+    scrutiny_officer = MembershipFactory(
+        body=scrutiny, role=Role.OFFICER, user=UserFactory(full_name="Sara Scrutiny")
+    ).user
     return World(
         area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
-        owner, officer, read_only, outsider, icb, icb_officer,
+        owner, officer, read_only, outsider, icb, icb_officer, scrutiny_officer,
     )  # fmt: skip
 
 
@@ -165,3 +169,34 @@ def make_alert(w: World, **overrides):
         **overrides,
     )
     return alerts.alert_raise(locality=w.area, raised_by_body=w.healthwatch, raised_by=w.officer, details=details)
+
+
+def make_recommendation(w: World, *, to=None, publish: bool = False, sent_on=None, duty="health-scrutiny-nhs"):
+    """A recommendation from the scrutiny committee (to the ICB unless said otherwise)."""
+    import datetime
+
+    from agencies.models import ResponseDuty
+    from reports import services
+    from reports.models import Review
+
+    review = Review.objects.create(
+        locality=w.area, kind="scrutiny_review", lead_body=w.scrutiny, topic="A&E waits", created_by=w.scrutiny_officer
+    )
+    report = services.report_create(
+        locality=w.area,
+        issuing_body=w.scrutiny,
+        title="A&E waits",
+        summary="We heard about long waits.",
+        reference_prefix=f"HOSC-2026-{review.pk:02d}",
+        review=review,
+    )
+    rec = services.recommendation_issue(
+        report=report,
+        text="Publish A&E waiting times weekly.",
+        addressed_to=to or w.icb,
+        duty=ResponseDuty.objects.get(code=duty, locality=None),
+        sent_on=sent_on or datetime.date(2026, 11, 2),
+    )
+    if publish:
+        services.report_publish(report=report, on=datetime.date(2026, 11, 3))
+    return rec

@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import FunctionHolding, Membership
 from concerns.models import ImportJob, Theme
-from tests.conftest import World, make_alert, make_concern
+from tests.conftest import World, make_alert, make_concern, make_recommendation
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
 AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
@@ -42,6 +42,7 @@ class Page:
     get_status: int = 200  # for PUBLIC pages
     post: bool = True  # False: the page only reads, and a POST gets 405
     owner: str = "owner"  # the World persona who may use the page fully
+    html: bool = True  # False for downloads and feeds (CSV, Atom, plain text)
 
 
 def area(w: World) -> dict:
@@ -88,6 +89,13 @@ def a_closure_day(w: World) -> int:
     return ClosureDay.objects.create(locality=w.area, date=datetime.date(2026, 12, 24), reason="Offices closed").pk
 
 
+def recommendation_link(w: World) -> dict:
+    from agencies.links import link_issue
+
+    rec = make_recommendation(w)
+    return {"recommendation_id": rec.pk, "token": link_issue(purpose="recommendation", object_id=rec.pk)}
+
+
 def reset_link(w: World) -> dict:
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(w.owner.pk)),
@@ -97,7 +105,7 @@ def reset_link(w: World) -> dict:
 
 MATRIX: dict[str, Page] = {
     "home": Page(PUBLIC, post=False),
-    "health": Page(PUBLIC, post=False),
+    "health": Page(PUBLIC, post=False, html=False),
     "sign-in": Page(PUBLIC, post=False),
     "sign-out": Page(PUBLIC, get_status=405, post=False),
     "signed-out": Page(PUBLIC, post=False),
@@ -132,13 +140,13 @@ MATRIX: dict[str, Page] = {
     "share-thanks": Page(PUBLIC, area, post=False),
     "concerns:index": Page(AREA_READ, area, post=False),
     "concerns:create": Page(AREA_ADMIN, area, owner="officer"),
-    "concerns:export": Page(AREA_READ, area, post=False),
+    "concerns:export": Page(AREA_READ, area, post=False, html=False),
     "concerns:detail": Page(AREA_READ, a_concern, post=False),
     "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
     "concerns:personal-edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
-    "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer"),
+    "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),
     "concerns:import-job": Page(AREA_ADMIN, an_import, post=False, owner="officer"),
     "concerns:import-run": Page(AREA_ACTION, an_import, owner="officer"),
     "concerns:themes": Page(AREA_READ, area, post=False),
@@ -163,6 +171,31 @@ MATRIX: dict[str, Page] = {
     "alert-respond": Page(PUBLIC, alert_link, get_status=200, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
+    "reports:tracker-csv": Page(AREA_READ, area, post=False, html=False),
+    "reports:recommendation": Page(
+        AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).pk}, owner="scrutiny_officer"
+    ),
+    "reports:recommendation-respond-in-app": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).pk}, owner="icb_officer"
+    ),
+    "reports:reviews": Page(AREA_READ, area, post=False),
+    "reports:review-create": Page(AREA_ADMIN, area, owner="scrutiny_officer"),
+    "reports:review": Page(AREA_READ, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, post=False),
+    "reports:report-create": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, owner="scrutiny_officer"
+    ),
+    "reports:report": Page(
+        AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:report-publish": Page(
+        AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "recommendation-respond": Page(PUBLIC, lambda w: recommendation_link(w), post=False),
+    "public-reports": Page(PUBLIC, area, post=False),
+    "public-report": Page(
+        PUBLIC, lambda w: {**area(w), "pk": make_recommendation(w, publish=True).report_id}, post=False
+    ),
+    "public-feed": Page(PUBLIC, area, post=False, html=False),
     "reports:closure-days": Page(AREA_ADMIN, area),
     "reports:closure-day-remove": Page(AREA_ACTION, lambda w: {**area(w), "pk": a_closure_day(w)}),
 }

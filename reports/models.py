@@ -1,0 +1,247 @@
+"""Reviews, reports and their recommendations, with statutory response deadlines, responses and
+follow-up. Recommendations are public once their report is published (no personal data here).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Body, Locality, ResponseDuty
+from concerns.models import Alert, Concern, TrendSignal
+
+
+class ReviewQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReviewQuerySet:
+        from agencies.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            locality_id__in=Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
+        )
+
+
+class Review(models.Model):
+    """A piece of work: a scrutiny review, a policy or service change, a follow-up check, a
+    Healthwatch research project or an Enter and View visit."""
+
+    class Kind(models.TextChoices):
+        SCRUTINY_REVIEW = "scrutiny_review", "Scrutiny review (task and finish)"
+        SERVICE_CHANGE = "service_change", "Proposed policy or service change"
+        FOLLOW_UP = "follow_up", "Follow-up check on a change in practice"
+        RESEARCH = "research", "Healthwatch research project"
+        ENTER_AND_VIEW = "enter_and_view", "Enter and View visit"
+
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        REPORTED = "reported", "Reported"
+        CLOSED = "closed", "Closed"
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    lead_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="reviews_led")
+    topic = models.CharField(max_length=200)
+    scope = models.TextField(max_length=5000, blank=True)
+    priority_consultation = models.TextField(
+        "how the priority was consulted on", max_length=3000, blank=True, help_text="For research projects."
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PLANNED)
+    starts_on = models.DateField("start date", null=True, blank=True)
+    ends_on = models.DateField("planned end date", null=True, blank=True)
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="reviews")
+    alerts = models.ManyToManyField(Alert, blank=True, related_name="reviews")
+    trend_signals = models.ManyToManyField(TrendSignal, blank=True, related_name="reviews")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class Report(models.Model):
+    """A report with recommendations; public once published."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="reports")
+    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    issuing_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="reports_issued")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=10_000)
+    reference_prefix = models.CharField(
+        max_length=30, help_text="Recommendation references start with this, like HOSC-2026-07."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_published(self) -> bool:
+        return self.published_on is not None
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_user(self, user) -> RecommendationQuerySet:
+        from agencies.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            locality_id__in=Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
+        )
+
+    def public(self) -> RecommendationQuerySet:
+        return self.filter(report__published_on__isnull=False)
+
+
+class Recommendation(models.Model):
+    """One recommendation to one body, with the statutory deadline for its response."""
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting response"
+        RESPONDED = "responded", "Responded"
+        CLOSED = "closed", "Closed"
+
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="recommendations")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="recommendations")
+    reference = models.CharField(max_length=40)
+    text = models.TextField(max_length=5000)
+    addressed_to = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="recommendations_received")
+    duty = models.ForeignKey(ResponseDuty, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField("date sent")
+    due_on = models.DateField("response due")
+    due_explanation = models.CharField(max_length=400)
+    clock_stopped_on = models.DateField("clock stopped on", null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.AWAITING)
+    follow_up_on = models.DateField("follow up on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["locality", "reference"], name="recommendation_reference_unique")
+        ]
+        indexes = [
+            # The tracker: an area's recommendations by state and deadline.
+            models.Index(fields=["locality", "state", "due_on"], name="recommendation_tracker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.text[:60]}"
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """Overdue when no response has come by the end of the due day (and the clock runs)."""
+        return self.state == self.State.AWAITING and self.clock_stopped_on is None and on > self.due_on
+
+    def days_left(self, on: datetime.date) -> int:
+        return (self.due_on - on).days
+
+
+class Response(models.Model):
+    """The addressed body's answer: accepted, partly or not, with reasons and a plan."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        PARTIALLY = "partially_accepted", "Partially accepted"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    recommendation = models.OneToOneField(Recommendation, on_delete=models.CASCADE, related_name="response")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reasons = models.TextField(max_length=5000, blank=True)
+    action_plan = models.TextField(max_length=10_000, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    responded_on = models.DateField()
+    answered_by_name = models.CharField(max_length=150)
+    via_link = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    letter = models.FileField(upload_to="responses/%Y/", blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Response to {self.recommendation.reference}"
+
+    def on_time(self) -> bool:
+        return self.responded_on <= self.recommendation.due_on
+
+
+class Extension(models.Model):
+    """A later deadline agreed with the committee, with the reason and who agreed it."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="extensions")
+    previous_due_on = models.DateField()
+    new_due_on = models.DateField()
+    reason = models.CharField(max_length=500)
+    agreed_by = models.CharField(max_length=150)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference} extended to {self.new_due_on}"
+
+
+class ImplementationUpdate(models.Model):
+    """Progress on an accepted recommendation."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        SLIPPED = "slipped", "Slipped"
+        ACHIEVED = "achieved", "Achieved"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    progress = models.TextField(max_length=5000)
+    new_date = models.DateField(null=True, blank=True)
+    reason = models.CharField("reason for the new date", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference}: {self.get_status_display()}"
+
+
+class ChaseLadder(models.Model):
+    """How an area chases a late response: who hears, how many days after the deadline."""
+
+    locality = models.OneToOneField(Locality, on_delete=models.CASCADE, related_name="chase_ladder")
+    remind_days_before = models.PositiveSmallIntegerField(default=5)
+    officer_after_days = models.PositiveSmallIntegerField(default=1)
+    chair_after_days = models.PositiveSmallIntegerField(default=10)
+    hwb_agenda_after_days = models.PositiveSmallIntegerField(default=20)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Chase ladder for {self.locality}"
+
+    @classmethod
+    def for_area(cls, locality: Locality) -> ChaseLadder:
+        return cls.objects.filter(locality=locality).first() or cls(locality=locality)

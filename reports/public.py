@@ -1,0 +1,95 @@
+"""Public accountability pages: published reports, their recommendations and the responses
+("You said, we did"), and an Atom feed. No personal data is held on these models."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+
+from agencies.models import Locality
+
+from .models import Report, Response
+
+
+@require_safe
+def reports(request, slug: str):
+    locality = get_object_or_404(Locality, slug=slug)
+    published = Report.objects.filter(locality=locality, published_on__isnull=False).select_related("issuing_body")[
+        :200
+    ]
+    return render(request, "reports/public/reports.html", {"locality": locality, "reports": published})
+
+
+@require_safe
+def report(request, slug: str, pk: int):
+    locality = get_object_or_404(Locality, slug=slug)
+    item = get_object_or_404(
+        Report.objects.select_related("issuing_body"), pk=pk, locality=locality, published_on__isnull=False
+    )
+    recommendations = item.recommendations.select_related("addressed_to", "response").prefetch_related("updates")
+    return render(
+        request,
+        "reports/public/report.html",
+        {"locality": locality, "report": item, "recommendations": recommendations},
+    )
+
+
+class PublicationsFeed(Feed):
+    """New publications and responses in an area, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug: str):
+        return get_object_or_404(Locality, slug=slug)
+
+    def title(self, locality):
+        return f"Reports and responses in {locality.name}"
+
+    def link(self, locality):
+        return reverse("public-reports", args=[locality.slug])
+
+    def subtitle(self, locality):
+        return f"Health and care reports, recommendations and the responses to them in {locality.name}."
+
+    def items(self, locality):
+        reports_ = list(
+            Report.objects.filter(locality=locality, published_on__isnull=False).order_by("-published_on")[:30]
+        )
+        responses = list(
+            Response.objects.filter(
+                recommendation__report__in=Report.objects.filter(locality=locality, published_on__isnull=False)
+            )
+            .select_related("recommendation__report", "recommendation__addressed_to")
+            .order_by("-responded_on")[:30]
+        )
+        entries = reports_ + responses
+        return sorted(entries, key=self._when, reverse=True)[:40]
+
+    @staticmethod
+    def _when(item) -> datetime.date:
+        return item.published_on if isinstance(item, Report) else item.responded_on
+
+    def item_title(self, item):
+        if isinstance(item, Report):
+            return f"Report published: {item.title}"
+        rec = item.recommendation
+        return f"{rec.addressed_to.name} responded to {rec.reference}: {item.get_decision_display()}"
+
+    def item_description(self, item):
+        return item.summary[:500] if isinstance(item, Report) else (item.action_plan or item.reasons)[:500]
+
+    def item_link(self, item):
+        report_ = item if isinstance(item, Report) else item.recommendation.report
+        return reverse("public-report", args=[report_.locality.slug, report_.pk])
+
+    def item_guid(self, item):
+        return f"{'report' if isinstance(item, Report) else 'response'}-{item.pk}"
+
+    def item_pubdate(self, item):
+        day = self._when(item)
+        return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)

@@ -1,0 +1,498 @@
+"""Reviews, reports, recommendations and responses; the scrutiny officer's tracker."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies import access as agency_access
+from agencies.links import LinkProblem, link_check, link_consume
+from agencies.models import ROLE_RANK, Body, FunctionHolding, ResponseDuty, Role
+from agencies.views import area_view, posted
+from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
+from quality_system.text import spreadsheet_safe
+
+from . import services
+from .models import Recommendation, Report, Response, Review
+
+REVIEW_FUNCTIONS = ("health_scrutiny", "local_healthwatch")
+
+
+def working_bodies(user, locality) -> list[Body]:
+    """Bodies this user runs reviews and makes recommendations for: officers and above of the
+    body holding the health scrutiny or local Healthwatch function (or area administrators)."""
+    officer_bodies = {
+        seat.body_id for seat in agency_access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.OFFICER]
+    }
+    holders = FunctionHolding.objects.current(timezone.localdate()).filter(
+        function__code__in=REVIEW_FUNCTIONS, body__locality=locality
+    )
+    if not agency_access.can_administer(user, locality):
+        holders = holders.filter(body_id__in=officer_bodies)
+    return [h.body for h in holders.select_related("body").order_by("body__name")]
+
+
+def require_worker(user, locality) -> list[Body]:
+    bodies = working_bodies(user, locality)
+    if not bodies:
+        raise PermissionDenied("Only scrutiny and Healthwatch officers can do this.")
+    return bodies
+
+
+# ---------------------------------------------------------------- the tracker
+
+
+def _tracker_rows(request, locality):
+    qs = Recommendation.objects.for_user(request.user).filter(locality=locality)
+    body, committee, state, year = (request.GET.get(k, "") for k in ("body", "committee", "state", "year"))
+    today = timezone.localdate()
+    if body.isdigit():
+        qs = qs.filter(addressed_to_id=body)
+    if committee.isdigit():
+        qs = qs.filter(report__issuing_body_id=committee)
+    if state == "overdue":
+        qs = qs.filter(state=Recommendation.State.AWAITING, due_on__lt=today, clock_stopped_on__isnull=True)
+    elif state in Recommendation.State.values:
+        qs = qs.filter(state=state)
+    if year.isdigit():
+        qs = qs.filter(sent_on__year=int(year))
+    return (
+        qs.select_related("addressed_to", "report__issuing_body", "response")
+        .prefetch_related("updates")
+        .order_by("due_on", "reference")
+    )
+
+
+def _statistics(locality) -> list[dict]:
+    """Per body: recommendations made, on-time response rate, median days to respond, outstanding."""
+    rows: dict[int, dict] = {}
+    today = timezone.localdate()
+    for rec in Recommendation.objects.filter(locality=locality).select_related("addressed_to", "response"):
+        row = rows.setdefault(
+            rec.addressed_to_id,
+            {
+                "body": rec.addressed_to.name,
+                "made": 0,
+                "on_time": 0,
+                "answered": 0,
+                "days": [],
+                "outstanding": 0,
+                "overdue": 0,
+            },
+        )
+        row["made"] += 1
+        response = getattr(rec, "response", None)
+        if response:
+            row["answered"] += 1
+            row["on_time"] += response.on_time()
+            row["days"].append((response.responded_on - rec.sent_on).days)
+        elif rec.state == Recommendation.State.AWAITING:
+            row["outstanding"] += 1
+            row["overdue"] += rec.is_overdue(today)
+    for row in rows.values():
+        row["on_time_rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
+        row["median_days"] = statistics.median(row["days"]) if row["days"] else None
+    return sorted(rows.values(), key=lambda r: r["body"].lower())
+
+
+@area_view
+@require_safe
+def tracker(request, locality):
+    today = timezone.localdate()
+    rows = list(_tracker_rows(request, locality)[:500])
+    bodies = Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
+    committees = Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
+    template = "reports/tracker_print.html" if request.GET.get("print") == "yes" else "reports/tracker.html"
+    query = request.GET.copy()
+    query.pop("print", None)
+    return render(
+        request,
+        template,
+        {
+            "locality": locality,
+            "rows": rows,
+            "today": today,
+            "bodies": bodies,
+            "committees": committees,
+            "states": [
+                ("awaiting", "Awaiting response"),
+                ("overdue", "Overdue"),
+                ("responded", "Responded"),
+                ("closed", "Closed"),
+            ],
+            "filters": request.GET,
+            "query": query.urlencode(),
+            "stats": _statistics(locality),
+            "can_work": bool(working_bodies(request.user, locality)),
+        },
+    )
+
+
+@area_view
+@require_safe
+def tracker_csv(request, locality):
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["reference", "body", "made", "due", "days_left", "response", "implementation", "recommendation"])
+    for rec in _tracker_rows(request, locality):
+        update = rec.updates.all()[0] if rec.updates.all() else None
+        decision = rec.response.get_decision_display() if hasattr(rec, "response") else "No response"
+        cells = [
+            rec.reference,
+            rec.addressed_to.name,
+            f"{rec.sent_on:%d/%m/%Y}",
+            f"{rec.due_on:%d/%m/%Y}",
+            rec.days_left(today),
+            decision,
+            update.get_status_display() if update else "",
+            rec.text,
+        ]
+        writer.writerow([spreadsheet_safe(c) for c in cells])
+    return response
+
+
+# ---------------------------------------------------------------- reviews and reports
+
+
+class ReviewForm(GovForm):
+    submit_label = "Create the review"
+    kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
+    topic = forms.CharField(label="Topic", max_length=200)
+    scope = LongTextField(
+        label="Scope", max_length=5000, required=False, help_text="What the work will and will not look at."
+    )
+    priority_consultation = LongTextField(
+        label="How the priority was consulted on",
+        max_length=3000,
+        required=False,
+        help_text="For Healthwatch research projects.",
+    )
+    starts_on = GovDateField(label="Start date", required=False)
+    ends_on = GovDateField(label="Planned end date", required=False)
+
+
+@area_view
+@require_safe
+def reviews(request, locality):
+    items = Review.objects.for_user(request.user).filter(locality=locality).select_related("lead_body")[:200]
+    return render(
+        request,
+        "reports/reviews.html",
+        {"locality": locality, "reviews": items, "can_work": bool(working_bodies(request.user, locality))},
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def review_create(request, locality):
+    body = require_worker(request.user, locality)[0]
+    form = ReviewForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["starts_on"] and data["ends_on"] and data["ends_on"] < data["starts_on"]:
+            form.add_error("ends_on", "The planned end date must be after the start date")
+        else:
+            review = services.review_create(locality=locality, lead_body=body, created_by=request.user, **data)
+            messages.success(request, f"Review ‘{review.topic}’ created.")
+            return redirect("reports:review", locality.slug, review.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {"locality": locality, "form": form, "title": "Start a review"},
+        status=400 if form.errors else 200,
+    )
+
+
+class ReportForm(GovForm):
+    submit_label = "Create the report"
+    title = forms.CharField(label="Title", max_length=200)
+    summary = LongTextField(
+        label="Summary", max_length=10_000, help_text="What you found. This becomes public when you publish."
+    )
+    reference_prefix = forms.RegexField(
+        label="Reference prefix",
+        max_length=30,
+        regex=r"^[A-Za-z0-9-]+$",
+        help_text="Recommendations are numbered after it, like HOSC-2026-07-R1.",
+        error_messages={"invalid": "Use letters, numbers and hyphens only, like HOSC-2026-07"},
+    )
+
+
+@area_view
+@require_safe
+def review(request, locality, pk: int):
+    item = get_object_or_404(
+        Review.objects.for_user(request.user).select_related("lead_body"), pk=pk, locality=locality
+    )
+    return render(
+        request,
+        "reports/review.html",
+        {
+            "locality": locality,
+            "review": item,
+            "reports": item.reports.all(),
+            "can_work": bool(working_bodies(request.user, locality)),
+        },
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def report_create(request, locality, pk: int):
+    item = get_object_or_404(Review.objects.for_user(request.user), pk=pk, locality=locality)
+    body = require_worker(request.user, locality)[0]
+    form = ReportForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        report = services.report_create(locality=locality, issuing_body=body, review=item, **form.cleaned_data)
+        messages.success(request, "Report created. Now add its recommendations.")
+        return redirect("reports:report", locality.slug, report.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {"locality": locality, "form": form, "title": f"Write a report for ‘{item.topic}’"},
+        status=400 if form.errors else 200,
+    )
+
+
+class RecommendationForm(GovForm):
+    submit_label = "Make the recommendation"
+    text = LongTextField(label="Recommendation", max_length=5000)
+    addressed_to = forms.ModelChoiceField(
+        queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body"
+    )
+    duty = forms.ModelChoiceField(
+        queryset=ResponseDuty.objects.none(), label="Duty to respond", empty_label="Choose the rule"
+    )
+    sent_on = GovDateField(label="Date sent", allow_future=False)
+    reference = forms.CharField(
+        label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = Body.objects.filter(locality=locality).active()
+        self.fields["addressed_to"].error_messages.update(
+            required="Choose the body this recommendation is for",
+            invalid_choice="Choose a body in this area from the list",
+        )
+        self.fields["duty"].queryset = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(
+            locality=locality
+        )
+        self.fields["text"].error_messages["required"] = "Enter the recommendation"
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def report(request, locality, pk: int):
+    item = get_object_or_404(Report.objects.select_related("issuing_body"), pk=pk, locality=locality)
+    can_work = item.issuing_body in working_bodies(request.user, locality)
+    form = (
+        RecommendationForm(posted(request), locality=locality, initial={"sent_on": timezone.localdate()})
+        if can_work
+        else None
+    )
+    if request.method == "POST":
+        if not can_work:
+            raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
+        if form.is_valid():
+            try:
+                rec = services.recommendation_issue(report=item, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{rec.reference} made to {rec.addressed_to.name}: response due {rec.due_on:%-d %B %Y}."
+                )
+                return redirect("reports:report", locality.slug, item.pk)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "locality": locality,
+            "report": item,
+            "recommendations": item.recommendations.select_related("addressed_to"),
+            "form": form,
+            "can_work": can_work,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@area_view
+@require_POST
+def report_publish(request, locality, pk: int):
+    item = get_object_or_404(Report, pk=pk, locality=locality)
+    if item.issuing_body not in working_bodies(request.user, locality):
+        raise PermissionDenied("Only officers of the body that wrote the report can publish it.")
+    try:
+        services.report_publish(report=item, on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Report published. It is now on the public pages.")
+    return redirect("reports:report", locality.slug, item.pk)
+
+
+# ---------------------------------------------------------------- one recommendation
+
+
+class ResponseForm(GovForm):
+    submit_label = "Send the response"
+    name = forms.CharField(label="Your name", max_length=150)
+    decision = forms.ChoiceField(
+        label="Do you accept the recommendation?", choices=Response.Decision.choices, widget=forms.RadioSelect
+    )
+    reasons = LongTextField(
+        label="Reasons", max_length=5000, required=False, help_text="Needed if you do not accept it."
+    )
+    action_plan = LongTextField(
+        label="Action plan", max_length=10_000, required=False, help_text="What you will do, by when."
+    )
+    target_date = GovDateField(label="Target date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select whether you accept the recommendation"
+        self.fields["name"].error_messages["required"] = "Enter your name"
+
+
+class ExtensionForm(GovForm):
+    submit_label = "Record the extension"
+    new_due_on = GovDateField(label="New deadline")
+    reason = forms.CharField(label="Reason", max_length=500)
+    agreed_by = forms.CharField(label="Agreed by", max_length=150, help_text="For example, the committee chair.")
+
+
+def _recommendation(request, locality, pk) -> Recommendation:
+    return get_object_or_404(
+        Recommendation.objects.for_user(request.user).select_related("addressed_to", "report__issuing_body", "duty"),
+        pk=pk,
+        locality=locality,
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def recommendation(request, locality, pk: int):
+    rec = _recommendation(request, locality, pk)
+    can_work = rec.report.issuing_body in working_bodies(request.user, locality)
+    can_answer = agency_access.highest_rank_at(request.user, rec.addressed_to_id) >= ROLE_RANK[Role.MEMBER]
+    extension_form = ExtensionForm(posted(request) if request.POST.get("action") == "extend" else None)
+    if request.method == "POST":
+        if not can_work:
+            raise PermissionDenied("Only officers of the body that made the recommendation can change it.")
+        action = request.POST.get("action")
+        try:
+            if action == "extend" and extension_form.is_valid():
+                services.extension_record(recommendation=rec, user=request.user, **extension_form.cleaned_data)
+                messages.success(request, "Extension recorded.")
+                return redirect("reports:recommendation", locality.slug, rec.pk)
+            if action in ("stop", "restart"):
+                (services.clock_stop if action == "stop" else services.clock_restart)(
+                    recommendation=rec, on=timezone.localdate()
+                )
+                messages.success(
+                    request, "Clock stopped." if action == "stop" else "Clock restarted: the deadline moved on."
+                )
+                return redirect("reports:recommendation", locality.slug, rec.pk)
+            if action in ("close", "reopen"):
+                services.recommendation_close(recommendation=rec, reopen=action == "reopen")
+                messages.success(request, f"{rec.reference} {'reopened' if action == 'reopen' else 'closed'}.")
+                return redirect("reports:recommendation", locality.slug, rec.pk)
+            if action != "extend":
+                extension_form = ExtensionForm({})
+                extension_form.is_valid()  # an unknown action: show what an extension needs
+        except ValidationError as error:
+            apply_service_errors(extension_form, error)
+    return render(
+        request,
+        "reports/recommendation.html",
+        {
+            "locality": locality,
+            "r": rec,
+            "response": getattr(rec, "response", None),
+            "can_work": can_work,
+            "can_answer": can_answer,
+            "extension_form": extension_form,
+            "today": timezone.localdate(),
+            "updates": rec.updates.select_related("recorded_by"),
+            "extensions": rec.extensions.all(),
+        },
+        status=400 if extension_form.errors else 200,
+    )
+
+
+def _respond(request, rec, *, via_link: bool, user=None, before=None):
+    form = ResponseForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if before:
+                    before()
+                services.response_record(
+                    recommendation=rec,
+                    decision=data["decision"],
+                    reasons=data["reasons"],
+                    action_plan=data["action_plan"],
+                    target_date=data["target_date"],
+                    name=data["name"],
+                    user=user,
+                    via_link=via_link,
+                )
+        except LinkProblem as problem:
+            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return render(request, "reports/responded.html", {"r": rec})
+    return render(request, "reports/respond.html", {"r": rec, "form": form}, status=400 if form.errors else 200)
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def recommendation_respond(request, locality, pk: int):
+    rec = _recommendation(request, locality, pk)
+    if agency_access.highest_rank_at(request.user, rec.addressed_to_id) < ROLE_RANK[Role.MEMBER]:
+        raise PermissionDenied(f"Only members of {rec.addressed_to.name} can respond for it.")
+    return _respond(request, rec, via_link=False, user=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def respond_by_link(request, recommendation_id: int, token: str):
+    rec = (
+        Recommendation.objects.select_related("addressed_to", "report__issuing_body", "duty")
+        .filter(pk=recommendation_id)
+        .first()
+    )
+    try:
+        if rec is None:
+            raise LinkProblem("unknown", "This link is not valid. Use the link in the email about this recommendation.")
+        link = link_check(purpose=services.LINK_PURPOSE, object_id=rec.pk, token=token)
+    except LinkProblem as problem:
+        return render(
+            request,
+            "concerns/link_problem.html",
+            {"problem": problem},
+            status=410 if problem.reason in ("used", "expired") else 400,
+        )
+    if hasattr(rec, "response"):
+        return render(
+            request,
+            "concerns/link_problem.html",
+            {"problem": LinkProblem("done", "This recommendation already has a response.")},
+            status=410,
+        )
+    return _respond(request, rec, via_link=True, before=lambda: link_consume(link))

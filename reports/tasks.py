@@ -1,0 +1,12 @@
+"""Background jobs for recommendations. Each calls one service."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="reports.tasks.chase_recommendations")
+def chase_recommendations() -> int:
+    """Reminders before and on a response deadline, then the area's escalation ladder."""
+    from .services import recommendations_chase
+
+    return recommendations_chase(timezone.localdate())

@@ -1,0 +1,191 @@
+"""Recommendations: statutory deadlines, responses by link or in the app, chasing, the tracker
+and the public pages."""
+
+import datetime
+import html
+import re
+
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from agencies.models import Notification, ResponseDuty, Role
+from reports import services
+from reports.models import Recommendation
+from tests.conftest import make_recommendation
+from tests.factories import MembershipFactory
+
+
+def at(day):
+    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, tzinfo=datetime.UTC), tick=False)
+
+
+def test_deadlines_follow_the_duty_with_an_explanation(world):
+    with at(datetime.date(2027, 1, 4)):
+        nhs = make_recommendation(world, sent_on=datetime.date(2026, 12, 18))
+        executive = make_recommendation(world, sent_on=datetime.date(2026, 12, 31), duty="scrutiny-executive")
+        healthwatch = make_recommendation(world, sent_on=datetime.date(2026, 12, 18), duty="healthwatch-report")
+    assert nhs.due_on == datetime.date(2027, 1, 15)  # 28 days
+    assert executive.due_on == datetime.date(2027, 2, 28)  # two months, clamped
+    assert healthwatch.due_on == datetime.date(2027, 1, 20)  # 20 working days
+    assert "skipping 25 and 28 Dec and 1 Jan: due Wed 20 Jan 2027" in healthwatch.due_explanation
+
+
+def test_the_body_answers_through_the_emailed_link_once(world, client, django_capture_on_commit_callbacks):
+    with at(datetime.date(2026, 11, 2)), django_capture_on_commit_callbacks(execute=True):
+        rec = make_recommendation(world)
+    email = next(m for m in mail.outbox if "icb@example.org" in m.to[0])
+    link = re.search(r"(/respond/recommendations/\S+/)", email.body).group(1)
+    assert client.get(link).status_code == 200
+    missing = client.post(link, {"name": "Dee", "decision": "not_accepted"})
+    assert "Give the reasons the recommendation is not accepted" in missing.content.decode()
+    answered = client.post(
+        link, {"name": "Dee", "decision": "accepted", "action_plan": "Weekly publication from January."}
+    )
+    assert "Your response is recorded" in answered.content.decode()
+    rec.refresh_from_db()
+    assert (rec.state, rec.response.decision, rec.response.via_link) == ("responded", "accepted", True)
+    assert client.post(link, {"name": "Eve", "decision": "accepted", "action_plan": "x"}).status_code == 410
+
+
+def test_a_body_that_is_not_the_addressee_cannot_respond(world, login):
+    rec = make_recommendation(world)
+    url = reverse("reports:recommendation-respond-in-app", args=[world.area.slug, rec.pk])
+    assert login(world.officer).get(url).status_code == 403  # Healthwatch, not the ICB
+    response = login(world.icb_officer).post(
+        url, {"name": "Ivy", "decision": "partially_accepted", "action_plan": "Monthly."}
+    )
+    assert response.status_code == 200 and Recommendation.objects.get(pk=rec.pk).state == "responded"
+
+
+def test_bad_recommendations_are_refused(world, login):
+    rec = make_recommendation(world)
+    client = login(world.scrutiny_officer)
+    url = reverse("reports:report", args=[world.area.slug, rec.report_id])
+    duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None).pk
+    base = {
+        "text": "Do better",
+        "addressed_to": world.icb.pk,
+        "duty": duty,
+        "sent_on_0": "1",
+        "sent_on_1": "11",
+        "sent_on_2": "2026",
+    }
+    cases = [
+        ({"addressed_to": ""}, "Choose the body this recommendation is for"),
+        ({"addressed_to": world.other_council.pk}, "Choose a body in this area from the list"),
+        ({"sent_on_2": "2099"}, "must be today or in the past"),
+        ({"reference": rec.reference}, "is already used in this area"),
+    ]
+    for change, message in cases:
+        response = client.post(url, {**base, **change})
+        assert response.status_code == 400, change
+        assert message in html.unescape(response.content.decode())
+    assert Recommendation.objects.count() == 1
+
+
+def test_extensions_and_the_stopped_clock_move_the_deadline(world, login):
+    rec = make_recommendation(world)
+    client = login(world.scrutiny_officer)
+    url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    early = client.post(
+        url,
+        {
+            "action": "extend",
+            "new_due_on_0": "1",
+            "new_due_on_1": "10",
+            "new_due_on_2": "2026",
+            "reason": "x",
+            "agreed_by": "Chair",
+        },
+    )
+    assert "The new date must be after the date the recommendation was sent" in early.content.decode()
+    client.post(
+        url,
+        {
+            "action": "extend",
+            "new_due_on_0": "15",
+            "new_due_on_1": "12",
+            "new_due_on_2": "2026",
+            "reason": "Purdah",
+            "agreed_by": "Chair",
+        },
+    )
+    rec.refresh_from_db()
+    assert rec.due_on == datetime.date(2026, 12, 15) and rec.extensions.count() == 1
+    with at(datetime.date(2026, 12, 1)):  # sessions last a working day: sign in on the day
+        login(world.scrutiny_officer).post(url, {"action": "stop"})
+    with at(datetime.date(2026, 12, 11)):
+        login(world.scrutiny_officer).post(url, {"action": "restart"})
+    rec.refresh_from_db()
+    assert rec.due_on == datetime.date(2026, 12, 25) and "clock stopped 10 days" in rec.due_explanation
+
+
+def test_a_missed_deadline_is_chased_up_the_ladder_once_each(world):
+    chair = MembershipFactory(body=world.scrutiny, role=Role.CHAIR).user
+    hwb_chair = MembershipFactory(body=world.hwb, role=Role.CHAIR).user
+    with at(datetime.date(2026, 11, 2)):
+        rec = make_recommendation(world)  # due 30 November
+    for day in (
+        datetime.date(2026, 11, 25),
+        datetime.date(2026, 11, 30),
+        datetime.date(2026, 12, 1),
+        datetime.date(2026, 12, 10),
+        datetime.date(2026, 12, 20),
+    ):
+        with at(day):
+            services.recommendations_chase(day)
+            services.recommendations_chase(day)
+    body_kinds = list(
+        Notification.objects.filter(to_email="icb@example.org").order_by("id").values_list("kind", flat=True)
+    )
+    assert body_kinds == [
+        "recommendation",
+        "recommendation-due-soon",
+        "recommendation-due-today",
+        "recommendation-overdue",
+    ]
+    assert (
+        Notification.objects.filter(user=world.scrutiny_officer, kind="recommendation-officer", channel="email").count()
+        == 1
+    )
+    assert Notification.objects.filter(user=chair, kind="recommendation-chair", channel="email").count() == 1
+    assert Notification.objects.filter(user=hwb_chair, kind="recommendation-hwb-agenda", channel="email").count() == 1
+    rec.refresh_from_db()
+    assert rec.state == "awaiting"
+
+
+def test_the_tracker_shows_days_overdue_and_response_rates(world, login):
+    with at(datetime.date(2026, 11, 2)):
+        late = make_recommendation(world)
+        answered = make_recommendation(world, to=world.trust)
+    services.response_record(
+        recommendation=answered, decision="accepted", reasons="", action_plan="Plan", target_date=None, name="T"
+    )
+    with at(datetime.date(2026, 12, 10)):
+        page = login(world.read_only).get(reverse("reports:recommendations", args=[world.area.slug])).content.decode()
+        csv_text = login(world.read_only).get(reverse("reports:tracker-csv", args=[world.area.slug])).content.decode()
+    assert late.reference in page and "Overdue by 1" in page
+    assert "100%" in page  # the trust answered on time
+    assert late.reference in csv_text and "No response" in csv_text
+
+
+def test_public_pages_and_feed_show_published_reports_only(world, client):
+    draft = make_recommendation(world)
+    published = make_recommendation(world, publish=True)
+    services.response_record(
+        recommendation=published,
+        decision="accepted",
+        reasons="",
+        action_plan="Weekly figures",
+        target_date=None,
+        name="T",
+    )
+    listing = html.unescape(client.get(reverse("public-reports", args=[world.area.slug])).content.decode())
+    assert published.report.title in listing
+    assert client.get(reverse("public-report", args=[world.area.slug, draft.report_id])).status_code == 404
+    page = client.get(reverse("public-report", args=[world.area.slug, published.report_id])).content.decode()
+    assert "You said, we did" in page and "Weekly figures" in page
+    feed = client.get(reverse("public-feed", args=[world.area.slug]))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert b"responded to" in feed.content and b"Report published" in feed.content
