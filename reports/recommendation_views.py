@@ -109,6 +109,9 @@ def _statistics(locality) -> list[dict]:
 def tracker(request, locality):
     today = timezone.localdate()
     rows = list(_tracker_rows(request, locality)[:500])
+    for row in rows:  # whole days, for "due in 3 days" and "overdue by 2 days"
+        row.days_left = (row.due_on - today).days
+        row.days_late = -row.days_left
     bodies = Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
     committees = Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
     template = "reports/tracker_print.html" if request.GET.get("print") == "yes" else "reports/tracker.html"

@@ -220,8 +220,9 @@ def test_a_bad_row_does_not_stop_the_chase(world, raised, monkeypatch):
 
 def test_a_failing_address_backs_off_then_is_shown_as_failed(world, settings):
     settings.EMAIL_BACKEND = "tests.support.FailingEmailBackend"
-    row = notifications.notify(kind="test", key="x", subject="Hello", body="Body", to_email="a@example.org")
     start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        row = notifications.notify(kind="test", key="x", subject="Hello", body="Body", to_email="a@example.org")
     for attempt in range(1, 9):
         with time_machine.travel(start + datetime.timedelta(minutes=2**attempt), tick=False):
             notifications.deliver(row.pk)

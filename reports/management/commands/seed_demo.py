@@ -10,6 +10,7 @@ from django.db import transaction
 
 from agencies import demo as agencies_demo
 from concerns import demo as concerns_demo
+from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -34,10 +35,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             area = agencies_demo.seed()
             concerns = concerns_demo.seed(area)
+            recommendations = reports_demo.seed(area)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo area ready: {len(area.bodies)} bodies, {len(area.people)} people and "
-                f"{concerns:,} experiences. Sign in as admin@{agencies_demo.DEMO_DOMAIN} with the password "
+                f"{concerns:,} experiences and {recommendations} recommendations. "
+                f"Sign in as admin@{agencies_demo.DEMO_DOMAIN} with the password "
                 f"{agencies_demo.DEMO_PASSWORD} (see README for every demo account)."
             )
         )
