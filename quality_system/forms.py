@@ -74,6 +74,12 @@ class GovFormMixin:
     def layout_fields(self) -> list:
         return list(self.fields)
 
+    def embedded_with_button(self):
+        """Render inside the page's own <form> (for example one with a hidden action), keeping
+        this form's submit button."""
+        self.helper.form_tag = False
+        return self
+
     def embedded(self):
         """Render inside the page's own <form>, which brings its own buttons."""
         self.helper.form_tag = False

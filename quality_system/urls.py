@@ -83,6 +83,9 @@ urlpatterns = [
         recommendation_views.respond_by_link,
         name="recommendation-respond",
     ),
+    path(
+        "respond/evidence/<int:request_id>/<str:token>/", recommendation_views.evidence_by_link, name="evidence-answer"
+    ),
     path("public/<slug:slug>/", reports_public.reports, name="public-reports"),
     path("public/<slug:slug>/reports/<int:pk>/", reports_public.report, name="public-report"),
     path("public/<slug:slug>/feed/", reports_public.PublicationsFeed(), name="public-feed"),

@@ -245,3 +245,34 @@ class ChaseLadder(models.Model):
     @classmethod
     def for_area(cls, locality: Locality) -> ChaseLadder:
         return cls.objects.filter(locality=locality).first() or cls(locality=locality)
+
+
+class EvidenceRequest(models.Model):
+    """A review's request to Healthwatch or a community group to help gather people's views,
+    tracked like any other request with a due date."""
+
+    class State(models.TextChoices):
+        SENT = "sent", "Sent"
+        ANSWERED = "answered", "Answered"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence_requests")
+    to_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="evidence_requests")
+    request = models.TextField(max_length=5000)
+    duty = models.ForeignKey(ResponseDuty, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+    due_on = models.DateField()
+    due_explanation = models.CharField(max_length=400)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
+    answer = models.TextField(max_length=10_000, blank=True)
+    answered_by_name = models.CharField(max_length=150, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"Evidence request to {self.to_body} for {self.review}"
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        return self.state == self.State.SENT and on > self.due_on

@@ -22,7 +22,7 @@ from quality_system.forms import GovDateField, GovForm, LongTextField, apply_ser
 from quality_system.text import spreadsheet_safe
 
 from . import services
-from .models import Recommendation, Report, Response, Review
+from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Report, Response, Review
 
 REVIEW_FUNCTIONS = ("health_scrutiny", "local_healthwatch")
 
@@ -114,10 +114,12 @@ def tracker(request, locality):
         row.days_late = -row.days_left
     bodies = Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
     committees = Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
-    template = "reports/tracker_print.html" if request.GET.get("print") == "yes" else "reports/tracker.html"
+    printable = request.GET.get("print") == "yes" or request.GET.get("format") == "word"
+    template = "reports/tracker_print.html" if printable else "reports/tracker.html"
     query = request.GET.copy()
     query.pop("print", None)
-    return render(
+    query.pop("format", None)
+    response = render(
         request,
         template,
         {
@@ -138,6 +140,11 @@ def tracker(request, locality):
             "can_work": bool(working_bodies(request.user, locality)),
         },
     )
+    if request.GET.get("format") == "word":
+        # Word opens an HTML page saved as .doc: the committee paper, ready to edit.
+        response["Content-Type"] = "application/msword"
+        response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.doc"'
+    return response
 
 
 @area_view
@@ -184,6 +191,45 @@ class ReviewForm(GovForm):
     )
     starts_on = GovDateField(label="Start date", required=False)
     ends_on = GovDateField(label="Planned end date", required=False)
+    concern_refs = forms.CharField(
+        label="Experiences behind it",
+        max_length=2000,
+        required=False,
+        help_text="Optional. References separated by commas, like C-001234, C-001240.",
+    )
+    alert_refs = forms.CharField(
+        label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
+    )
+
+    def __init__(self, *args, locality, user, **kwargs):
+        self.locality, self.user = locality, user
+        super().__init__(*args, **kwargs)
+
+    def _refs(self, field, prefix, queryset, noun):
+        raw = self.cleaned_data.get(field, "")
+        numbers, bad = [], []
+        for part in filter(None, (p.strip().upper() for p in raw.replace(";", ",").split(","))):
+            digits = part.removeprefix(prefix)
+            (numbers if digits.isdigit() else bad).append(int(digits) if digits.isdigit() else part)
+        found = list(queryset.filter(pk__in=numbers))
+        missing = sorted(set(numbers) - {o.pk for o in found})
+        if bad or missing:
+            names = bad + [f"{prefix}{n}" for n in missing]
+            raise forms.ValidationError(f"No {noun} you can see has the reference {', '.join(names)}")
+        return found
+
+    def clean_concern_refs(self):
+        from concerns.models import Concern
+
+        visible = Concern.all_objects.for_user(self.user).filter(locality=self.locality).counted()
+        return self._refs("concern_refs", "C-", visible, "reviewed experience")
+
+    def clean_alert_refs(self):
+        from concerns.models import Alert
+
+        return self._refs(
+            "alert_refs", "A-", Alert.all_objects.for_user(self.user).filter(locality=self.locality), "alert"
+        )
 
 
 @area_view
@@ -201,9 +247,11 @@ def reviews(request, locality):
 @require_http_methods(["GET", "POST"])
 def review_create(request, locality):
     body = require_worker(request.user, locality)[0]
-    form = ReviewForm(posted(request))
+    form = ReviewForm(posted(request), locality=locality, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        data["concerns"] = data.pop("concern_refs")
+        data["alerts"] = data.pop("alert_refs")
         if data["starts_on"] and data["ends_on"] and data["ends_on"] < data["starts_on"]:
             form.add_error("ends_on", "The planned end date must be after the start date")
         else:
@@ -233,12 +281,56 @@ class ReportForm(GovForm):
     )
 
 
+class EvidenceForm(GovForm):
+    submit_label = "Send the request"
+    to_body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Ask", empty_label="Choose a body")
+    request = LongTextField(
+        label="What are you asking for?",
+        max_length=5000,
+        help_text="For example, gather views of people using the service.",
+    )
+    duty = forms.ModelChoiceField(
+        queryset=ResponseDuty.objects.none(), label="Answer due under", empty_label="Choose the rule"
+    )
+
+    def __init__(self, *args, locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_body"].queryset = Body.objects.filter(
+            locality=locality, kind__in=["healthwatch", "vcs"]
+        ).active()
+        self.fields["duty"].queryset = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(
+            locality=locality
+        )
+        self.fields["request"].error_messages["required"] = "Enter what you are asking for"
+
+
+class EvidenceAnswerForm(GovForm):
+    submit_label = "Send your answer"
+    name = forms.CharField(label="Your name", max_length=150)
+    answer = LongTextField(
+        label="What did you find?", max_length=10_000, help_text="A summary, with links to anything longer."
+    )
+
+
 @area_view
-@require_safe
+@require_http_methods(["GET", "POST"])
 def review(request, locality, pk: int):
     item = get_object_or_404(
         Review.objects.for_user(request.user).select_related("lead_body"), pk=pk, locality=locality
     )
+    can_work = bool(working_bodies(request.user, locality))
+    form = EvidenceForm(posted(request), locality=locality) if can_work else None
+    if request.method == "POST":
+        if not can_work:
+            raise PermissionDenied("Only scrutiny and Healthwatch officers can ask for evidence.")
+        if form.is_valid():
+            try:
+                sent = services.evidence_request_send(review=item, sent_on=timezone.localdate(), **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Request sent to {sent.to_body.name}: answer due {sent.due_on:%-d %B %Y}.")
+                return redirect("reports:review", locality.slug, item.pk)
     return render(
         request,
         "reports/review.html",
@@ -246,8 +338,42 @@ def review(request, locality, pk: int):
             "locality": locality,
             "review": item,
             "reports": item.reports.all(),
-            "can_work": bool(working_bodies(request.user, locality)),
+            "can_work": can_work,
+            "form": form,
+            "evidence": item.evidence_requests.select_related("to_body"),
+            "today": timezone.localdate(),
+            "concerns": item.concerns.all()[:50],
+            "alerts": item.alerts.all()[:50],
         },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_by_link(request, request_id: int, token: str):
+    """For a body without an account: GET shows the request; POST consumes the link and records."""
+    item = EvidenceRequest.objects.select_related("review__lead_body", "to_body").filter(pk=request_id).first()
+    try:
+        if item is None:
+            raise LinkProblem("unknown", "This link is not valid. Use the link in the email about this request.")
+        link = link_check(purpose=services.EVIDENCE_PURPOSE, object_id=item.pk, token=token)
+    except LinkProblem as problem:
+        status = 410 if problem.reason in ("used", "expired") else 400
+        return render(request, "concerns/link_problem.html", {"problem": problem}, status=status)
+    form = EvidenceAnswerForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                link_consume(link)
+                services.evidence_answer(item=item, **form.cleaned_data)
+        except LinkProblem as problem:
+            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return render(request, "reports/evidence_answered.html", {"item": item})
+    return render(
+        request, "reports/evidence_answer.html", {"item": item, "form": form}, status=400 if form.errors else 200
     )
 
 
@@ -378,6 +504,31 @@ class ExtensionForm(GovForm):
     agreed_by = forms.CharField(label="Agreed by", max_length=150, help_text="For example, the committee chair.")
 
 
+class UpdateForm(GovForm):
+    submit_label = "Add the update"
+    status = forms.ChoiceField(label="Status", choices=ImplementationUpdate.Status.choices, widget=forms.RadioSelect)
+    progress = LongTextField(label="Progress and evidence", max_length=5000)
+    new_date = GovDateField(label="New target date", required=False, help_text="If it has slipped.")
+    reason = forms.CharField(label="Why it slipped", max_length=500, required=False)
+
+
+class LetterForm(ResponseForm):
+    submit_label = "Record the response"
+    letter = forms.FileField(label="The letter (PDF or Word)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Who signed the response"
+
+    def clean_letter(self):
+        letter = self.cleaned_data.get("letter")
+        if letter and not letter.name.lower().endswith((".pdf", ".doc", ".docx")):
+            raise forms.ValidationError("The letter must be a PDF or Word file")
+        if letter and letter.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The letter must be smaller than 20 MB")
+        return letter
+
+
 def _recommendation(request, locality, pk) -> Recommendation:
     return get_object_or_404(
         Recommendation.objects.for_user(request.user).select_related("addressed_to", "report__issuing_body", "duty"),
@@ -392,11 +543,41 @@ def recommendation(request, locality, pk: int):
     rec = _recommendation(request, locality, pk)
     can_work = rec.report.issuing_body in working_bodies(request.user, locality)
     can_answer = agency_access.highest_rank_at(request.user, rec.addressed_to_id) >= ROLE_RANK[Role.MEMBER]
-    extension_form = ExtensionForm(posted(request) if request.POST.get("action") == "extend" else None)
-    if request.method == "POST":
+    action = request.POST.get("action") if request.method == "POST" else None
+    extension_form = ExtensionForm(posted(request) if action == "extend" else None)
+    update_form = UpdateForm(posted(request) if action == "update" else None)
+    letter_form = LetterForm(posted(request) if action == "letter" else None, request.FILES or None)
+    if action == "update" and (can_work or can_answer):
+        if update_form.is_valid():
+            try:
+                services.update_record(recommendation=rec, user=request.user, **update_form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(update_form, error)
+            else:
+                messages.success(request, "Progress update added.")
+                return redirect("reports:recommendation", locality.slug, rec.pk)
+    elif action == "letter" and can_work:
+        if letter_form.is_valid():
+            data = letter_form.cleaned_data
+            try:
+                services.response_record(
+                    recommendation=rec,
+                    decision=data["decision"],
+                    reasons=data["reasons"],
+                    action_plan=data["action_plan"],
+                    target_date=data["target_date"],
+                    name=data["name"],
+                    user=request.user,
+                    letter=data["letter"],
+                )
+            except ValidationError as error:
+                apply_service_errors(letter_form, error)
+            else:
+                messages.success(request, f"Response recorded for {rec.addressed_to.name}.")
+                return redirect("reports:recommendation", locality.slug, rec.pk)
+    elif request.method == "POST":
         if not can_work:
             raise PermissionDenied("Only officers of the body that made the recommendation can change it.")
-        action = request.POST.get("action")
         try:
             if action == "extend" and extension_form.is_valid():
                 services.extension_record(recommendation=rec, user=request.user, **extension_form.cleaned_data)
@@ -414,7 +595,7 @@ def recommendation(request, locality, pk: int):
                 services.recommendation_close(recommendation=rec, reopen=action == "reopen")
                 messages.success(request, f"{rec.reference} {'reopened' if action == 'reopen' else 'closed'}.")
                 return redirect("reports:recommendation", locality.slug, rec.pk)
-            if action != "extend":
+            if action not in ("extend", "update", "letter"):
                 extension_form = ExtensionForm({})
                 extension_form.is_valid()  # an unknown action: show what an extension needs
         except ValidationError as error:
@@ -428,12 +609,15 @@ def recommendation(request, locality, pk: int):
             "response": getattr(rec, "response", None),
             "can_work": can_work,
             "can_answer": can_answer,
-            "extension_form": extension_form,
+            "extension_form": extension_form.embedded_with_button(),
             "today": timezone.localdate(),
             "updates": rec.updates.select_related("recorded_by"),
             "extensions": rec.extensions.all(),
+            "update_form": update_form.embedded_with_button(),
+            "letter_form": letter_form.embedded_with_button(),
+            "errors_form": next((f for f in (extension_form, update_form, letter_form) if f.errors), None),
         },
-        status=400 if extension_form.errors else 200,
+        status=400 if (extension_form.errors or update_form.errors or letter_form.errors) else 200,
     )
 
 

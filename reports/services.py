@@ -17,7 +17,16 @@ from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, Re
 from agencies.notifications import notify
 from concerns.alerts import recompute_due_dates
 
-from .models import ChaseLadder, Extension, ImplementationUpdate, Recommendation, Report, Response, Review
+from .models import (
+    ChaseLadder,
+    EvidenceRequest,
+    Extension,
+    ImplementationUpdate,
+    Recommendation,
+    Report,
+    Response,
+    Review,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +63,11 @@ def review_create(*, locality: Locality, lead_body, created_by, **fields) -> Rev
     if lead_body.locality_id != locality.pk:
         raise ValidationError({"lead_body": "Choose a body in this area"})
     concerns = fields.pop("concerns", [])
+    alerts = fields.pop("alerts", [])
     with transaction.atomic():
         review = Review.objects.create(locality=locality, lead_body=lead_body, created_by=created_by, **fields)
         review.concerns.set(concerns)
+        review.alerts.set(alerts)
     return review
 
 
@@ -367,3 +378,79 @@ def recommendation_due_dates_recompute(locality: Locality) -> int:
             rec.save(update_fields=["due_on", "due_explanation"])
             changed += 1
     return changed
+
+
+EVIDENCE_PURPOSE = "evidence-request"
+
+
+def evidence_request_send(*, review: Review, to_body, request: str, duty: ResponseDuty, sent_on: datetime.date):
+    """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
+    if to_body.locality_id != review.locality_id:
+        raise ValidationError({"to_body": "Choose a body in this area"})
+    if not request.strip():
+        raise ValidationError({"request": "Enter what you are asking for"})
+    due = duty.due(sent_on, _closures(review.locality))
+    with transaction.atomic():
+        item = EvidenceRequest.objects.create(
+            review=review,
+            to_body=to_body,
+            request=request,
+            duty=duty,
+            sent_on=sent_on,
+            due_on=due.due_on,
+            due_explanation=due.explanation()[:400],
+        )
+        token = link_issue(purpose=EVIDENCE_PURPOSE, object_id=item.pk, days=120)
+        link = reverse("evidence-answer", args=[item.pk, token])
+        notify(
+            kind="evidence-request",
+            key=f"evidence-{item.pk}:body-email",
+            subject=f"{review.lead_body.name} asks for your help with ‘{review.topic}’ by {due.due_on:%-d %B %Y}",
+            body=f"{review.lead_body.name} is reviewing ‘{review.topic}’ and asks:\n\n{request}\n\n"
+            f"Please answer by {due.due_on:%A %-d %B %Y}.\n\nAnswer without signing in (the link works once):\n"
+            f"{settings.SITE_URL.rstrip('/')}{link}\n",
+            to_email=to_body.contact_email,
+            to_name=to_body.name,
+            urgent=True,
+            locality=review.locality,
+            related=("review", review.pk),
+        )
+    return item
+
+
+def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> EvidenceRequest:
+    if not answer.strip():
+        raise ValidationError({"answer": "Enter what you found"})
+    with transaction.atomic():
+        locked = EvidenceRequest.objects.select_for_update().get(pk=item.pk)
+        if locked.state == EvidenceRequest.State.ANSWERED:
+            raise ValidationError("This request has already been answered.")
+        locked.answer, locked.answered_by_name = answer, name
+        locked.answered_at, locked.state = timezone.now(), EvidenceRequest.State.ANSWERED
+        locked.save()
+    return locked
+
+
+def evidence_chase(today: datetime.date) -> int:
+    """A reminder on the due day and one when overdue, each once."""
+    added = 0
+    for item in EvidenceRequest.objects.filter(state=EvidenceRequest.State.SENT, due_on__lte=today).select_related(
+        "review__locality", "review__lead_body", "to_body"
+    ):
+        stage = "due-today" if item.due_on == today else "overdue"
+        added += (
+            notify(
+                kind=f"evidence-{stage}",
+                key=f"evidence-{item.pk}:body-email",
+                subject=f"{'Due today' if stage == 'due-today' else 'Overdue'}: evidence for ‘{item.review.topic}’",
+                body=f"{item.review.lead_body.name} asked for your help with ‘{item.review.topic}’ by "
+                f"{item.due_on:%A %-d %B %Y}.\n\n{item.request}\n\nUse the link in the first email to answer.",
+                to_email=item.to_body.contact_email,
+                to_name=item.to_body.name,
+                urgent=True,
+                locality=item.review.locality,
+                related=("review", item.review_id),
+            )
+            is not None
+        )
+    return added

@@ -7,6 +7,7 @@ from django.utils import timezone
 @shared_task(name="reports.tasks.chase_recommendations")
 def chase_recommendations() -> int:
     """Reminders before and on a response deadline, then the area's escalation ladder."""
-    from .services import recommendations_chase
+    from .services import evidence_chase, recommendations_chase
 
-    return recommendations_chase(timezone.localdate())
+    today = timezone.localdate()
+    return recommendations_chase(today) + evidence_chase(today)

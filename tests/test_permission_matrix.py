@@ -96,6 +96,24 @@ def recommendation_link(w: World) -> dict:
     return {"recommendation_id": rec.pk, "token": link_issue(purpose="recommendation", object_id=rec.pk)}
 
 
+def evidence_link(w: World) -> dict:
+
+    from agencies.models import ResponseDuty
+    from reports import services
+
+    review = make_recommendation(w).report.review
+    item = services.evidence_request_send(
+        review=review,
+        to_body=w.healthwatch,
+        request="Gather views",
+        sent_on=datetime.date(2026, 11, 2),
+        duty=ResponseDuty.objects.get(code="healthwatch-report", locality=None),
+    )
+    from agencies.links import link_issue
+
+    return {"request_id": item.pk, "token": link_issue(purpose="evidence-request", object_id=item.pk)}
+
+
 def reset_link(w: World) -> dict:
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(w.owner.pk)),
@@ -180,7 +198,9 @@ MATRIX: dict[str, Page] = {
     ),
     "reports:reviews": Page(AREA_READ, area, post=False),
     "reports:review-create": Page(AREA_ADMIN, area, owner="scrutiny_officer"),
-    "reports:review": Page(AREA_READ, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, post=False),
+    "reports:review": Page(
+        AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, owner="scrutiny_officer"
+    ),
     "reports:report-create": Page(
         AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, owner="scrutiny_officer"
     ),
@@ -191,6 +211,7 @@ MATRIX: dict[str, Page] = {
         AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
     ),
     "recommendation-respond": Page(PUBLIC, lambda w: recommendation_link(w), post=False),
+    "evidence-answer": Page(PUBLIC, lambda w: evidence_link(w), post=False),
     "public-reports": Page(PUBLIC, area, post=False),
     "public-report": Page(
         PUBLIC, lambda w: {**area(w), "pk": make_recommendation(w, publish=True).report_id}, post=False

@@ -124,3 +124,71 @@ def test_concern_pages_make_the_same_queries_at_100_and_10000_concerns(world, lo
     large = count_queries(client, make_url(world, first))
     assert large == small
     assert small <= 20
+
+
+def bulk_recommendations(world, n):
+    from agencies.models import ResponseDuty
+    from reports.models import Recommendation, Report, Response
+
+    report = Report.objects.create(
+        locality=world.area,
+        issuing_body=world.scrutiny,
+        title="Bulk",
+        summary="s",
+        reference_prefix="B",
+        published_on=datetime.date(2026, 1, 1),
+    )
+    duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
+    start = Recommendation.objects.count()
+    recs = Recommendation.objects.bulk_create(
+        [
+            Recommendation(
+                locality=world.area,
+                report=report,
+                reference=f"B-{start + i}",
+                text="Do this",
+                addressed_to=world.icb,
+                duty=duty,
+                sent_on=datetime.date(2026, 1, 1),
+                due_on=datetime.date(2026, 1, 29),
+                due_explanation="x",
+                state="responded" if i % 2 else "awaiting",
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    Response.objects.bulk_create(
+        [
+            Response(
+                recommendation=r, decision="accepted", responded_on=datetime.date(2026, 1, 20), answered_by_name="x"
+            )
+            for r in recs
+            if r.state == "responded"
+        ],
+        batch_size=2000,
+    )
+    return report
+
+
+REPORT_PAGES = [
+    ("tracker", lambda w, r: reverse("reports:recommendations", args=[w.area.slug])),
+    ("public report", lambda w, r: reverse("public-report", args=[w.area.slug, r.pk])),
+    ("public list", lambda w, r: reverse("public-reports", args=[w.area.slug])),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("page", "make_url"), REPORT_PAGES, ids=[p for p, _ in REPORT_PAGES])
+def test_recommendation_pages_make_the_same_queries_at_100_and_10000(world, login, page, make_url):
+    client = login(world.scrutiny_officer)
+    report = bulk_recommendations(world, 100)
+    small = count_queries(client, make_url(world, report))
+    from reports.models import Recommendation, Response
+
+    extra = bulk_recommendations(world, 9_900)
+    Recommendation.objects.filter(report=extra).update(report=report)
+    assert Response.objects.count() > 4_000
+    large = count_queries(client, make_url(world, report))
+    assert large == small
+    assert small <= 20

@@ -189,3 +189,99 @@ def test_public_pages_and_feed_show_published_reports_only(world, client):
     feed = client.get(reverse("public-feed", args=[world.area.slug]))
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert b"responded to" in feed.content and b"Report published" in feed.content
+
+
+def test_officers_record_a_letter_and_progress_updates(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rec = make_recommendation(world)
+    client = login(world.scrutiny_officer)
+    url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    wrong = client.post(
+        url,
+        {
+            "action": "letter",
+            "name": "CEO",
+            "decision": "accepted",
+            "action_plan": "Plan",
+            "letter": SimpleUploadedFile("letter.exe", b"MZ"),
+        },
+    )
+    assert "The letter must be a PDF or Word file" in wrong.content.decode()
+    client.post(
+        url,
+        {
+            "action": "letter",
+            "name": "CEO",
+            "decision": "accepted",
+            "action_plan": "Weekly from January",
+            "letter": SimpleUploadedFile("letter.pdf", b"%PDF-1.4"),
+        },
+    )
+    rec.refresh_from_db()
+    assert rec.response.answered_by_name == "CEO" and rec.response.letter.name.endswith(".pdf")
+    slipped = client.post(url, {"action": "update", "status": "slipped", "progress": "Data feed late"})
+    assert "Give the new date and the reason it slipped" in slipped.content.decode()
+    client.post(
+        url,
+        {
+            "action": "update",
+            "status": "slipped",
+            "progress": "Data feed late",
+            "new_date_0": "1",
+            "new_date_1": "3",
+            "new_date_2": "2027",
+            "reason": "Supplier delay",
+        },
+    )
+    rec.refresh_from_db()
+    assert rec.follow_up_on == datetime.date(2027, 3, 1)
+    page = login(world.read_only).get(url).content.decode()
+    assert "Slipped" in page and "Supplier delay" in page
+
+
+def test_a_review_links_its_evidence_and_asks_healthwatch_for_views(
+    world, login, client, django_capture_on_commit_callbacks
+):
+    from tests.conftest import make_alert, make_concern
+
+    concern = make_concern(world, narrative="Ambulance took three hours")
+    alert = make_alert(world)
+    officer = login(world.scrutiny_officer)
+    url = reverse("reports:review-create", args=[world.area.slug])
+    bad = officer.post(url, {"kind": "scrutiny_review", "topic": "Ambulances", "concern_refs": "C-999999"})
+    assert "No reviewed experience you can see has the reference C-999999" in bad.content.decode()
+    response = officer.post(
+        url,
+        {
+            "kind": "scrutiny_review",
+            "topic": "Ambulances",
+            "concern_refs": concern.reference,
+            "alert_refs": alert.reference,
+        },
+    )
+    review_url = response["Location"]
+    page = officer.get(review_url).content.decode()
+    assert concern.reference in page and alert.reference in page
+    duty = ResponseDuty.objects.get(code="healthwatch-report", locality=None).pk
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            review_url, {"to_body": world.healthwatch.pk, "request": "Gather views of ambulance users", "duty": duty}
+        )
+    email = next(m for m in mail.outbox if world.healthwatch.contact_email in m.to[0])
+    link = re.search(r"(/respond/evidence/\S+/)", email.body).group(1)
+    assert client.get(link).status_code == 200
+    client.post(link, {"name": "Hana", "answer": "42 people told us about long waits."})
+    assert client.post(link, {"name": "Hana", "answer": "again"}).status_code == 410
+    assert "42 people told us" in officer.get(review_url).content.decode()
+
+
+def test_the_committee_document_prints_and_downloads_for_word(world, login):
+    rec = make_recommendation(world)
+    client = login(world.read_only)
+    url = reverse("reports:recommendations", args=[world.area.slug])
+    printable = client.get(url, {"print": "yes"}).content.decode()
+    assert "Prepared" in printable and rec.reference in printable
+    word = client.get(url, {"format": "word"})
+    assert word["Content-Type"] == "application/msword"
+    assert word["Content-Disposition"].endswith('.doc"') and rec.reference in word.content.decode()
