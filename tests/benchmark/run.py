@@ -180,6 +180,84 @@ def seed(concerns: int, services: int) -> tuple[str, dict]:
     return session.session_key, sizes
 
 
+def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1, home_count: int | None = None) -> int:
+    """`count` recommendations in total: in the named area, or spread over `localities` areas
+    with `home_count` in the named one (so its pages compare like for like). Reused when the
+    total already matches."""
+    import datetime
+
+    from django.db import connection
+
+    from agencies.models import Body, BodyKind, Locality, ResponseDuty
+    from reports.models import Recommendation, Report, Response
+
+    if Recommendation.objects.count() == count:
+        return count
+    started = time.monotonic()
+    Response.objects.all().delete()
+    Recommendation.objects.all().delete()
+    Report.objects.all().delete()
+    duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
+    home = Locality.objects.get(slug=locality_slug)
+    areas = [home] + [
+        Locality.objects.get_or_create(slug=f"area-{i:03d}", defaults={"name": f"Area {i:03d}"})[0]
+        for i in range(1, localities)
+    ]
+    home_count = count if home_count is None or len(areas) == 1 else home_count
+    per_area = (count - home_count) // max(len(areas) - 1, 1)
+    today = datetime.date.today()
+    for n, area in enumerate(areas):
+        committee, _ = Body.objects.get_or_create(
+            locality=area,
+            name=f"{area.name} Health Scrutiny Committee",
+            defaults={"kind": BodyKind.SCRUTINY, "contact_email": "osc@example.org"},
+        )
+        providers = list(Body.objects.filter(locality=area, kind=BodyKind.PROVIDER)[:20]) or [committee]
+        report = Report.objects.create(
+            locality=area,
+            issuing_body=committee,
+            title=f"Review {n}",
+            summary="Findings.",
+            reference_prefix=f"R{n}",
+            published_on=today - datetime.timedelta(days=30),
+        )
+        size = home_count if n == 0 else per_area
+        recs = Recommendation.objects.bulk_create(
+            [
+                Recommendation(
+                    locality=area,
+                    report=report,
+                    reference=f"R{n}-{i}",
+                    text="Improve access.",
+                    addressed_to=providers[i % len(providers)],
+                    duty=duty,
+                    sent_on=today - datetime.timedelta(days=i % 400),
+                    due_on=today - datetime.timedelta(days=i % 400 - 28),
+                    due_explanation="28 days",
+                    state="responded" if i % 3 == 0 else "awaiting",
+                )
+                for i in range(size)
+            ],
+            batch_size=5000,
+        )
+        Response.objects.bulk_create(
+            [
+                Response(recommendation=r, decision="accepted", responded_on=r.sent_on, answered_by_name="x")
+                for r in recs
+                if r.state == "responded"
+            ],
+            batch_size=5000,
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"[bench] {count:,} recommendations in {len(areas)} areas seeded in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return count
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -278,6 +356,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--outbox", type=int, default=10_000, help="messages for the outbox sweep (0 to skip)")
     parser.add_argument("--pages", action=argparse.BooleanOptionalAction, default=True, help="time the pages")
+    parser.add_argument("--recommendations", type=int, default=1_000, help="recommendations in the busy area")
+    parser.add_argument(
+        "--national-recommendations", type=int, default=250_000, help="then across 153 areas (0 to skip)"
+    )
     args = parser.parse_args()
 
     db_url = database_url()
@@ -295,6 +377,7 @@ def main() -> None:
             sink.stop()
     if not args.pages:
         return
+    seed_recommendations("benchshire", args.recommendations)
 
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
@@ -324,14 +407,20 @@ def main() -> None:
             ("filtered list", f"{area}/concerns/?severity=4&sentiment=negative"),
             ("trends", f"{area}/trends/"),
             ("quality system", f"{area}/quality-system/"),
+            ("recommendations tracker", f"{area}/recommendations/"),
+            ("public reports list", "/public/benchshire/"),
+            ("public report", None),
         ]
         import django.db
 
         django.db.connections.close_all()
         from concerns.models import Concern
+        from reports.models import Report
 
         deep = Concern.all_objects.filter(locality__slug="benchshire").order_by("-received_on", "-id")[2500]
         pages[2] = (pages[2][0], f"{area}/concerns/?after={deep.received_on.isoformat()}.{deep.pk}")
+        report_id = Report.objects.filter(locality__slug="benchshire").values_list("pk", flat=True).first()
+        pages[-1] = (pages[-1][0], f"/public/benchshire/reports/{report_id}/")
         results = []
         for label, path in pages:
             results.append((label, statistics.median(measure(port, path, cookie, args.requests))))
@@ -343,6 +432,27 @@ def main() -> None:
         print(f"{'page':32} {'median ms':>10} {'× trivial':>10}")
         for label, median in results:
             print(f"{label:32} {median * 1000:10.1f} {median / baseline:10.1f}")
+        if args.national_recommendations:
+            django.db.connections.close_all()
+            seed_recommendations(
+                "benchshire", args.national_recommendations, localities=153, home_count=args.recommendations
+            )
+            django.db.connections.close_all()
+            report_id = Report.objects.filter(locality__slug="benchshire").values_list("pk", flat=True).first()
+            busy = dict(results)
+            national = [
+                ("trivial view (/healthz)", "/healthz"),
+                ("recommendations tracker", f"{area}/recommendations/"),
+                ("public reports list", "/public/benchshire/"),
+                ("public report", f"/public/benchshire/reports/{report_id}/"),
+            ]
+            nat = [(label, statistics.median(measure(port, path, cookie, args.requests))) for label, path in national]
+            base = nat[0][1]
+            print()
+            print(f"National: {args.national_recommendations:,} recommendations across 153 areas")
+            print(f"{'page':32} {'median ms':>10} {'× trivial':>10} {'× busy area':>12}")
+            for label, median in nat:
+                print(f"{label:32} {median * 1000:10.1f} {median / base:10.1f} {median / busy[label]:12.2f}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
