@@ -72,6 +72,8 @@ class Deadline:
             text = f"{self.period} day{'s' if self.period != 1 else ''} from {start}"
         else:
             text = f"{self.period} month{'s' if self.period != 1 else ''} from {start}"
+            if self.due_on.day < self.sent_on.day and not self.rolled_from:
+                text += " (the month is shorter, so the last day of the month)"
         if self.rolled_from:
             text += f", moved from {_day(self.rolled_from)} to the next working day"
         return f"Counting from the day after sending: {text}: due {_day(self.due_on)}"

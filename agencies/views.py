@@ -62,8 +62,11 @@ def home(request):
         locality = localities.get(seat.locality_id)
         if locality is None:
             continue
-        landing = access.LANDING_FOR_KIND.get(seat.body_kind, "reports:recommendations")
-        work.append({"seat": seat, "locality": locality, "url": reverse(landing, args=[locality.slug])})
+        landing = access.LANDING_FOR_KIND.get(seat.body_kind)
+        url = reverse(landing or "reports:recommendations", args=[locality.slug])
+        if landing is None:  # a responding body: its own recommendations
+            url += f"?body={seat.body_id}"
+        work.append({"seat": seat, "locality": locality, "url": url})
     return render(
         request,
         "home.html",

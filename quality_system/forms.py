@@ -67,7 +67,9 @@ class GovFormMixin:
         self.helper.attrs = {"novalidate": ""}
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
+        self.helper.layout = Layout(
+            *self.layout_fields(), Submit(f"submit-{type(self).__name__.lower()}", self.submit_label)
+        )
         for field in self.fields.values():
             plain_english_messages(field)
 

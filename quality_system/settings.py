@@ -233,7 +233,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],  # the nonce: the committee document's own styles, for Word
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -47,6 +47,8 @@ def spreadsheet_safe(value: object) -> str:
     Cells starting with =, +, -, @, tab or carriage return are prefixed with an apostrophe
     (the OWASP advice), so "=HYPERLINK(...)" shows as text instead of becoming a link.
     """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a number is data, not a formula: keep it numeric
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text

@@ -138,7 +138,7 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-sent_on", "reference"]
+        ordering = ["report_id", "id"]  # in the order they were made: R1, R2, R3
         constraints = [
             models.UniqueConstraint(fields=["locality", "reference"], name="recommendation_reference_unique")
         ]

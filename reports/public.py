@@ -88,7 +88,10 @@ class PublicationsFeed(Feed):
         return reverse("public-report", args=[report_.locality.slug, report_.pk])
 
     def item_guid(self, item):
-        return f"{'report' if isinstance(item, Report) else 'response'}-{item.pk}"
+        kind = "report" if isinstance(item, Report) else "response"
+        return f"tag:quality-system,2026:{kind}-{item.pk}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item):
         day = self._when(item)

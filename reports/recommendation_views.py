@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,6 +25,12 @@ from . import services
 from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Report, Response, Review
 
 REVIEW_FUNCTIONS = ("health_scrutiny", "local_healthwatch")
+
+
+def response_duties(locality):
+    """The rules for responses to reports and requests (not the alert acknowledgement rules)."""
+    rules = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(locality=locality)
+    return rules.exclude(code__startswith="alert-")
 
 
 def working_bodies(user, locality) -> list[Body]:
@@ -55,21 +61,42 @@ def _tracker_rows(request, locality):
     qs = Recommendation.objects.for_user(request.user).filter(locality=locality)
     body, committee, state, year = (request.GET.get(k, "") for k in ("body", "committee", "state", "year"))
     today = timezone.localdate()
-    if body.isdigit():
-        qs = qs.filter(addressed_to_id=body)
-    if committee.isdigit():
-        qs = qs.filter(report__issuing_body_id=committee)
+    if _small_int(body):
+        qs = qs.filter(addressed_to_id=int(body))
+    if _small_int(committee):
+        qs = qs.filter(report__issuing_body_id=int(committee))
     if state == "overdue":
         qs = qs.filter(state=Recommendation.State.AWAITING, due_on__lt=today, clock_stopped_on__isnull=True)
     elif state in Recommendation.State.values:
         qs = qs.filter(state=state)
-    if year.isdigit():
+    if _small_int(year) and 2000 <= int(year) <= 2100:
         qs = qs.filter(sent_on__year=int(year))
     return (
         qs.select_related("addressed_to", "report__issuing_body", "response")
         .prefetch_related("updates")
         .order_by("due_on", "reference")
     )
+
+
+def _filter_words(params, bodies, committees) -> str:
+    """The filters in words, for the printed committee document."""
+    names = {str(b.pk): b.name for b in list(bodies) + list(committees)}
+    words = []
+    if params.get("committee") in names:
+        words.append(f"made by {names[params['committee']]}")
+    if params.get("body") in names:
+        words.append(f"to {names[params['body']]}")
+    state = {"awaiting": "awaiting a response", "overdue": "overdue", "responded": "responded", "closed": "closed"}
+    if params.get("state") in state:
+        words.append(state[params["state"]])
+    if _small_int(params.get("year", "")):
+        words.append(f"made in {params['year']}")
+    return ", ".join(words)
+
+
+def _small_int(value: str) -> bool:
+    """A whole number an id or a year could be (ASCII digits, not too long)."""
+    return value.isascii() and value.isdigit() and len(value) <= 12
 
 
 def _statistics(locality) -> list[dict]:
@@ -100,7 +127,7 @@ def _statistics(locality) -> list[dict]:
             row["overdue"] += rec.is_overdue(today)
     for row in rows.values():
         row["on_time_rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
-        row["median_days"] = statistics.median(row["days"]) if row["days"] else None
+        row["median_days"] = round(statistics.median(row["days"])) if row["days"] else None
     return sorted(rows.values(), key=lambda r: r["body"].lower())
 
 
@@ -137,6 +164,7 @@ def tracker(request, locality):
             "filters": request.GET,
             "query": query.urlencode(),
             "stats": _statistics(locality),
+            "filter_words": _filter_words(request.GET, bodies, committees),
             "can_work": bool(working_bodies(request.user, locality)),
         },
     )
@@ -207,15 +235,17 @@ class ReviewForm(GovForm):
 
     def _refs(self, field, prefix, queryset, noun):
         raw = self.cleaned_data.get(field, "")
-        numbers, bad = [], []
+        typed, bad = {}, []
         for part in filter(None, (p.strip().upper() for p in raw.replace(";", ",").split(","))):
             digits = part.removeprefix(prefix)
-            (numbers if digits.isdigit() else bad).append(int(digits) if digits.isdigit() else part)
-        found = list(queryset.filter(pk__in=numbers))
-        missing = sorted(set(numbers) - {o.pk for o in found})
+            if _small_int(digits):
+                typed[int(digits)] = part
+            else:
+                bad.append(part)
+        found = list(queryset.filter(pk__in=list(typed)))
+        missing = [typed[n] for n in sorted(set(typed) - {o.pk for o in found})]
         if bad or missing:
-            names = bad + [f"{prefix}{n}" for n in missing]
-            raise forms.ValidationError(f"No {noun} you can see has the reference {', '.join(names)}")
+            raise forms.ValidationError(f"No {noun} you can see has the reference {', '.join(bad + missing)}")
         return found
 
     def clean_concern_refs(self):
@@ -298,8 +328,12 @@ class EvidenceForm(GovForm):
         self.fields["to_body"].queryset = Body.objects.filter(
             locality=locality, kind__in=["healthwatch", "vcs"]
         ).active()
-        self.fields["duty"].queryset = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(
-            locality=locality
+        self.fields["to_body"].error_messages.update(
+            required="Choose who to ask", invalid_choice="Choose who to ask from the list"
+        )
+        self.fields["duty"].queryset = response_duties(locality)
+        self.fields["duty"].error_messages.update(
+            required="Choose when the answer is due", invalid_choice="Choose a rule from the list"
         )
         self.fields["request"].error_messages["required"] = "Enter what you are asking for"
 
@@ -311,6 +345,10 @@ class EvidenceAnswerForm(GovForm):
         label="What did you find?", max_length=10_000, help_text="A summary, with links to anything longer."
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].error_messages["required"] = "Enter what you found"
+
 
 @area_view
 @require_http_methods(["GET", "POST"])
@@ -320,6 +358,16 @@ def review(request, locality, pk: int):
     )
     can_work = bool(working_bodies(request.user, locality))
     form = EvidenceForm(posted(request), locality=locality) if can_work else None
+    if request.method == "POST" and request.POST.get("action") == "state":
+        if not can_work:
+            raise PermissionDenied("Only scrutiny and Healthwatch officers can change a review.")
+        try:
+            services.review_set_state(review=item, state=request.POST.get("state", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Review status is now ‘{item.get_state_display().lower()}’.")
+        return redirect("reports:review", locality.slug, item.pk)
     if request.method == "POST":
         if not can_work:
             raise PermissionDenied("Only scrutiny and Healthwatch officers can ask for evidence.")
@@ -342,6 +390,7 @@ def review(request, locality, pk: int):
             "form": form,
             "evidence": item.evidence_requests.select_related("to_body"),
             "today": timezone.localdate(),
+            "states": Review.State.choices,
             "concerns": item.concerns.all()[:50],
             "alerts": item.alerts.all()[:50],
         },
@@ -416,8 +465,9 @@ class RecommendationForm(GovForm):
             required="Choose the body this recommendation is for",
             invalid_choice="Choose a body in this area from the list",
         )
-        self.fields["duty"].queryset = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(
-            locality=locality
+        self.fields["duty"].queryset = response_duties(locality)
+        self.fields["duty"].error_messages.update(
+            required="Choose the duty to respond", invalid_choice="Choose a duty from the list"
         )
         self.fields["text"].error_messages["required"] = "Enter the recommendation"
 
@@ -514,6 +564,7 @@ class UpdateForm(GovForm):
 
 class LetterForm(ResponseForm):
     submit_label = "Record the response"
+    received_on = GovDateField(label="Date the letter was received", allow_future=False)
     letter = forms.FileField(label="The letter (PDF or Word)", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -569,6 +620,7 @@ def recommendation(request, locality, pk: int):
                     name=data["name"],
                     user=request.user,
                     letter=data["letter"],
+                    responded_on=data["received_on"],
                 )
             except ValidationError as error:
                 apply_service_errors(letter_form, error)
@@ -655,6 +707,24 @@ def recommendation_respond(request, locality, pk: int):
     if agency_access.highest_rank_at(request.user, rec.addressed_to_id) < ROLE_RANK[Role.MEMBER]:
         raise PermissionDenied(f"Only members of {rec.addressed_to.name} can respond for it.")
     return _respond(request, rec, via_link=False, user=request.user)
+
+
+@area_view
+@require_safe
+def letter(request, locality, pk: int):
+    """The letter a response came in, for the two bodies involved."""
+    rec = _recommendation(request, locality, pk)
+    allowed = rec.report.issuing_body in working_bodies(request.user, locality) or (
+        agency_access.highest_rank_at(request.user, rec.addressed_to_id) >= ROLE_RANK[Role.MEMBER]
+    )
+    response = getattr(rec, "response", None)
+    if not allowed:
+        raise PermissionDenied("Only the two bodies involved can open the letter.")
+    if response is None or not response.letter:
+        raise Http404("No letter")
+    return FileResponse(
+        response.letter.open("rb"), as_attachment=True, filename=response.letter.name.rsplit("/", 1)[-1]
+    )
 
 
 @require_http_methods(["GET", "POST"])

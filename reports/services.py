@@ -71,9 +71,21 @@ def review_create(*, locality: Locality, lead_body, created_by, **fields) -> Rev
     return review
 
 
+def review_set_state(*, review: Review, state: str) -> Review:
+    if state not in Review.State.values:
+        raise ValidationError({"state": "Choose a status from the list"})
+    review.state = state
+    review.save(update_fields=["state"])
+    return review
+
+
 def report_create(*, locality: Locality, issuing_body, title: str, summary: str, reference_prefix: str, review=None):
     if issuing_body.locality_id != locality.pk:
         raise ValidationError({"issuing_body": "Choose a body in this area"})
+    if Report.objects.filter(locality=locality, reference_prefix__iexact=reference_prefix).exists():
+        raise ValidationError(
+            {"reference_prefix": f"{reference_prefix} is already used by another report. Choose another."}
+        )
     return Report.objects.create(
         locality=locality,
         issuing_body=issuing_body,
@@ -85,6 +97,8 @@ def report_create(*, locality: Locality, issuing_body, title: str, summary: str,
 
 
 def report_publish(*, report: Report, on: datetime.date) -> Report:
+    if report.published_on:
+        return report  # published once; publishing again changes nothing
     if not report.recommendations.exists():
         raise ValidationError("Add at least one recommendation before publishing the report.")
     report.published_on = on
@@ -141,7 +155,38 @@ def recommendation_issue(
             locality=locality,
             related=("recommendation", recommendation.pk),
         )
+        page = reverse("reports:recommendation", args=[locality.slug, recommendation.pk])
+        for user in _people(addressed_to, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR]):
+            for channel in ("inbox", "email"):
+                notify(
+                    kind="recommendation",
+                    key=f"recommendation-{recommendation.pk}:user-{user.pk}:{channel}",
+                    subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
+                    body=f"{report.issuing_body.name} has made a recommendation to {addressed_to.name}:\n\n{text}",
+                    user=user,
+                    channel=channel,
+                    link=page,
+                    locality=locality,
+                    related=("recommendation", recommendation.pk),
+                )
     return recommendation
+
+
+def _tell_issuers(rec: Recommendation, subject: str, body: str, key: str) -> None:
+    page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
+    for user in _people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
+        for channel in ("inbox", "email"):
+            notify(
+                kind="recommendation-answered",
+                key=f"{key}:user-{user.pk}:{channel}",
+                subject=subject,
+                body=body,
+                user=user,
+                channel=channel,
+                link=page,
+                locality=rec.locality,
+                related=("recommendation", rec.pk),
+            )
 
 
 def response_record(
@@ -155,6 +200,7 @@ def response_record(
     user=None,
     via_link: bool = False,
     letter=None,
+    responded_on: datetime.date | None = None,
 ) -> Response:
     """Record the addressed body's response (in the app, by link, or by letter on its behalf)."""
     errors = {}
@@ -164,6 +210,8 @@ def response_record(
         errors["action_plan"] = "Enter the action plan for what is accepted"
     if target_date and target_date < recommendation.sent_on:
         errors["target_date"] = "The target date must be after the recommendation was sent"
+    if responded_on and responded_on < recommendation.sent_on:
+        errors["received_on"] = "The letter cannot have arrived before the recommendation was sent"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -176,7 +224,7 @@ def response_record(
             reasons=reasons,
             action_plan=action_plan,
             target_date=target_date,
-            responded_on=timezone.localdate(),
+            responded_on=responded_on or timezone.localdate(),
             answered_by_name=name or (user.full_name if user else ""),
             via_link=via_link,
             recorded_by=user,
@@ -185,14 +233,22 @@ def response_record(
         locked.state = Recommendation.State.RESPONDED
         locked.follow_up_on = target_date
         locked.save(update_fields=["state", "follow_up_on"])
+        _tell_issuers(
+            locked,
+            f"{locked.addressed_to.name} responded to {locked.reference}: {response.get_decision_display()}",
+            f"{response.get_decision_display()}.\n\n{action_plan or reasons}",
+            key=f"response-{response.pk}",
+        )
     return response
 
 
 def extension_record(*, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user):
     if new_due_on <= recommendation.sent_on:
         raise ValidationError({"new_due_on": "The new date must be after the date the recommendation was sent"})
-    if new_due_on == recommendation.due_on:
-        raise ValidationError({"new_due_on": "The new date is the same as the current deadline"})
+    if new_due_on <= recommendation.due_on:
+        raise ValidationError(
+            {"new_due_on": f"An extension must be later than the current deadline, {recommendation.due_on:%-d %B %Y}"}
+        )
     with transaction.atomic():
         Extension.objects.create(
             recommendation=recommendation,
@@ -331,7 +387,7 @@ def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
                 link = reverse("recommendation-respond", args=[rec.pk, token])
                 row = notify(
                     kind=f"recommendation-{stage}",
-                    key=f"recommendation-{rec.pk}:body-{target.pk}",
+                    key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:body-{target.pk}",
                     subject=subject,
                     body=body
                     + f"\nRespond without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
@@ -350,7 +406,7 @@ def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
                     added += (
                         notify(
                             kind=f"recommendation-{stage}",
-                            key=f"recommendation-{rec.pk}:user-{target.pk}:{channel}",
+                            key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:user-{target.pk}:{channel}",
                             subject=subject,
                             body=body,
                             user=target,
@@ -428,6 +484,21 @@ def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> Evidenc
         locked.answer, locked.answered_by_name = answer, name
         locked.answered_at, locked.state = timezone.now(), EvidenceRequest.State.ANSWERED
         locked.save()
+        review = locked.review
+        page = reverse("reports:review", args=[review.locality.slug, review.pk])
+        for user in _people(review.lead_body, [Role.OFFICER, Role.CHAIR]):
+            for channel in ("inbox", "email"):
+                notify(
+                    kind="evidence-answered",
+                    key=f"evidence-{locked.pk}:answered:user-{user.pk}:{channel}",
+                    subject=f"{locked.to_body.name} answered your request for ‘{review.topic}’",
+                    body=answer[:2000],
+                    user=user,
+                    channel=channel,
+                    link=page,
+                    locality=review.locality,
+                    related=("review", review.pk),
+                )
     return locked
 
 

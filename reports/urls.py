@@ -12,6 +12,7 @@ urlpatterns = [
     path("recommendations/tracker.csv", rv.tracker_csv, name="tracker-csv"),
     path("recommendations/<int:pk>/", rv.recommendation, name="recommendation"),
     path("recommendations/<int:pk>/respond/", rv.recommendation_respond, name="recommendation-respond-in-app"),
+    path("recommendations/<int:pk>/letter/", rv.letter, name="recommendation-letter"),
     path("reviews/", rv.reviews, name="reviews"),
     path("reviews/new/", rv.review_create, name="review-create"),
     path("reviews/<int:pk>/", rv.review, name="review"),

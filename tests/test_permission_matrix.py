@@ -114,6 +114,22 @@ def evidence_link(w: World) -> dict:
     return {"request_id": item.pk, "token": link_issue(purpose="evidence-request", object_id=item.pk)}
 
 
+def a_letter(w: World) -> int:
+    from reports import services
+
+    rec = make_recommendation(w)
+    services.response_record(
+        recommendation=rec,
+        decision="accepted",
+        reasons="",
+        action_plan="Plan",
+        target_date=None,
+        name="CEO",
+        letter=ContentFile(b"%PDF-1.4", name="letter.pdf"),
+    )
+    return rec.pk
+
+
 def reset_link(w: World) -> dict:
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(w.owner.pk)),
@@ -209,6 +225,9 @@ MATRIX: dict[str, Page] = {
     ),
     "reports:report-publish": Page(
         AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:recommendation-letter": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": a_letter(w)}, post=False, owner="scrutiny_officer", html=False
     ),
     "recommendation-respond": Page(PUBLIC, lambda w: recommendation_link(w), post=False),
     "evidence-answer": Page(PUBLIC, lambda w: evidence_link(w), post=False),

@@ -215,11 +215,17 @@ def test_officers_record_a_letter_and_progress_updates(world, login):
             "name": "CEO",
             "decision": "accepted",
             "action_plan": "Weekly from January",
+            "received_on_0": "20",
+            "received_on_1": "11",
+            "received_on_2": "2026",
             "letter": SimpleUploadedFile("letter.pdf", b"%PDF-1.4"),
         },
     )
     rec.refresh_from_db()
     assert rec.response.answered_by_name == "CEO" and rec.response.letter.name.endswith(".pdf")
+    assert rec.response.responded_on == datetime.date(2026, 11, 20) and rec.response.on_time()
+    download = client.get(reverse("reports:recommendation-letter", args=[world.area.slug, rec.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
     slipped = client.post(url, {"action": "update", "status": "slipped", "progress": "Data feed late"})
     assert "Give the new date and the reason it slipped" in slipped.content.decode()
     client.post(
@@ -238,6 +244,10 @@ def test_officers_record_a_letter_and_progress_updates(world, login):
     assert rec.follow_up_on == datetime.date(2027, 3, 1)
     page = login(world.read_only).get(url).content.decode()
     assert "Slipped" in page and "Supplier delay" in page
+    assert (
+        login(world.officer).get(reverse("reports:recommendation-letter", args=[world.area.slug, rec.pk])).status_code
+        == 403
+    )
 
 
 def test_a_review_links_its_evidence_and_asks_healthwatch_for_views(
@@ -285,3 +295,67 @@ def test_the_committee_document_prints_and_downloads_for_word(world, login):
     word = client.get(url, {"format": "word"})
     assert word["Content-Type"] == "application/msword"
     assert word["Content-Disposition"].endswith('.doc"') and rec.reference in word.content.decode()
+
+
+def test_filters_never_fail_and_extensions_only_move_later(world, login):
+    rec = make_recommendation(world)
+    client = login(world.read_only)
+    for params in ({"year": "0"}, {"year": "10000"}, {"body": "9" * 20}, {"committee": "²"}):
+        assert client.get(reverse("reports:recommendations", args=[world.area.slug]), params).status_code == 200
+    officer = login(world.scrutiny_officer)
+    url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    earlier = officer.post(
+        url,
+        {
+            "action": "extend",
+            "new_due_on_0": "10",
+            "new_due_on_1": "11",
+            "new_due_on_2": "2026",
+            "reason": "x",
+            "agreed_by": "Chair",
+        },
+    )
+    assert "An extension must be later than the current deadline" in earlier.content.decode()
+
+
+def test_an_extended_deadline_is_chased_again_and_people_hear_of_responses(world):
+    with at(datetime.date(2026, 11, 2)):
+        rec = make_recommendation(world)
+    with at(datetime.date(2026, 12, 1)):
+        services.recommendations_chase(datetime.date(2026, 12, 1))
+    services.extension_record(
+        recommendation=rec,
+        new_due_on=datetime.date(2027, 1, 15),
+        reason="Purdah",
+        agreed_by="Chair",
+        user=world.scrutiny_officer,
+    )
+    with at(datetime.date(2027, 1, 18)):
+        services.recommendations_chase(datetime.date(2027, 1, 18))
+    overdue = Notification.objects.filter(to_email="icb@example.org", kind="recommendation-overdue")
+    assert overdue.count() == 2  # once for each deadline
+    assert Notification.objects.filter(user=world.icb_officer, kind="recommendation", channel="inbox").exists()
+    services.response_record(
+        recommendation=rec, decision="accepted", reasons="", action_plan="Plan", target_date=None, name="Ivy"
+    )
+    assert Notification.objects.filter(
+        user=world.scrutiny_officer, kind="recommendation-answered", channel="inbox"
+    ).exists()
+
+
+def test_publishing_twice_keeps_the_first_date_and_prefixes_are_unique(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    rec = make_recommendation(world, publish=True)
+    services.report_publish(report=rec.report, on=datetime.date(2026, 12, 25))
+    rec.report.refresh_from_db()
+    assert rec.report.published_on == datetime.date(2026, 11, 3)
+    with pytest.raises(ValidationError, match="already used by another report"):
+        services.report_create(
+            locality=world.area,
+            issuing_body=world.scrutiny,
+            title="x",
+            summary="y",
+            reference_prefix=rec.report.reference_prefix.lower(),
+        )
