@@ -258,3 +258,12 @@ def digests_send(today: datetime.date) -> int:
 
 def inbox_for(user: User):
     return Notification.objects.filter(user=user, channel=Notification.Channel.INBOX).order_by("-created_at", "-id")
+
+
+def notify_user(*, user: User, key: str, **message) -> int:
+    """Tell one person in the app and by email (each once, per their email preference).
+    Returns how many of the two messages were new."""
+    added = 0
+    for channel in (Notification.Channel.INBOX, Notification.Channel.EMAIL):
+        added += notify(key=f"{key}:{channel}", user=user, channel=channel, **message) is not None
+    return added

@@ -22,7 +22,7 @@ from django.utils import timezone
 from agencies.deadlines import is_working_day, working_days_between
 from agencies.links import link_issue
 from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role, User
-from agencies.notifications import notify
+from agencies.notifications import notify, notify_user
 
 from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
 
@@ -132,19 +132,17 @@ def _tell_recipient(alert: Alert, recipient: AlertRecipient, urgent: bool) -> No
         related=("alert", alert.pk),
     )
     for user in _members_to_tell(recipient.body):
-        for channel in ("inbox", "email"):
-            notify(
-                kind="alert",
-                key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
-                subject=subject,
-                body=body,
-                user=user,
-                channel=channel,
-                urgent=urgent,
-                link=page,
-                locality=alert.locality,
-                related=("alert", alert.pk),
-            )
+        notify_user(
+            kind="alert",
+            key=f"recipient-{recipient.pk}:user-{user.pk}",
+            subject=subject,
+            body=body,
+            user=user,
+            urgent=urgent,
+            link=page,
+            locality=alert.locality,
+            related=("alert", alert.pk),
+        )
 
 
 def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User | None, name: str, via_link: bool):
@@ -166,18 +164,16 @@ def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User 
         locked.save()
         alert = locked.alert
         verb = "responded to" if state == AlertRecipient.State.RESPONDED else "acknowledged"
-        for channel in ("inbox", "email"):
-            notify(
-                kind=f"alert-{state}",
-                key=f"recipient-{locked.pk}:to-{alert.raised_by_id}:{channel}",
-                subject=f"{locked.body.name} {verb} alert {alert.reference}",
-                body=_message("answered", alert=alert, recipient=locked, verb=verb),
-                user=alert.raised_by,
-                channel=channel,
-                link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
-                locality=alert.locality,
-                related=("alert", alert.pk),
-            )
+        notify_user(
+            kind=f"alert-{state}",
+            key=f"recipient-{locked.pk}:to-{alert.raised_by_id}",
+            subject=f"{locked.body.name} {verb} alert {alert.reference}",
+            body=_message("answered", alert=alert, recipient=locked, verb=verb),
+            user=alert.raised_by,
+            link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
+            locality=alert.locality,
+            related=("alert", alert.pk),
+        )
         if state == AlertRecipient.State.ACKNOWLEDGED and via_link:
             # The link was used to acknowledge: send a fresh one for the response.
             token = link_issue(purpose=LINK_PURPOSE, object_id=locked.pk)
@@ -300,40 +296,30 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
     with transaction.atomic():
         if stage == "escalated":
             for user in _escalation_people(alert.locality):
-                for channel in ("inbox", "email"):
-                    added += (
-                        notify(
-                            kind="alert-escalated",
-                            key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
-                            subject=subject,
-                            body=body,
-                            user=user,
-                            channel=channel,
-                            urgent=True,
-                            link=page,
-                            locality=alert.locality,
-                            related=("alert", alert.pk),
-                        )
-                        is not None
-                    )
+                added += notify_user(
+                    kind="alert-escalated",
+                    key=f"recipient-{recipient.pk}:user-{user.pk}",
+                    subject=subject,
+                    body=body,
+                    user=user,
+                    urgent=True,
+                    link=page,
+                    locality=alert.locality,
+                    related=("alert", alert.pk),
+                )
             AlertRecipient.objects.filter(pk=recipient.pk, escalated_on__isnull=True).update(escalated_on=today)
         for user in _members_to_tell(recipient.body):
-            for channel in ("inbox", "email"):
-                added += (
-                    notify(
-                        kind=f"alert-{stage}",
-                        key=f"recipient-{recipient.pk}:user-{user.pk}:{channel}",
-                        subject=subject,
-                        body=body,
-                        user=user,
-                        channel=channel,
-                        urgent=True,
-                        link=page,
-                        locality=alert.locality,
-                        related=("alert", alert.pk),
-                    )
-                    is not None
-                )
+            added += notify_user(
+                kind=f"alert-{stage}",
+                key=f"recipient-{recipient.pk}:user-{user.pk}",
+                subject=subject,
+                body=body,
+                user=user,
+                urgent=True,
+                link=page,
+                locality=alert.locality,
+                related=("alert", alert.pk),
+            )
         token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
         link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
         row = notify(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from agencies.links import link_issue
 from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role
-from agencies.notifications import notify
+from agencies.notifications import notify, notify_user
 from concerns.alerts import recompute_due_dates
 
 from .models import (
@@ -157,36 +157,32 @@ def recommendation_issue(
         )
         page = reverse("reports:recommendation", args=[locality.slug, recommendation.pk])
         for user in _people(addressed_to, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR]):
-            for channel in ("inbox", "email"):
-                notify(
-                    kind="recommendation",
-                    key=f"recommendation-{recommendation.pk}:user-{user.pk}:{channel}",
-                    subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
-                    body=f"{report.issuing_body.name} has made a recommendation to {addressed_to.name}:\n\n{text}",
-                    user=user,
-                    channel=channel,
-                    link=page,
-                    locality=locality,
-                    related=("recommendation", recommendation.pk),
-                )
+            notify_user(
+                kind="recommendation",
+                key=f"recommendation-{recommendation.pk}:user-{user.pk}",
+                subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
+                body=f"{report.issuing_body.name} has made a recommendation to {addressed_to.name}:\n\n{text}",
+                user=user,
+                link=page,
+                locality=locality,
+                related=("recommendation", recommendation.pk),
+            )
     return recommendation
 
 
 def _tell_issuers(rec: Recommendation, subject: str, body: str, key: str) -> None:
     page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
     for user in _people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
-        for channel in ("inbox", "email"):
-            notify(
-                kind="recommendation-answered",
-                key=f"{key}:user-{user.pk}:{channel}",
-                subject=subject,
-                body=body,
-                user=user,
-                channel=channel,
-                link=page,
-                locality=rec.locality,
-                related=("recommendation", rec.pk),
-            )
+        notify_user(
+            kind="recommendation-answered",
+            key=f"{key}:user-{user.pk}",
+            subject=subject,
+            body=body,
+            user=user,
+            link=page,
+            locality=rec.locality,
+            related=("recommendation", rec.pk),
+        )
 
 
 def response_record(
@@ -402,22 +398,17 @@ def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
                     return added
                 added += 1
             else:
-                for channel in ("inbox", "email"):
-                    added += (
-                        notify(
-                            kind=f"recommendation-{stage}",
-                            key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:user-{target.pk}:{channel}",
-                            subject=subject,
-                            body=body,
-                            user=target,
-                            channel=channel,
-                            urgent=True,
-                            link=page,
-                            locality=rec.locality,
-                            related=("recommendation", rec.pk),
-                        )
-                        is not None
-                    )
+                added += notify_user(
+                    kind=f"recommendation-{stage}",
+                    key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:user-{target.pk}",
+                    subject=subject,
+                    body=body,
+                    user=target,
+                    urgent=True,
+                    link=page,
+                    locality=rec.locality,
+                    related=("recommendation", rec.pk),
+                )
     return added
 
 
@@ -487,18 +478,16 @@ def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> Evidenc
         review = locked.review
         page = reverse("reports:review", args=[review.locality.slug, review.pk])
         for user in _people(review.lead_body, [Role.OFFICER, Role.CHAIR]):
-            for channel in ("inbox", "email"):
-                notify(
-                    kind="evidence-answered",
-                    key=f"evidence-{locked.pk}:answered:user-{user.pk}:{channel}",
-                    subject=f"{locked.to_body.name} answered your request for ‘{review.topic}’",
-                    body=answer[:2000],
-                    user=user,
-                    channel=channel,
-                    link=page,
-                    locality=review.locality,
-                    related=("review", review.pk),
-                )
+            notify_user(
+                kind="evidence-answered",
+                key=f"evidence-{locked.pk}:answered:user-{user.pk}",
+                subject=f"{locked.to_body.name} answered your request for ‘{review.topic}’",
+                body=answer[:2000],
+                user=user,
+                link=page,
+                locality=review.locality,
+                related=("review", review.pk),
+            )
     return locked
 
 
