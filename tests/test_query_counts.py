@@ -192,3 +192,47 @@ def test_recommendation_pages_make_the_same_queries_at_100_and_10000(world, logi
     large = count_queries(client, make_url(world, report))
     assert large == small
     assert small <= 20
+
+
+MORE_PAGES = [
+    ("alerts", lambda w: reverse("concerns:alerts", args=[w.area.slug]) + "?box=all", "officer"),
+    ("messages", lambda w: reverse("inbox"), "icb_officer"),
+    ("reviews", lambda w: reverse("reports:reviews", args=[w.area.slug]), "scrutiny_officer"),
+    ("themes", lambda w: reverse("concerns:themes", args=[w.area.slug]), "officer"),
+]
+
+
+def grow_alerts(world, n):
+    from tests.conftest import make_alert
+
+    for i in range(n):
+        make_alert(world, summary=f"Alert {i}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("page", "make_url", "persona"), MORE_PAGES, ids=[p for p, _, _ in MORE_PAGES])
+def test_alert_message_and_review_lists_do_not_grow_with_data(world, login, page, make_url, persona):
+    from reports.models import Review
+
+    client = login(getattr(world, persona))
+    grow_alerts(world, 3)
+    Review.objects.create(
+        locality=world.area,
+        kind="scrutiny_review",
+        lead_body=world.scrutiny,
+        topic="x",
+        created_by=world.scrutiny_officer,
+    )
+    small = count_queries(client, make_url(world))
+    grow_alerts(world, 27)
+    for i in range(27):
+        Review.objects.create(
+            locality=world.area,
+            kind="scrutiny_review",
+            lead_body=world.scrutiny,
+            topic=f"r{i}",
+            created_by=world.scrutiny_officer,
+        )
+    large = count_queries(client, make_url(world))
+    assert large == small
+    assert small <= 20
