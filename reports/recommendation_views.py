@@ -8,6 +8,7 @@ import statistics
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -135,23 +136,33 @@ def _statistics(locality) -> list[dict]:
 @require_safe
 def tracker(request, locality):
     today = timezone.localdate()
-    rows = list(_tracker_rows(request, locality)[:500])
+    printable = request.GET.get("print") == "yes" or request.GET.get("format") == "word"
+    qs = _tracker_rows(request, locality)
+    page = None
+    if printable:  # the committee document lists them all (up to 2,000)
+        rows = list(qs[:2000])
+        total = len(rows)
+    else:
+        page = Paginator(qs, 100).get_page(request.GET.get("page"))
+        rows, total = list(page.object_list), page.paginator.count
     for row in rows:  # whole days, for "due in 3 days" and "overdue by 2 days"
         row.days_left = (row.due_on - today).days
         row.days_late = -row.days_left
     bodies = Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
     committees = Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
-    printable = request.GET.get("print") == "yes" or request.GET.get("format") == "word"
     template = "reports/tracker_print.html" if printable else "reports/tracker.html"
     query = request.GET.copy()
     query.pop("print", None)
     query.pop("format", None)
+    query.pop("page", None)
     response = render(
         request,
         template,
         {
             "locality": locality,
             "rows": rows,
+            "total": total,
+            "page": page,
             "today": today,
             "bodies": bodies,
             "committees": committees,

@@ -359,3 +359,18 @@ def test_publishing_twice_keeps_the_first_date_and_prefixes_are_unique(world):
             summary="y",
             reference_prefix=rec.report.reference_prefix.lower(),
         )
+
+
+def test_the_tracker_pages_by_100_and_the_committee_document_lists_all(world, login):
+    from tests.test_query_counts import bulk_recommendations
+
+    bulk_recommendations(world, 150)
+    client = login(world.read_only)
+    url = reverse("reports:recommendations", args=[world.area.slug])
+    first = client.get(url).content.decode()
+    assert "150 recommendations, 1 to 100 shown" in first and 'rel="next"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "101 to 150 shown" in second
+    assert client.get(url, {"page": "junk"}).status_code == 200
+    document = client.get(url, {"print": "yes"}).content.decode()
+    assert document.count("<tr>") == 151  # the header row and every recommendation
