@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 import holidays
@@ -40,9 +40,9 @@ def bank_holidays_in_england(start: datetime.date, end: datetime.date) -> set[da
     return days
 
 
-def is_working_day(day: datetime.date, closures: Iterable[datetime.date] = ()) -> bool:
+def is_working_day(day: datetime.date, closures: Collection[datetime.date] = ()) -> bool:
     """Monday to Friday, not a bank holiday in England and not a closure day."""
-    return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in set(closures)
+    return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in closures
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -287,6 +287,13 @@ class Membership(models.Model):
         """Roles are ordered: read-only < member < officer < chair < administrator."""
         return ROLE_RANK[self.role]
 
+    @classmethod
+    def people(cls, body: Body, roles) -> list[User]:
+        """The active people who hold one of these roles at the body."""
+        return [
+            m.user for m in cls.objects.filter(body=body, role__in=roles, user__is_active=True).select_related("user")
+        ]
+
 
 class Duty(models.Model):
     """One line of the guide's checklist, attached to the function it belongs to."""
@@ -403,6 +410,11 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%-d %B %Y}: {self.reason}"
+
+    @classmethod
+    def dates_for(cls, locality: Locality) -> list[datetime.date]:
+        """The area's closure days, for deadline arithmetic."""
+        return list(cls.objects.filter(locality=locality).values_list("date", flat=True))
 
 
 class Notification(models.Model):

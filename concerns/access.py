@@ -73,10 +73,7 @@ def can_manage_themes(user, locality: Locality) -> bool:
     if access.can_administer(user, locality):
         return True
     return any(
-        body
-        for body in collecting_bodies(user, locality)
-        for seat in access.seats_in(user, locality)
-        if seat.body_id == body.pk and seat.rank >= ROLE_RANK[Role.OFFICER]
+        access.highest_rank_at(user, body.pk) >= ROLE_RANK[Role.OFFICER] for body in collecting_bodies(user, locality)
     )
 
 

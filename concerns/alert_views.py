@@ -122,12 +122,12 @@ def alert_list(request, locality):
             "overdue": request.GET.get("overdue") == "yes",
             "states": AlertRecipient.State.choices,
             "today": today,
-            "can_raise": _can_raise(request.user, locality),
+            "can_raise": can_raise(request.user, locality),
         },
     )
 
 
-def _can_raise(user, locality) -> bool:
+def can_raise(user, locality) -> bool:
     try:
         raising_body(user, locality)
     except PermissionDenied:

@@ -44,10 +44,6 @@ class AlertDetails:
     trend_signal: TrendSignal | None = None
 
 
-def closures(locality: Locality) -> list[datetime.date]:
-    return list(ClosureDay.objects.filter(locality=locality).values_list("date", flat=True))
-
-
 def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -> None:
     errors = {}
     if not details.recipients:
@@ -69,12 +65,7 @@ def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -
 
 
 def _members_to_tell(body: Body) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.filter(body=body, role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR])
-        .select_related("user")
-        .filter(user__is_active=True)
-    ]
+    return Membership.people(body, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR])
 
 
 def _message(template: str, **context) -> str:
@@ -85,7 +76,7 @@ def alert_raise(*, locality: Locality, raised_by_body: Body, raised_by: User, de
     """Record the alert, a recipient row per body with its deadline, and every message."""
     _validate(locality, raised_by_body, details)
     today = timezone.localdate()
-    days_off = closures(locality)
+    days_off = ClosureDay.dates_for(locality)
     code = "alert-acknowledgement-safeguarding" if details.safeguarding else "alert-acknowledgement"
     duty = ResponseDuty.for_area(code, locality)
     urgent = details.safeguarding or details.severity == Alert.Severity.URGENT
@@ -273,7 +264,7 @@ def alerts_chase(today: datetime.date) -> int:
     for recipient in waiting:
         try:
             locality = recipient.alert.locality
-            days_off = closure_cache.setdefault(locality.pk, closures(locality))
+            days_off = closure_cache.setdefault(locality.pk, ClosureDay.dates_for(locality))
             stage = _stage(recipient, today, days_off)
             if stage is None:
                 continue
@@ -344,7 +335,7 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
 def recompute_due_dates(locality: Locality) -> int:
     """After the area's closure days change, work out again every deadline still open.
     Returns how many changed."""
-    days_off = closures(locality)
+    days_off = ClosureDay.dates_for(locality)
     changed = 0
     open_recipients = AlertRecipient.objects.filter(
         alert__locality=locality, state=AlertRecipient.State.SENT

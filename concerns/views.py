@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from agencies.views import area_view, posted
 from quality_system.forms import apply_service_errors
 
 from . import access, selectors, services
+from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Theme
 
@@ -88,6 +89,7 @@ def create(request, locality):
 @area_view
 @require_safe
 def detail(request, locality, pk: int):
+
     concern = _concern(request, locality, pk)
     staff = access.is_collecting_staff(request.user, concern)
     history = []
@@ -102,22 +104,12 @@ def detail(request, locality, pk: int):
             "themes": [tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")],
             "is_staff": staff,
             "can_see_personal": access.can_see_personal_details(request.user, concern),
-            "can_raise_alert": concern.counts_in_figures() and _can_raise_alert(request.user, locality),
+            "can_raise_alert": concern.counts_in_figures() and can_raise(request.user, locality),
             "has_contact": access.can_see_personal_details(request.user, concern)
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
         },
     )
-
-
-def _can_raise_alert(user, locality) -> bool:
-    from .alert_views import raising_body
-
-    try:
-        raising_body(user, locality)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _history_rows(records) -> list[dict]:

@@ -55,10 +55,6 @@ def closure_day_remove(*, day: ClosureDay) -> int:
 LINK_PURPOSE = "recommendation"
 
 
-def _closures(locality: Locality) -> list[datetime.date]:
-    return list(ClosureDay.objects.filter(locality=locality).values_list("date", flat=True))
-
-
 def review_create(*, locality: Locality, lead_body, created_by, **fields) -> Review:
     if lead_body.locality_id != locality.pk:
         raise ValidationError({"lead_body": "Choose a body in this area"})
@@ -129,7 +125,7 @@ def recommendation_issue(
             raise ValidationError(
                 {"reference": f"{reference} is already used in this area. Use a different reference."}
             )
-        due = duty.due(sent_on, _closures(locality))
+        due = duty.due(sent_on, ClosureDay.dates_for(locality))
         recommendation = Recommendation.objects.create(
             locality=locality,
             report=report,
@@ -156,7 +152,7 @@ def recommendation_issue(
             related=("recommendation", recommendation.pk),
         )
         page = reverse("reports:recommendation", args=[locality.slug, recommendation.pk])
-        for user in _people(addressed_to, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR]):
+        for user in Membership.people(addressed_to, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR]):
             notify_user(
                 kind="recommendation",
                 key=f"recommendation-{recommendation.pk}:user-{user.pk}",
@@ -172,7 +168,7 @@ def recommendation_issue(
 
 def _tell_issuers(rec: Recommendation, subject: str, body: str, key: str) -> None:
     page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
-    for user in _people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
+    for user in Membership.people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
         notify_user(
             kind="recommendation-answered",
             key=f"{key}:user-{user.pk}",
@@ -312,12 +308,6 @@ def update_record(*, recommendation: Recommendation, status: str, progress: str,
     return update
 
 
-def _people(body, roles) -> list:
-    return [
-        m.user for m in Membership.objects.filter(body=body, role__in=roles).select_related("user") if m.user.is_active
-    ]
-
-
 def recommendations_chase(today: datetime.date) -> int:
     """Reminders before and on the deadline, then the area's escalation ladder, each once."""
     added = 0
@@ -345,7 +335,7 @@ def recommendations_chase(today: datetime.date) -> int:
                 stages.append(
                     (
                         "officer",
-                        _people(rec.report.issuing_body, [Role.OFFICER]),
+                        Membership.people(rec.report.issuing_body, [Role.OFFICER]),
                         f"Chase: {rec.addressed_to.name} has not responded to {rec.reference}",
                     )
                 )
@@ -353,7 +343,7 @@ def recommendations_chase(today: datetime.date) -> int:
                 stages.append(
                     (
                         "chair",
-                        _people(rec.report.issuing_body, [Role.CHAIR]),
+                        Membership.people(rec.report.issuing_body, [Role.CHAIR]),
                         f"Escalation: {rec.reference} is {late} days overdue",
                     )
                 )
@@ -414,7 +404,7 @@ def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
 
 def recommendation_due_dates_recompute(locality: Locality) -> int:
     """Work out again the deadlines still open (after closure days change). Extended ones stay."""
-    days_off = _closures(locality)
+    days_off = ClosureDay.dates_for(locality)
     changed = 0
     for rec in Recommendation.objects.filter(
         locality=locality, state=Recommendation.State.AWAITING, extensions__isnull=True, clock_stopped_on__isnull=True
@@ -436,7 +426,7 @@ def evidence_request_send(*, review: Review, to_body, request: str, duty: Respon
         raise ValidationError({"to_body": "Choose a body in this area"})
     if not request.strip():
         raise ValidationError({"request": "Enter what you are asking for"})
-    due = duty.due(sent_on, _closures(review.locality))
+    due = duty.due(sent_on, ClosureDay.dates_for(review.locality))
     with transaction.atomic():
         item = EvidenceRequest.objects.create(
             review=review,
@@ -477,7 +467,7 @@ def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> Evidenc
         locked.save()
         review = locked.review
         page = reverse("reports:review", args=[review.locality.slug, review.pk])
-        for user in _people(review.lead_body, [Role.OFFICER, Role.CHAIR]):
+        for user in Membership.people(review.lead_body, [Role.OFFICER, Role.CHAIR]):
             notify_user(
                 kind="evidence-answered",
                 key=f"evidence-{locked.pk}:answered:user-{user.pk}",
