@@ -123,6 +123,6 @@ def require_assessor(user, locality: Locality, duty: Duty) -> None:
 # Where each kind of body's people start their work (the home page sends them there).
 LANDING_FOR_KIND = {
     BodyKind.HWB: "reports:dashboard",
-    BodyKind.HEALTHWATCH: "concerns:index",
-    BodyKind.SCRUTINY: "reports:recommendations",
+    BodyKind.HEALTHWATCH: "reports:healthwatch-home",
+    BodyKind.SCRUTINY: "reports:scrutiny-home",
 }

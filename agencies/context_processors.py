@@ -9,7 +9,20 @@ from .models import ROLE_RANK, Role
 
 # (label, url name, the url names that mark it current, administrators only)
 _AREA_ITEMS = [
-    ("Dashboard", "reports:dashboard", ("reports:dashboard",), False),
+    (
+        "Dashboard",
+        "reports:dashboard",
+        (
+            "reports:dashboard",
+            "reports:concerns-chart",
+            "reports:priorit",
+            "reports:surveillance",
+            "reports:board-pack",
+            "reports:healthwatch-home",
+            "reports:scrutiny-home",
+        ),
+        False,
+    ),
     (
         "Concerns",
         "concerns:index",

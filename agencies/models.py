@@ -83,6 +83,9 @@ class User(AbstractUser):
         choices=[("immediate", "Straight away"), ("daily", "In one email each morning")],
         default="immediate",
     )
+    weekly_digest = models.BooleanField(
+        "send me a weekly email of what changed on the board's dashboard", default=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

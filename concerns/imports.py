@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from agencies.models import Body, BodyKind, Locality, ServiceType
 from quality_system.text import TextProblem, clean_text
 
+from . import summaries
 from .models import Channel, Concern, ConcernContact, ConcernTheme, ImportJob, Sentiment, Status, Theme
 from .services import ConcernDetails, _validate, theme_names
 
@@ -357,6 +358,7 @@ def import_rows(*, job: ImportJob, rows: list[ParsedRow]) -> int:
                     contacts.append(ConcernContact(concern=concern, **parsed.contact))
             ConcernTheme.objects.bulk_create(tags, batch_size=BATCH)
             ConcernContact.all_objects.bulk_create(contacts, batch_size=BATCH)
+            summaries.mark_changed(locality.pk)
             done += len(batch)
             cache.set(progress_key(job.pk), done, timeout=3600)
     return done

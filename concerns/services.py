@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import Body, Locality
 
+from . import summaries
 from .models import (
     DEFAULT_THEMES,
     Channel,
@@ -165,6 +166,7 @@ def concern_log(
         )
         concern.save()
         _write_tags(concern, details.themes)
+        summaries.mark_changed(locality.pk)
         if contact and any(contact.get(k) for k in ("name", "email", "phone")):
             ConcernContact.all_objects.create(
                 concern=concern, **{k: v for k, v in contact.items() if k in CONTACT_FIELDS}
@@ -187,6 +189,7 @@ def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
         concern.theme_names = theme_names(details.themes)
         concern.save()
         _write_tags(concern, details.themes)
+        summaries.mark_changed(concern.locality_id)
     return concern
 
 

@@ -60,3 +60,13 @@ def chase_alerts() -> int:
     from .alerts import alerts_chase
 
     return alerts_chase(timezone.localdate())
+
+
+@shared_task(name="concerns.tasks.refresh_summaries")
+def refresh_summaries(locality_id: int | None = None) -> int:
+    """Rebuild the monthly counts of one area, or of every area whose concerns changed."""
+    from . import summaries
+
+    if locality_id is not None:
+        return summaries.refresh(locality_id)
+    return summaries.refresh_stale()

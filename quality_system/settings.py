@@ -161,6 +161,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Local quality system <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A computed dashboard is reused until its area's figures change (agencies.figures), and at
+# most this long, as a backstop for changes made without model signals.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # Celery. Without a broker, tasks run in-process so the quick start needs no Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -194,6 +197,22 @@ CELERY_BEAT_SCHEDULE = {
     "detect-trends": {
         "task": "concerns.tasks.detect_trends",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Every 2 minutes: rebuild the monthly concern counts of areas whose concerns changed, so the
+    # dashboards (which read only those counts) are at most a few minutes behind.
+    "refresh-summaries": {
+        "task": "concerns.tasks.refresh_summaries",
+        "schedule": 120.0,
+    },
+    # Every 5 minutes: build board packs whose queue message was lost or whose worker died.
+    "sweep-board-packs": {
+        "task": "reports.tasks.sweep_board_packs",
+        "schedule": 300.0,
+    },
+    # 07:30 London time on Mondays: the board's weekly digest (once per person per week).
+    "send-weekly-digests": {
+        "task": "reports.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
     # Every 5 minutes: resend CSV import steps whose queue message was lost or whose worker died.
     "sweep-imports": {

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reviews, recommendations and board reporting"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -103,3 +103,146 @@ def seed(area: DemoArea) -> int:
             )
     services.report_publish(report=report, on=today - datetime.timedelta(days=75))
     return len(RECOMMENDATIONS)
+
+
+# ---------------------------------------------------------------- the board's demo
+
+PRIORITIES = [
+    # title, why, owner, measure, better, target
+    (
+        "Waiting times for urgent and emergency care",
+        "People tell Healthwatch about long waits in A&E and for ambulances, and the scrutiny committee's "
+        "winter review found the same. The board agreed to follow this until waits fall.",
+        "Northmoor Hospitals NHS Foundation Trust",
+        "theme:Waiting times",
+        "lower",
+        None,
+    ),
+    (
+        "Access to GP appointments",
+        "Getting through on the phone at 8am is the commonest complaint about primary care.",
+        "NHS Northmoor and Eastvale Integrated Care Board",
+        "theme:Access",
+        "lower",
+        "30",
+    ),
+    (
+        "Children waiting for mental health assessment",
+        "Families wait too long for a first assessment by children's mental health services.",
+        "Northmoor Mental Health NHS Trust",
+        "manual:Children waiting over 18 weeks for a first assessment",
+        "lower",
+        "60",
+    ),
+]
+
+# A manual series with a real shift: steady, then rising for the last 8 months.
+CHILDREN_WAITING = [92, 88, 95, 90, 86, 93, 89, 91, 87, 94, 90, 97, 102, 108, 111, 117, 121, 126, 130, 134]
+
+
+def seed_board(area: DemoArea) -> int:
+    """Three priorities with figures, actions, progress and a thread; the QSG's views."""
+    from concerns.models import Alert, Concern, Theme, TrendSignal
+    from concerns.selectors import last_complete_month, month_starts
+
+    from . import board
+    from .models import Priority, PriorityAction, SurveillanceView
+
+    locality = area.northmoor
+    if Priority.objects.filter(locality=locality).exists():
+        return Priority.objects.filter(locality=locality).count()
+    today = timezone.localdate()
+    chair = area.people["hwb.chair"]
+    themes = {t.name: t for t in Theme.all_objects.filter(locality=locality)}
+    made = []
+    for title, why, owner, measure, better, target in PRIORITIES:
+        kind, _, detail = measure.partition(":")
+        fields = {
+            "title": title,
+            "why": why,
+            "owner_body": area.bodies[owner],
+            "status": Priority.Status.SOME_CONCERNS,
+            "measure": kind,
+            "measure_name": detail if kind == "manual" else f"Concerns about {detail.lower()} each month",
+            "measure_theme": themes.get(detail) if kind == "theme" else None,
+            "measure_service": None,
+            "better": better,
+            "target": target,
+            "agreed_on": today - datetime.timedelta(days=200),
+        }
+        made.append(board.priority_save(locality=locality, user=chair, **fields))
+    urgent, gp, children = made
+    months = month_starts(last_complete_month(today), len(CHILDREN_WAITING))
+    for month, value in zip(months, CHILDREN_WAITING, strict=True):
+        board.figure_record(priority=children, user=chair, month=month, value=value)
+    board.priority_update_add(
+        priority=urgent,
+        user=chair,
+        status=Priority.Status.OFF_TRACK,
+        progress="Concerns about waiting times rose sharply in the last three months. The trust is reporting "
+        "to the next meeting on its winter plan.",
+    )
+    board.priority_update_add(
+        priority=gp,
+        user=chair,
+        status=Priority.Status.ON_TRACK,
+        progress="The ICB's new online booking went live in two practices; concerns have steadied.",
+    )
+    board.priority_update_add(
+        priority=children,
+        user=chair,
+        status=Priority.Status.OFF_TRACK,
+        progress="Waits have risen for eight months in a row. The board asked for a recovery plan.",
+    )
+    PriorityAction.objects.create(
+        priority=urgent,
+        action="Present the winter plan for A&E to the board",
+        owner_body=area.bodies["Northmoor Hospitals NHS Foundation Trust"],
+        due_on=today + datetime.timedelta(days=14),
+        created_by=chair,
+    )
+    PriorityAction.objects.create(
+        priority=children,
+        action="Publish a recovery plan for first assessments",
+        owner_body=area.bodies["Northmoor Mental Health NHS Trust"],
+        due_on=today - datetime.timedelta(days=10),
+        created_by=chair,
+    )
+    waiting = themes.get("Waiting times")
+    board.thread_link(
+        priority=urgent,
+        concerns=list(
+            Concern.all_objects.counted()
+            .filter(locality=locality, theme_tags__theme=waiting)
+            .order_by("-received_on")[:6]
+        ),
+        alerts=list(Alert.all_objects.filter(locality=locality)[:2]),
+        recommendations=list(Recommendation.objects.filter(locality=locality)[:3]),
+        reviews=list(Review.objects.filter(locality=locality)[:1]),
+        signals=list(TrendSignal.all_objects.filter(locality=locality, theme=waiting)[:1]),
+    )
+    qsg_recorder = area.people.get("icb.officer", chair)
+    for provider, level, days, summary in (
+        (
+            "Northmoor Hospitals NHS Foundation Trust",
+            "enhanced",
+            20,
+            "Enhanced surveillance because of A&E waits and two serious incidents; CQC to revisit in the new year.",
+        ),
+        (
+            "Northmoor Mental Health NHS Trust",
+            "routine",
+            20,
+            "Routine monitoring; waiting lists for children's services noted for the next meeting.",
+        ),
+        ("North Region Ambulance Service NHS Trust", "routine", 110, "Routine monitoring."),
+    ):
+        SurveillanceView.objects.create(
+            locality=locality,
+            provider=area.bodies[provider],
+            level=level,
+            decided_on=today - datetime.timedelta(days=days),
+            summary=summary,
+            recorded_by=qsg_recorder,
+        )
+    return len(made)

@@ -215,34 +215,8 @@ def tracker_csv(request, locality):
 # ---------------------------------------------------------------- reviews and reports
 
 
-class ReviewForm(GovForm):
-    submit_label = "Create the review"
-    kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
-    topic = forms.CharField(label="Topic", max_length=200)
-    scope = LongTextField(
-        label="Scope", max_length=5000, required=False, help_text="What the work will and will not look at."
-    )
-    priority_consultation = LongTextField(
-        label="How the priority was consulted on",
-        max_length=3000,
-        required=False,
-        help_text="For Healthwatch research projects.",
-    )
-    starts_on = GovDateField(label="Start date", required=False)
-    ends_on = GovDateField(label="Planned end date", required=False)
-    concern_refs = forms.CharField(
-        label="Experiences behind it",
-        max_length=2000,
-        required=False,
-        help_text="Optional. References separated by commas, like C-001234, C-001240.",
-    )
-    alert_refs = forms.CharField(
-        label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
-    )
-
-    def __init__(self, *args, locality, user, **kwargs):
-        self.locality, self.user = locality, user
-        super().__init__(*args, **kwargs)
+class ReferencesMixin:
+    """Fields where people type references (C-001234, A-00012, ...) to link records."""
 
     def _refs(self, field, prefix, queryset, noun):
         raw = self.cleaned_data.get(field, "")
@@ -271,6 +245,36 @@ class ReviewForm(GovForm):
         return self._refs(
             "alert_refs", "A-", Alert.all_objects.for_user(self.user).filter(locality=self.locality), "alert"
         )
+
+
+class ReviewForm(ReferencesMixin, GovForm):
+    submit_label = "Create the review"
+    kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
+    topic = forms.CharField(label="Topic", max_length=200)
+    scope = LongTextField(
+        label="Scope", max_length=5000, required=False, help_text="What the work will and will not look at."
+    )
+    priority_consultation = LongTextField(
+        label="How the priority was consulted on",
+        max_length=3000,
+        required=False,
+        help_text="For Healthwatch research projects.",
+    )
+    starts_on = GovDateField(label="Start date", required=False)
+    ends_on = GovDateField(label="Planned end date", required=False)
+    concern_refs = forms.CharField(
+        label="Experiences behind it",
+        max_length=2000,
+        required=False,
+        help_text="Optional. References separated by commas, like C-001234, C-001240.",
+    )
+    alert_refs = forms.CharField(
+        label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
+    )
+
+    def __init__(self, *args, locality, user, **kwargs):
+        self.locality, self.user = locality, user
+        super().__init__(*args, **kwargs)
 
 
 @area_view

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import figures
 from agencies.links import link_issue
 from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role
 from agencies.notifications import notify, notify_user
@@ -40,6 +41,7 @@ def closure_day_add(*, locality: Locality, date: datetime.date, reason: str) -> 
             moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
     except IntegrityError:
         raise ValidationError({"date": f"{date:%-d %B %Y} is already a closure day."}) from None
+    figures.changed(locality.pk)  # deadlines moved in bulk, without model signals
     return day, moved
 
 
@@ -47,7 +49,9 @@ def closure_day_remove(*, day: ClosureDay) -> int:
     with transaction.atomic():
         locality = day.locality
         day.delete()
-        return recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
+        moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
+    figures.changed(locality.pk)
+    return moved
 
 
 # ---------------------------------------------------------------- recommendations

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import require_administrator
 from agencies.models import ClosureDay
@@ -10,26 +10,6 @@ from agencies.views import area_view, posted
 from quality_system.forms import GovDateField, GovForm, apply_service_errors
 
 from . import services
-
-
-@area_view
-@require_safe
-def dashboard(request, locality):
-    """Placeholder until the board issue: the HWB's priority dashboard."""
-    return render(
-        request,
-        "placeholder.html",
-        {
-            "locality": locality,
-            "title": "Priority dashboard",
-            "coming": [
-                "the board's priority issues, with what has changed since the last meeting",
-                "charts that show real variation, each with a data table",
-                "what is overdue: alerts and recommendations past their deadlines",
-                "how well the local quality system covers the guide's 21 duties",
-            ],
-        },
-    )
 
 
 class ClosureDayForm(GovForm):

@@ -36,10 +36,11 @@ class Command(BaseCommand):
             area = agencies_demo.seed()
             concerns = concerns_demo.seed(area)
             recommendations = reports_demo.seed(area)
+            priorities = reports_demo.seed_board(area)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo area ready: {len(area.bodies)} bodies, {len(area.people)} people and "
-                f"{concerns:,} experiences and {recommendations} recommendations. "
+                f"{concerns:,} experiences, {recommendations} recommendations and {priorities} board priorities. "
                 f"Sign in as admin@{agencies_demo.DEMO_DOMAIN} with the password "
                 f"{agencies_demo.DEMO_PASSWORD} (see README for every demo account)."
             )

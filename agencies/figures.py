@@ -1,0 +1,33 @@
+"""Which version of an area's figures the dashboards may reuse.
+
+Dashboards cache what they compute under a key that includes the area's figures version.
+Anything that changes what a dashboard shows calls `changed(locality_id)` (model signals do
+this for the records the dashboards read; the monthly-count rebuild does it for concerns), so
+the next view computes afresh. The version lives in the shared cache (Redis in production),
+so every web process sees the same one; a cached dashboard also expires after
+`settings.DASHBOARD_CACHE_SECONDS` as a backstop.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+def _key(locality_id: int) -> str:
+    return f"figures-version:{locality_id}"
+
+
+def version(locality_id: int) -> int:
+    current = cache.get(_key(locality_id))
+    if current is None:
+        current = time.time_ns()
+        cache.add(_key(locality_id), current, timeout=None)
+        current = cache.get(_key(locality_id), current)
+    return current
+
+
+def changed(locality_id: int | None) -> None:
+    if locality_id is not None:
+        cache.set(_key(locality_id), time.time_ns(), timeout=None)

@@ -1,0 +1,364 @@
+"""Writes for the board's work: priorities and their thread, referrals for fuller scrutiny,
+Quality Surveillance Group views, board packs and the weekly digest."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Body, BodyKind, Locality, Membership, Role, User
+from agencies.notifications import notify, notify_user
+from concerns.models import Alert, AlertRecipient, TrendSignal
+
+from .models import (
+    BoardPack,
+    Priority,
+    PriorityAction,
+    PriorityFigure,
+    PriorityUpdate,
+    Recommendation,
+    Referral,
+    Response,
+    Review,
+    SurveillanceView,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _same_area(locality: Locality, **bodies: Body | None) -> None:
+    errors = {
+        field: "Choose a body in this area"
+        for field, body in bodies.items()
+        if body and body.locality_id != locality.pk
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------- priorities
+
+
+def _check_measure(locality: Locality, fields: dict) -> None:
+    measure = fields.get("measure", Priority.Measure.NONE)
+    errors = {}
+    if measure == Priority.Measure.THEME and not fields.get("measure_theme"):
+        errors["measure_theme"] = "Select the theme whose concerns the board will follow"
+    if measure == Priority.Measure.SERVICE and not fields.get("measure_service"):
+        errors["measure_service"] = "Select the service whose concerns the board will follow"
+    if measure == Priority.Measure.MANUAL and not fields.get("measure_name", "").strip():
+        errors["measure_name"] = "Enter the name of the figure, like ‘Patients waiting over 18 weeks’"
+    theme = fields.get("measure_theme")
+    if theme is not None and theme.locality_id != locality.pk:
+        errors["measure_theme"] = "Select a theme used in this area"
+    if errors:
+        raise ValidationError(errors)
+    if measure != Priority.Measure.THEME:
+        fields["measure_theme"] = None
+    if measure != Priority.Measure.SERVICE:
+        fields["measure_service"] = None
+
+
+def priority_save(*, locality: Locality, user, priority: Priority | None = None, **fields) -> Priority:
+    """Add a priority, or change one. The history keeps every earlier version."""
+    _same_area(locality, owner_body=fields.get("owner_body"), measure_service=fields.get("measure_service"))
+    _check_measure(locality, fields)
+    with transaction.atomic():
+        if priority is None:
+            priority = Priority(locality=locality, created_by=user)
+        for name, value in fields.items():
+            setattr(priority, name, value)
+        priority.save()
+    return priority
+
+
+def priority_update_add(*, priority: Priority, user, status: str, progress: str) -> PriorityUpdate:
+    """Report progress; the priority takes the status given."""
+    with transaction.atomic():
+        update = PriorityUpdate.objects.create(priority=priority, status=status, progress=progress, recorded_by=user)
+        if priority.status != status:
+            priority.status = status
+            priority.save(update_fields=["status", "updated_at"])
+    return update
+
+
+def action_add(*, priority: Priority, user, action: str, owner_body: Body, due_on: datetime.date) -> PriorityAction:
+    _same_area(priority.locality, owner_body=owner_body)
+    return PriorityAction.objects.create(
+        priority=priority, action=action, owner_body=owner_body, due_on=due_on, created_by=user
+    )
+
+
+def action_done(*, action: PriorityAction, on: datetime.date) -> PriorityAction:
+    if action.done_on is None:
+        action.done_on = on
+        action.save(update_fields=["done_on"])
+    return action
+
+
+def figure_record(*, priority: Priority, user, month: datetime.date, value, note: str = "") -> PriorityFigure:
+    """Record (or correct) one month's figure."""
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise ValidationError({"month": "The month must be this month or earlier"})
+    figure, _ = PriorityFigure.objects.update_or_create(
+        priority=priority, month=month, defaults={"value": value, "note": note, "recorded_by": user}
+    )
+    return figure
+
+
+def thread_link(*, priority: Priority, concerns=(), alerts=(), recommendations=(), reviews=(), signals=()) -> int:
+    """Add records to the priority's golden thread. Returns how many links are new."""
+    before = _thread_size(priority)
+    with transaction.atomic():
+        priority.concerns.add(*concerns)
+        priority.alerts.add(*alerts)
+        priority.recommendations.add(*recommendations)
+        priority.reviews.add(*reviews)
+        priority.trend_signals.add(*signals)
+    return _thread_size(priority) - before
+
+
+def _thread_size(priority: Priority) -> int:
+    return sum(
+        getattr(priority, field).count()
+        for field in ("concerns", "alerts", "recommendations", "reviews", "trend_signals")
+    )
+
+
+REFERRAL_KINDS = {BodyKind.SCRUTINY: Review.Kind.SCRUTINY_REVIEW, BodyKind.HEALTHWATCH: Review.Kind.RESEARCH}
+
+
+def referral_targets(locality: Locality):
+    return Body.objects.filter(locality=locality, is_active=True, kind__in=list(REFERRAL_KINDS)).order_by("name")
+
+
+def referral_make(
+    *, priority: Priority, user, to_body: Body, question: str, report_by: datetime.date | None
+) -> Referral:
+    """Refer a priority to Healthwatch or the scrutiny committee: a planned review appears on
+    their side, linked to the priority, and their officers are told (in the app and by email)."""
+    locality = priority.locality
+    if to_body.locality_id != locality.pk or to_body.kind not in REFERRAL_KINDS or not to_body.is_active:
+        raise ValidationError({"to_body": "Select the area's Healthwatch or health scrutiny committee"})
+    if report_by and report_by <= timezone.localdate():
+        raise ValidationError({"report_by": "The date to report back by must be in the future"})
+    with transaction.atomic():
+        review = Review.objects.create(
+            locality=locality,
+            kind=REFERRAL_KINDS[to_body.kind],
+            lead_body=to_body,
+            topic=priority.title[:200],
+            scope=f"Referred by the health and wellbeing board for fuller scrutiny.\n\n{question}",
+            state=Review.State.PLANNED,
+            ends_on=report_by,
+            created_by=user,
+        )
+        review.concerns.set(priority.concerns.all())
+        review.alerts.set(priority.alerts.all())
+        review.trend_signals.set(priority.trend_signals.all())
+        referral = Referral.objects.create(
+            priority=priority, to_body=to_body, question=question, review=review, report_by=report_by, referred_by=user
+        )
+        priority.reviews.add(review)
+        link = reverse("reports:review", args=[locality.slug, review.pk])
+        officers = User.objects.filter(
+            memberships__body=to_body,
+            memberships__role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR],
+            is_active=True,
+        ).distinct()
+        body = render_to_string(
+            "reports/email/referral.txt",
+            {"referral": referral, "priority": priority, "user": user, "url": settings.SITE_URL.rstrip("/") + link},
+        )
+        for officer in officers:
+            notify_user(
+                user=officer,
+                kind="referral",
+                key=f"referral-{referral.pk}:user-{officer.pk}",
+                subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
+                body=body,
+                link=link,
+                locality=locality,
+                related=("review", review.pk),
+            )
+    return referral
+
+
+# ---------------------------------------------------------------- Quality Surveillance Group
+
+
+def surveillance_record(
+    *, locality: Locality, user, provider: Body, level: str, decided_on: datetime.date, summary: str
+) -> SurveillanceView:
+    _same_area(locality, provider=provider)
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "The date of the group's meeting must be today or in the past"})
+    return SurveillanceView.objects.create(
+        locality=locality, provider=provider, level=level, decided_on=decided_on, summary=summary, recorded_by=user
+    )
+
+
+# ---------------------------------------------------------------- board packs
+
+
+def board_pack_request(*, locality: Locality, user, meeting_on: datetime.date) -> BoardPack:
+    """Ask for a board pack; the build runs in the background (or at once with no broker)."""
+    from quality_system.jobs import enqueue_on_commit
+
+    from .tasks import build_board_pack
+
+    pack = BoardPack.objects.create(locality=locality, meeting_on=meeting_on, requested_by=user)
+    enqueue_on_commit(build_board_pack, pack.pk)
+    return pack
+
+
+def _step(pack: BoardPack, text: str) -> None:
+    BoardPack.objects.filter(pk=pack.pk).update(step=text)
+
+
+def board_pack_build(pack_id: int) -> BoardPack | None:
+    """Build one pack: claim it, render the paper, make the PDF. Safe to run twice: only the
+    run that claims a queued pack builds it."""
+    from . import dashboard, pack_render
+
+    now = timezone.now()
+    claimed = BoardPack.objects.filter(pk=pack_id, state=BoardPack.State.QUEUED).update(
+        state=BoardPack.State.BUILDING, started_at=now, step="Gathering the figures"
+    )
+    if not claimed:
+        return None
+    pack = BoardPack.objects.select_related("locality").get(pk=pack_id)
+    try:
+        period = dashboard.Period(dashboard.DEFAULT_PERIOD, timezone.localdate())
+        board = dashboard.build(pack.locality, period)
+        _step(pack, "Writing the paper")
+        html = pack_render.paper_html(pack, board)
+        _step(pack, "Making the PDF")
+        pdf = pack_render.pdf_from(html)
+        pack.html = html
+        pack.pdf.save(f"board-pack-{pack.locality.slug}-{pack.meeting_on:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+        pack.state = BoardPack.State.READY
+        pack.step = ""
+    except Exception as error:  # noqa: BLE001 - any failure is reported on the progress page
+        logger.exception("Board pack %s failed", pack_id)
+        pack.state = BoardPack.State.FAILED
+        pack.error = pack_render.explain(error)[:500]
+    pack.finished_at = timezone.now()
+    pack.save()
+    return pack
+
+
+def board_packs_stuck(now: datetime.datetime, after: datetime.timedelta = datetime.timedelta(minutes=15)) -> int:
+    """Packs whose worker died mid-build go back in the queue (the beat sweep re-sends them)."""
+    return BoardPack.objects.filter(state=BoardPack.State.BUILDING, started_at__lt=now - after).update(
+        state=BoardPack.State.QUEUED
+    )
+
+
+# ---------------------------------------------------------------- weekly digest
+
+
+def week_key(today: datetime.date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_text(locality: Locality, since: datetime.datetime, today: datetime.date) -> str:
+    """What changed on the board's dashboard in an area since a moment, in plain words."""
+    since_day = timezone.localtime(since).date()
+    lines = []
+    new_priorities = list(
+        Priority.objects.filter(locality=locality, created_at__gte=since).values_list("title", flat=True)
+    )
+    if new_priorities:
+        lines.append("New priorities: " + "; ".join(new_priorities))
+    updates = PriorityUpdate.objects.filter(priority__locality=locality, created_at__gte=since).select_related(
+        "priority"
+    )
+    for update in updates.order_by("priority__title")[:20]:
+        lines.append(f"Progress on ‘{update.priority.title}’: now {update.get_status_display().lower()}")
+    alerts = Alert.all_objects.filter(locality=locality, created_at__gte=since).count()
+    if alerts:
+        lines.append(f"{alerts} new alert{'s' if alerts != 1 else ''} raised")
+    overdue_alerts = AlertRecipient.objects.filter(
+        alert__locality=locality, state=AlertRecipient.State.SENT, due_on__lt=today
+    ).count()
+    if overdue_alerts:
+        lines.append(f"{overdue_alerts} alert acknowledgement{'s' if overdue_alerts != 1 else ''} overdue now")
+    responses = Response.objects.filter(recommendation__locality=locality, responded_on__gte=since_day).count()
+    if responses:
+        lines.append(f"{responses} response{'s' if responses != 1 else ''} to recommendations received")
+    overdue_recs = Recommendation.objects.filter(
+        locality=locality, state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True, due_on__lt=today
+    ).count()
+    if overdue_recs:
+        lines.append(f"{overdue_recs} recommendation{'s' if overdue_recs != 1 else ''} overdue for a response")
+    signals = TrendSignal.all_objects.filter(locality=locality, detected_at__gte=since).count()
+    if signals:
+        lines.append(f"{signals} unusual rise{'s' if signals != 1 else ''} in concerns found")
+    qsg = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
+    for view in qsg[:10]:
+        lines.append(f"Quality Surveillance Group: {view.provider.name} – {view.get_level_display().lower()}")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def weekly_digests_send(today: datetime.date) -> int:
+    """One email per board member who asked for it, once per ISO week (the dedupe key makes a
+    second run, or a second beat process, add nothing)."""
+    from .access import HWB_FUNCTION
+
+    since = timezone.now() - datetime.timedelta(days=7)
+    week = week_key(today)
+    members = (
+        Membership.objects.filter(
+            user__weekly_digest=True,
+            user__is_active=True,
+            body__is_active=True,
+            body__holdings__function__code=HWB_FUNCTION,
+            body__holdings__ends_on__isnull=True,
+        )
+        .select_related("user", "body__locality")
+        .order_by("user_id", "body__locality__name")
+        .distinct()
+    )
+    by_user: dict[int, tuple[User, list[Locality]]] = {}
+    for membership in members:
+        user, areas = by_user.setdefault(membership.user_id, (membership.user, []))
+        if membership.body.locality not in areas:
+            areas.append(membership.body.locality)
+    sent = 0
+    for user, areas in by_user.values():
+        parts = []
+        for locality in areas:
+            text = digest_text(locality, since, today) or "- Nothing changed this week."
+            url = settings.SITE_URL.rstrip("/") + reverse("reports:dashboard", args=[locality.slug])
+            parts.append(f"{locality.name}\n{text}\n\nThe dashboard: {url}")
+        body = (
+            f"Here is what changed on the health and wellbeing board's dashboard in the week to {today:%-d %B %Y}.\n\n"
+            + "\n\n".join(parts)
+            + "\n\nYou get this email because you asked for a weekly summary. You can stop it on your "
+            "notification settings page."
+        )
+        try:
+            with transaction.atomic():
+                made = notify(
+                    kind="weekly-digest",
+                    key=f"user-{user.pk}:{week}",
+                    subject=f"The board's week: what changed to {today:%-d %B %Y}",
+                    body=body,
+                    user=user,
+                    urgent=True,
+                )
+        except IntegrityError:  # pragma: no cover - notify already handles its own duplicates
+            made = None
+        sent += made is not None
+    return sent
