@@ -120,6 +120,20 @@ def require_assessor(user, locality: Locality, duty: Duty) -> None:
         )
 
 
+BOARD_FUNCTION = "hwb"
+
+
+def sits_on_a_board(user) -> bool:
+    """A member (not read-only) of a body that holds the health and wellbeing board function
+    today, in any area."""
+    bodies = [seat.body_id for seat in seats(user) if seat.rank >= ROLE_RANK[Role.MEMBER]]
+    return bool(bodies) and (
+        FunctionHolding.objects.current(timezone.localdate())
+        .filter(function__code=BOARD_FUNCTION, body_id__in=bodies)
+        .exists()
+    )
+
+
 # Where each kind of body's people start their work (the home page sends them there).
 LANDING_FOR_KIND = {
     BodyKind.HWB: "reports:dashboard",

@@ -423,15 +423,33 @@ class NotificationSettingsForm(GovForm):
         widget=forms.RadioSelect,
         help_text="Urgent messages, such as safeguarding alerts and escalations, always come straight away.",
     )
+    weekly_digest = forms.BooleanField(
+        label="Send me a weekly email of what changed on the board's dashboard",
+        required=False,
+        help_text="On Monday mornings: new priorities and progress, alerts and recommendations overdue, "
+        "responses received and the Quality Surveillance Group's views.",
+    )
+
+    def __init__(self, *args, board_member: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not board_member:  # the weekly digest is for members of a health and wellbeing board
+            del self.fields["weekly_digest"]
+            self.helper.layout.fields = [f for f in self.helper.layout.fields if f != "weekly_digest"]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    form = NotificationSettingsForm(posted(request), initial={"notification_mode": request.user.notification_mode})
+    board_member = access.sits_on_a_board(request.user)
+    form = NotificationSettingsForm(
+        posted(request),
+        board_member=board_member,
+        initial={"notification_mode": request.user.notification_mode, "weekly_digest": request.user.weekly_digest},
+    )
     if request.method == "POST" and form.is_valid():
         request.user.notification_mode = form.cleaned_data["notification_mode"]
-        request.user.save(update_fields=["notification_mode"])
+        request.user.weekly_digest = board_member and form.cleaned_data.get("weekly_digest", False)
+        request.user.save(update_fields=["notification_mode", "weekly_digest"])
         messages.success(request, "Your message settings are saved.")
         return redirect("inbox")
     return render(request, "agencies/notification_settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -13,6 +13,7 @@ import datetime
 import logging
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
@@ -44,6 +45,19 @@ def mark_changed(locality_id: int) -> None:
     )
     if not updated:
         SummaryState.objects.get_or_create(locality_id=locality_id)
+
+
+def _asked_key(locality_id: int) -> str:
+    return f"summary-rebuild-asked:{locality_id}"
+
+
+def ask_for_rebuild(locality_id: int, send) -> bool:
+    """Ask (through `send`, which queues the rebuild job) for one rebuild of a changed area;
+    further asks wait until that rebuild finishes, or a minute if its message was lost."""
+    if cache.add(_asked_key(locality_id), 1, timeout=60):
+        send(locality_id)
+        return True
+    return False
 
 
 def stale_areas() -> list[int]:
@@ -127,6 +141,7 @@ def refresh(locality_id: int) -> int:
             counted_changes=started_from, refreshed_at=timezone.now()
         )
     logger.info("Monthly counts for area %s rebuilt: %d rows", locality_id, len(rows))
+    cache.delete(_asked_key(locality_id))
     figures.changed(locality_id)
     return len(rows)
 

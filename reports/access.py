@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import ROLE_RANK, Body, BodyKind, FunctionHolding, Locality, Role
 
-HWB_FUNCTION = "hwb"
+HWB_FUNCTION = access.BOARD_FUNCTION
 
 
 def board_bodies(user, locality: Locality) -> list[Body]:

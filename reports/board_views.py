@@ -39,8 +39,9 @@ def _counts_current(locality) -> summaries.SummaryState | None:
     """Ask for the monthly counts to be rebuilt when concerns changed since the last rebuild
     (at once when no worker runs, as in the quick start; otherwise in the background)."""
     state = summaries.state_for(locality.pk)
-    if (state is None or state.is_stale) and cache.add(f"summary-refresh-asked:{locality.pk}", 1, timeout=60):
-        enqueue(refresh_summaries, locality.pk)
+    if (state is None or state.is_stale) and summaries.ask_for_rebuild(
+        locality.pk, lambda pk: enqueue(refresh_summaries, pk)
+    ):
         state = summaries.state_for(locality.pk)
     return state
 
@@ -480,7 +481,7 @@ def priority_link(request, locality, pk: int):
 
 class ReferralForm(GovForm):
     submit_label = "Refer for fuller scrutiny"
-    to_body = forms.ModelChoiceField(label="Refer it to", queryset=Body.objects.none(), widget=forms.RadioSelect)
+    to_body = forms.ModelChoiceField(label="Who to refer it to", queryset=Body.objects.none(), widget=forms.RadioSelect)
     question = LongTextField(
         label="What the board wants to know",
         max_length=3000,

@@ -61,6 +61,7 @@ class World:
     icb: Body
     icb_officer: User
     scrutiny_officer: User
+    board_member: User
 
 
 def restore_reference_data() -> None:
@@ -105,9 +106,10 @@ def world(db) -> World:
     scrutiny_officer = MembershipFactory(
         body=scrutiny, role=Role.OFFICER, user=UserFactory(full_name="Sara Scrutiny")
     ).user
+    board_member = MembershipFactory(body=hwb, role=Role.MEMBER, user=UserFactory(full_name="Bea Board")).user
     return World(
         area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
-        owner, officer, read_only, outsider, icb, icb_officer, scrutiny_officer,
+        owner, officer, read_only, outsider, icb, icb_officer, scrutiny_officer, board_member,
     )  # fmt: skip
 
 
@@ -200,3 +202,35 @@ def make_recommendation(w: World, *, to=None, publish: bool = False, sent_on=Non
     if publish:
         services.report_publish(report=report, on=datetime.date(2026, 11, 3))
     return rec
+
+
+def make_priority(w: World, *, figures=None, **overrides):
+    """A board priority owned by the trust; with `figures`, a hand-entered monthly series ending
+    last month (oldest first)."""
+    import datetime
+
+    from concerns.selectors import last_complete_month, month_starts
+    from reports import board
+
+    fields = {
+        "title": "Waiting times in A&E",
+        "why": "People wait too long.",
+        "owner_body": w.trust,
+        "status": "some_concerns",
+        "measure": "manual" if figures else "none",
+        "measure_name": "Patients waiting over 4 hours" if figures else "",
+        "measure_theme": None,
+        "measure_service": None,
+        "better": "lower",
+        "target": None,
+        "agreed_on": datetime.date(2026, 4, 1),
+        **overrides,
+    }
+    priority = board.priority_save(locality=w.area, user=w.board_member, **fields)
+    if figures:
+        from django.utils import timezone
+
+        months = month_starts(last_complete_month(timezone.localdate()), len(figures))
+        for month, value in zip(months, figures, strict=True):
+            board.figure_record(priority=priority, user=w.board_member, month=month, value=value)
+    return priority

@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import FunctionHolding, Membership
 from concerns.models import ImportJob, Theme
-from tests.conftest import World, make_alert, make_concern, make_recommendation
+from tests.conftest import World, make_alert, make_concern, make_priority, make_recommendation
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
 AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
@@ -137,6 +137,38 @@ def reset_link(w: World) -> dict:
     }
 
 
+def a_priority(w: World) -> dict:
+    return {**area(w), "pk": make_priority(w, figures=[3, 4, 5, 4, 6]).pk}
+
+
+def an_action(w: World) -> dict:
+    import datetime
+
+    from reports import board
+
+    priority = make_priority(w)
+    action = board.action_add(
+        priority=priority, user=w.owner, action="Report back", owner_body=w.trust, due_on=datetime.date(2027, 1, 5)
+    )
+    return {**area(w), "pk": priority.pk, "action_pk": action.pk}
+
+
+def a_board_pack(w: World) -> dict:
+    import datetime
+
+    from reports.models import BoardPack
+
+    pack = BoardPack.objects.create(
+        locality=w.area,
+        meeting_on=datetime.date(2026, 12, 10),
+        requested_by=w.board_member,
+        state=BoardPack.State.READY,
+        html="<h1 class='govuk-heading-xl'>Board pack</h1>",
+    )
+    pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return {**area(w), "pk": pack.pk}
+
+
 MATRIX: dict[str, Page] = {
     "home": Page(PUBLIC, post=False),
     "health": Page(PUBLIC, post=False, html=False),
@@ -204,6 +236,25 @@ MATRIX: dict[str, Page] = {
     "notification-settings": Page(SIGNED_IN),
     "alert-respond": Page(PUBLIC, alert_link, get_status=200, post=False),
     "reports:dashboard": Page(AREA_READ, area, post=False),
+    "reports:concerns-chart": Page(AREA_READ, area, post=False),
+    "reports:healthwatch-home": Page(AREA_READ, area, post=False, owner="officer"),
+    "reports:scrutiny-home": Page(AREA_READ, area, post=False, owner="scrutiny_officer"),
+    "reports:priorities": Page(AREA_READ, area, post=False),
+    "reports:priority-create": Page(AREA_ADMIN, area, owner="board_member"),
+    "reports:priority": Page(AREA_READ, a_priority, post=False),
+    "reports:priority-edit": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:priority-chart": Page(AREA_READ, a_priority, post=False),
+    "reports:priority-progress": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:priority-action-add": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:priority-action-done": Page(AREA_ACTION, an_action, owner="board_member"),
+    "reports:priority-figures": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:priority-link": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:priority-refer": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:surveillance": Page(AREA_READ, area, post=False),
+    "reports:surveillance-record": Page(AREA_ADMIN, area, owner="icb_officer"),
+    "reports:board-packs": Page(AREA_WRITE, area, owner="board_member"),
+    "reports:board-pack": Page(AREA_READ, a_board_pack, post=False),
+    "reports:board-pack-pdf": Page(AREA_READ, a_board_pack, post=False, html=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
     "reports:tracker-csv": Page(AREA_READ, area, post=False, html=False),
     "reports:recommendation": Page(

@@ -236,3 +236,64 @@ def test_alert_message_and_review_lists_do_not_grow_with_data(world, login, page
     large = count_queries(client, make_url(world))
     assert large == small
     assert small <= 20
+
+
+def grow_board(world, n):
+    """n concerns (with theme tags), n recommendations (half answered), n // 10 priorities with
+    a year of hand-entered figures and a progress update, n // 10 QSG views, n // 50 alerts."""
+    from concerns import summaries
+    from reports import board
+    from reports.models import SurveillanceView
+    from tests.conftest import make_alert, make_priority
+
+    bulk_concerns(world, n)
+    bulk_recommendations(world, n)
+    for i in range(n // 10):
+        priority = make_priority(world, title=f"Priority {i}", figures=[5 + (i * j) % 7 for j in range(12)])
+        board.priority_update_add(priority=priority, user=world.board_member, status="on_track", progress="Better.")
+    SurveillanceView.objects.bulk_create(
+        SurveillanceView(
+            locality=world.area,
+            provider=world.trust,
+            level="routine",
+            decided_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+            summary="Routine.",
+            recorded_by=world.icb_officer,
+        )
+        for i in range(n // 10)
+    )
+    for i in range(max(1, n // 50)):
+        make_alert(world, summary=f"Alert {i}")
+    summaries.refresh(world.area.pk)
+
+
+BOARD_PAGES = [
+    ("dashboard", lambda w: reverse("reports:dashboard", args=[w.area.slug]), "read_only"),
+    ("dashboard 12 months", lambda w: reverse("reports:dashboard", args=[w.area.slug]) + "?period=12", "read_only"),
+    ("concerns chart", lambda w: reverse("reports:concerns-chart", args=[w.area.slug]), "read_only"),
+    ("priorities", lambda w: reverse("reports:priorities", args=[w.area.slug]), "board_member"),
+    ("surveillance", lambda w: reverse("reports:surveillance", args=[w.area.slug]), "icb_officer"),
+    ("healthwatch landing", lambda w: reverse("reports:healthwatch-home", args=[w.area.slug]), "officer"),
+    ("scrutiny landing", lambda w: reverse("reports:scrutiny-home", args=[w.area.slug]), "scrutiny_officer"),
+    ("board packs", lambda w: reverse("reports:board-packs", args=[w.area.slug]), "board_member"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("page", "make_url", "persona"), BOARD_PAGES, ids=[p for p, _, _ in BOARD_PAGES])
+def test_board_pages_make_the_same_queries_at_n_and_10n(world, login, page, make_url, persona):
+    """Worked out afresh each time (the dashboard's cache emptied first), and then from the cache."""
+    from django.core.cache import cache
+
+    client = login(getattr(world, persona))
+    grow_board(world, 100)
+    cache.clear()
+    small = count_queries(client, make_url(world))
+    small_cached = count_queries(client, make_url(world))
+    grow_board(world, 900)
+    cache.clear()
+    large = count_queries(client, make_url(world))
+    large_cached = count_queries(client, make_url(world))
+    assert (large, large_cached) == (small, small_cached)
+    assert small <= 45
+    assert small_cached <= small

@@ -1,0 +1,566 @@
+"""The board's view: priorities, the dashboard and its figures, referrals, the Quality
+Surveillance Group, board packs, the weekly digest and the landing pages."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Notification
+from concerns import spc, summaries
+from concerns.models import MonthlyCount
+from reports import board, dashboard
+from reports.models import BoardPack, Priority, Referral, Review, SurveillanceView
+from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
+
+
+def page_text(response) -> str:
+    """What a person reads: the page without its markup, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# ---------------------------------------------------------------- variation and assurance, in words
+
+
+@pytest.mark.parametrize(
+    ("values", "better", "code"),
+    [
+        ([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 40], "lower", "concerning"),
+        ([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 40], "higher", "improving"),
+        ([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 10], "lower", "common"),
+        ([10, 11, 40], "lower", "too_few"),
+        ([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 40], None, "high"),
+    ],
+)
+def test_variation_is_said_in_words_from_the_latest_point(values, better, code):
+    verdict = dashboard.variation(spc.xmr(values), better)
+    assert verdict.code == code
+    assert verdict.text  # the words go on the page beside the icon
+    if code == "too_few":
+        assert "3 of 12 months" in verdict.text
+
+
+@pytest.mark.parametrize(
+    ("target", "better", "code"),
+    [
+        (100, "lower", "pass"),  # every likely month is below 100
+        (1, "lower", "fail"),  # every likely month is above 1
+        (10, "lower", "hit_and_miss"),
+        (1, "higher", "pass"),
+        (100, "higher", "fail"),
+    ],
+)
+def test_assurance_compares_the_target_with_the_process_limits(target, better, code):
+    result = spc.xmr([10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 10])
+    assert dashboard.assurance(result, target, better).code == code
+
+
+def test_no_assurance_without_a_target_or_with_too_few_points():
+    assert dashboard.assurance(spc.xmr([1, 2, 3] * 4), None, "lower") is None
+    assert dashboard.assurance(spc.xmr([1, 2, 3]), 2, "lower") is None
+
+
+# ---------------------------------------------------------------- monthly counts
+
+
+def test_monthly_counts_match_the_concerns_and_follow_changes(world):
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False):
+        make_concern(world, received_on=datetime.date(2026, 9, 3), safeguarding=True)
+        make_concern(world, received_on=datetime.date(2026, 9, 20))
+        make_concern(world, received_on=datetime.date(2026, 10, 1))
+        make_concern(world, received_on=datetime.date(2026, 10, 2), status="new")  # not counted until reviewed
+        state = summaries.state_for(world.area.pk)
+        assert state.is_stale
+        summaries.refresh(world.area.pk)
+        counts = {
+            (row.dimension, row.month): row.count
+            for row in MonthlyCount.objects.filter(locality=world.area, key__in=["", str(world.trust.pk)])
+        }
+        assert counts[("total", datetime.date(2026, 9, 1))] == 2
+        assert counts[("total", datetime.date(2026, 10, 1))] == 1
+        assert counts[("safeguarding", datetime.date(2026, 9, 1))] == 1
+        assert counts[("service", datetime.date(2026, 9, 1))] == 2
+        assert not summaries.state_for(world.area.pk).is_stale
+        # A rebuild with nothing changed writes the same rows again.
+        before = MonthlyCount.objects.filter(locality=world.area).count()
+        summaries.refresh(world.area.pk)
+        assert MonthlyCount.objects.filter(locality=world.area).count() == before
+        make_concern(world, received_on=datetime.date(2026, 10, 5))
+        assert summaries.stale_areas() == [world.area.pk]
+        assert summaries.refresh_stale() == 1
+        october = MonthlyCount.objects.get(locality=world.area, dimension="total", month=datetime.date(2026, 10, 1))
+        assert october.count == 2
+
+
+def test_a_change_during_a_rebuild_leaves_the_area_marked_for_the_next(world, monkeypatch):
+    make_concern(world)
+    real_rows = summaries._rows
+
+    def rows_then_a_new_concern(locality_id):
+        rows = real_rows(locality_id)
+        summaries.mark_changed(locality_id)  # a concern logged while the rebuild was counting
+        return rows
+
+    monkeypatch.setattr(summaries, "_rows", rows_then_a_new_concern)
+    summaries.refresh(world.area.pk)
+    assert summaries.state_for(world.area.pk).is_stale
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+def dashboard_url(world, period=None):
+    url = reverse("reports:dashboard", args=[world.area.slug])
+    return f"{url}?period={period}" if period else url
+
+
+def test_the_dashboard_shows_each_priority_with_its_figure_and_what_it_means(world, login):
+    make_priority(
+        world,
+        title="Children waiting for assessment",
+        figures=[10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 40],
+        target=20,
+    )
+    make_priority(world, title="Dementia diagnosis", status="on_track")
+    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    assert "Children waiting for assessment" in text
+    assert "Some concerns" in text and "On track" in text  # status tags carry words
+    assert "Special cause variation: concerning (higher)" in text
+    # Limits 2.1 to 23.4 (mean 12.75, mean moving range 4): a target of 20 is met only sometimes.
+    assert "Hit and miss: the target lies within the process limits" in text
+    assert "No figure yet" in text
+    assert 'role="img"' in response_html(login(world.read_only), dashboard_url(world))
+
+
+def response_html(client, url) -> str:
+    return client.get(url).content.decode()
+
+
+def test_every_chart_has_a_text_alternative_and_a_data_table(world, login):
+    priority = make_priority(world, figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 14])
+    client = login(world.read_only)
+    html = response_html(client, reverse("reports:priority-chart", args=[world.area.slug, priority.pk]))
+    assert "<desc" in html and "XmR chart of Patients waiting over 4 hours: 13 months" in html
+    text = page_text(client.get(reverse("reports:priority-chart", args=[world.area.slug, priority.pk])))
+    assert "Data for the chart" in text
+    last_month = dashboard.chart_months(timezone.localdate())[-1]
+    assert f"{last_month:%b %Y} 14 yes" in text  # the special-cause month is named in words
+
+
+def test_concern_figures_on_the_dashboard_come_from_the_monthly_counts(world, login):
+    today = timezone.localdate()
+    last = dashboard.chart_months(today)[-1]
+    for day in (3, 4, 5):
+        make_concern(world, received_on=last.replace(day=day), safeguarding=day == 3)
+    client = login(world.read_only)
+    text = page_text(client.get(dashboard_url(world)))
+    assert "3 counted in the last 3 complete months" in text
+    assert "1 safeguarding concern " in text
+    assert "Waiting times" in text and "new (was 0)" in text
+    # A new concern shows once the counts are rebuilt (here at once: no worker runs in tests).
+    make_concern(world, received_on=last.replace(day=6))
+    assert "4 counted in the last 3 complete months" in page_text(client.get(dashboard_url(world)))
+
+
+def test_alerts_and_recommendations_show_what_is_overdue_by_body(world, login):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC), tick=False):
+        make_alert(world)  # to the ICB and scrutiny, 5 working days to acknowledge
+        make_recommendation(world, sent_on=datetime.date(2026, 10, 1))  # due 29 October
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC), tick=False):
+        text = page_text(login(world.read_only).get(dashboard_url(world)))
+    assert "1 alert raised" in text
+    assert "0% acknowledged on time (0 of 2)" in text
+    assert "2 overdue now" in text
+    assert "NHS Testshire ICB 1 0 1 1 overdue" in text  # received, on time, waiting, overdue
+    # The recommendation was due on 29 October: 28 days past the deadline on 26 November.
+    assert "HOSC-2026-01-R1 NHS Testshire ICB 29 Oct 2026 28" in text
+
+
+def test_quality_system_health_sets_self_assessment_beside_activity(world, login):
+    from agencies.models import Duty, DutyAssessment
+
+    DutyAssessment.objects.create(
+        locality=world.area, duty=Duty.objects.get(number=13), status="embedded", owner=world.officer
+    )
+    DutyAssessment.objects.create(
+        locality=world.area, duty=Duty.objects.get(number=9), status="established", owner=world.owner
+    )
+    make_alert(world)
+    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    assert "1 alert raised" in text
+    assert "1 to commissioners, 1 to the board or scrutiny" in text
+    # Duty 9 (the QSG's work) says established, yet nothing was recorded: a visible gap.
+    assert "Assessed as established, but no activity recorded this period" in text
+    assert "Not assessed yet" in text
+
+
+def test_the_dashboard_is_computed_once_and_recomputed_when_something_changes(
+    world, login, django_assert_max_num_queries
+):
+    priority = make_priority(world, title="Falls in care homes")
+    client = login(world.read_only)
+    assert "Some concerns" in page_text(client.get(dashboard_url(world)))
+    with django_assert_max_num_queries(8):  # session, user, seats, area, counts state: the rest is cached
+        client.get(dashboard_url(world))
+    board_client = login(world.board_member)
+    response = board_client.post(
+        reverse("reports:priority-progress", args=[world.area.slug, priority.pk]),
+        {"status": "off_track", "progress": "Falls rose again."},
+    )
+    assert response.status_code == 302
+    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    assert "Not on track" in text and "Falls rose again." in text
+
+
+def test_a_period_outside_the_choices_falls_back_to_three_months(world, login):
+    response = login(world.read_only).get(dashboard_url(world, "999"))
+    assert response.status_code == 200
+    assert '<option value="3" selected>Last 3 months</option>' in response.content.decode()
+
+
+# ---------------------------------------------------------------- priorities
+
+
+def test_a_board_member_adds_a_priority_and_bad_input_names_the_field(world, login):
+    client = login(world.board_member)
+    url = reverse("reports:priority-create", args=[world.area.slug])
+    response = client.post(
+        url,
+        {
+            "title": "Access to dentists",
+            "why": "No NHS dentist takes new adults.",
+            "owner_body": world.icb.pk,
+            "agreed_on_0": "1",
+            "agreed_on_1": "10",
+            "agreed_on_2": "2026",
+            "status": "on_track",
+            "measure": "theme",
+            "better": "lower",
+            "target": "lots",
+        },
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Enter the target as a number, like 40" in text
+    assert not Priority.objects.exists()
+    response = client.post(
+        url,
+        {
+            "title": "Access to dentists",
+            "why": "No NHS dentist takes new adults.",
+            "owner_body": world.icb.pk,
+            "agreed_on_0": "1",
+            "agreed_on_1": "10",
+            "agreed_on_2": "2026",
+            "status": "on_track",
+            "measure": "theme",
+            "better": "lower",
+        },
+    )
+    assert response.status_code == 400
+    assert "Select the theme whose concerns the board will follow" in page_text(response)
+    from concerns.models import Theme
+
+    theme = Theme.all_objects.get(locality=world.area, name="Access")
+    response = client.post(
+        url,
+        {
+            "title": "Access to dentists",
+            "why": "No NHS dentist takes new adults.",
+            "owner_body": world.icb.pk,
+            "agreed_on_0": "1",
+            "agreed_on_1": "10",
+            "agreed_on_2": "2026",
+            "status": "on_track",
+            "measure": "theme",
+            "measure_theme": theme.pk,
+            "better": "lower",
+        },
+    )
+    assert response.status_code == 302
+    priority = Priority.objects.get()
+    assert priority.measure_theme == theme and priority.created_by == world.board_member
+
+
+def test_the_thread_links_a_priority_back_to_the_concerns_behind_it(world, login):
+    priority = make_priority(world)
+    concern = make_concern(world)
+    alert = make_alert(world)
+    rec = make_recommendation(world)
+    client = login(world.board_member)
+    url = reverse("reports:priority-link", args=[world.area.slug, priority.pk])
+    response = client.post(url, {"concern_refs": f"{concern.reference}, C-999999"})
+    assert response.status_code == 400
+    assert "No reviewed experience you can see has the reference C-999999" in page_text(response)
+    assert priority.concerns.count() == 0  # nothing half-linked
+    response = client.post(
+        url,
+        {"concern_refs": concern.reference, "alert_refs": alert.reference, "recommendation_refs": rec.reference},
+    )
+    assert response.status_code == 302
+    text = page_text(client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
+    assert concern.reference in text and alert.reference in text and rec.reference in text
+    html = client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])).content.decode()
+    assert reverse("concerns:detail", args=[world.area.slug, concern.pk]) in html
+    # The concern itself opens, de-identified, for a board member.
+    concern_page = page_text(client.get(reverse("concerns:detail", args=[world.area.slug, concern.pk])))
+    assert "Waited six hours" in concern_page and "Pat Patient" not in concern_page
+
+
+def test_an_empty_link_form_says_what_to_enter(world, login):
+    priority = make_priority(world)
+    response = login(world.board_member).post(reverse("reports:priority-link", args=[world.area.slug, priority.pk]))
+    assert response.status_code == 400
+    assert "Enter at least one reference, or select a review or a rise" in page_text(response)
+
+
+def test_actions_become_overdue_and_can_be_marked_done(world, login):
+    priority = make_priority(world)
+    client = login(world.board_member)
+    client.post(
+        reverse("reports:priority-action-add", args=[world.area.slug, priority.pk]),
+        {"action": "Audit the discharge lounge", "owner_body": world.trust.pk, "due_on_0": "1", "due_on_1": "11",
+         "due_on_2": "2026"},
+    )  # fmt: skip
+    action = priority.actions.get()
+    text = page_text(client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
+    assert "Audit the discharge lounge" in text and "Overdue" in text
+    assert "1 action overdue" in page_text(client.get(dashboard_url(world)))
+    client.post(reverse("reports:priority-action-done", args=[world.area.slug, priority.pk, action.pk]))
+    action.refresh_from_db()
+    assert action.done_on == timezone.localdate()
+    assert "action overdue" not in page_text(client.get(dashboard_url(world)))
+
+
+def test_hand_entered_figures_are_corrected_not_duplicated(world, login):
+    priority = make_priority(world, figures=[5, 6])
+    client = login(world.board_member)
+    url = reverse("reports:priority-figures", args=[world.area.slug, priority.pk])
+    last = dashboard.chart_months(timezone.localdate())[-1]
+    response = client.post(url, {"month_0": "15", "month_1": str(last.month), "month_2": str(last.year), "value": "9"})
+    assert response.status_code == 302
+    assert priority.figures.count() == 2
+    assert priority.figures.get(month=last).value == 9
+    response = client.post(url, {"month_0": "1", "month_1": "1", "month_2": "2031", "value": "x"})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Enter the figure as a number, like 42" in text
+
+
+# ---------------------------------------------------------------- referrals
+
+
+def test_referring_a_priority_creates_a_tracked_review_on_the_scrutiny_side(world, login):
+    priority = make_priority(world, title="Discharge delays")
+    concern = make_concern(world)
+    priority.concerns.add(concern)
+    client = login(world.board_member)
+    url = reverse("reports:priority-refer", args=[world.area.slug, priority.pk])
+    response = client.post(url, {"to_body": world.trust.pk, "question": "Why?"})
+    assert response.status_code == 400
+    assert "Select who to refer it to from the list" in page_text(response)
+    response = client.post(
+        url,
+        {"to_body": world.scrutiny.pk, "question": "Why are people kept in hospital when they are well?",
+         "report_by_0": "31", "report_by_1": "3", "report_by_2": "2027"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    review = referral.review
+    assert review.lead_body == world.scrutiny and review.state == Review.State.PLANNED
+    assert review.kind == Review.Kind.SCRUTINY_REVIEW
+    assert list(review.concerns.all()) == [concern]  # the thread goes with it
+    assert priority.reviews.filter(pk=review.pk).exists()
+    # The scrutiny officer is told, in the app and by email, once.
+    told = Notification.objects.filter(user=world.scrutiny_officer, kind="referral")
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "inbox"]
+    # It is on their landing page.
+    text = page_text(login(world.scrutiny_officer).get(reverse("reports:scrutiny-home", args=[world.area.slug])))
+    assert "Referred by the board" in text and "Discharge delays" in text and "31 March 2027" in text
+
+
+def test_referral_in_the_past_is_refused_with_a_reason(world):
+    from django.core.exceptions import ValidationError
+
+    priority = make_priority(world)
+    with pytest.raises(ValidationError) as error:
+        board.referral_make(
+            priority=priority, user=world.board_member, to_body=world.healthwatch, question="Q",
+            report_by=datetime.date(2020, 1, 1),
+        )  # fmt: skip
+    assert "must be in the future" in str(error.value)
+    assert not Review.objects.exists()
+
+
+# ---------------------------------------------------------------- Quality Surveillance Group
+
+
+def test_the_groups_latest_view_of_each_provider_sits_on_the_dashboard(world, login):
+    client = login(world.icb_officer)
+    url = reverse("reports:surveillance-record", args=[world.area.slug])
+    response = client.post(
+        url,
+        {"provider": world.trust.pk, "level": "enhanced", "decided_on_0": "1", "decided_on_1": "1",
+         "decided_on_2": "2035", "summary": "Two serious incidents."},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "must be today or in the past" in page_text(response)
+    for day, level in ((1, "routine"), (12, "risk_summit")):
+        response = client.post(
+            url,
+            {"provider": world.trust.pk, "level": level, "decided_on_0": str(day), "decided_on_1": "11",
+             "decided_on_2": "2026", "summary": f"View of {level}."},
+        )  # fmt: skip
+        assert response.status_code == 302
+    assert SurveillanceView.objects.count() == 2
+    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    assert "Risk summit" in text and "View of risk_summit." in text
+    assert "View of routine." not in text  # only the latest view of each provider
+    assert "2 Quality Surveillance Group views recorded" in text
+
+
+def test_the_read_only_member_cannot_record_a_qsg_view(world, login):
+    response = login(world.read_only).get(reverse("reports:surveillance-record", args=[world.area.slug]))
+    assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- board packs
+
+
+def test_one_click_builds_a_board_pack_with_a_printable_page_and_a_pdf(
+    world, login, django_capture_on_commit_callbacks
+):
+    make_priority(world, title="Winter pressures", figures=[4, 5, 6, 5, 7])
+    client = login(world.board_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:board-packs", args=[world.area.slug]),
+            {"meeting_on_0": "10", "meeting_on_1": "12", "meeting_on_2": "2026"},
+        )
+    pack = BoardPack.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/board-packs/{pack.pk}/")
+    pack.refresh_from_db()
+    assert pack.state == BoardPack.State.READY, pack.error  # built in-process: no broker in tests
+    text = page_text(client.get(response["Location"]))
+    assert "Board pack for the meeting on 10 December 2026" in text
+    assert "Winter pressures" in text and "Duty coverage" in text and "What is overdue" in text
+    pdf = client.get(reverse("reports:board-pack-pdf", args=[world.area.slug, pack.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    body = b"".join(pdf.streaming_content)
+    assert body.startswith(b"%PDF") and len(body) > 5_000
+    # A second build of the same pack does nothing (only the run that claims it builds).
+    assert board.board_pack_build(pack.pk) is None
+
+
+def test_a_pack_that_cannot_be_made_says_why_and_how_to_fix_it(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import pack_render
+
+    def no_pango(html):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pack_render, "pdf_from", no_pango)
+    client = login(world.board_member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:board-packs", args=[world.area.slug]),
+            {"meeting_on_0": "10", "meeting_on_1": "12", "meeting_on_2": "2026"},
+        )
+    pack = BoardPack.objects.get()
+    assert pack.state == BoardPack.State.FAILED
+    text = page_text(client.get(reverse("reports:board-pack", args=[world.area.slug, pack.pk])))
+    assert "The pack could not be built" in text and "apt-get install libpango-1.0-0" in text
+
+
+def test_a_pack_whose_worker_died_is_built_again_by_the_sweep(world):
+    from reports.tasks import sweep_board_packs
+
+    pack = BoardPack.objects.create(
+        locality=world.area,
+        meeting_on=datetime.date(2026, 12, 10),
+        requested_by=world.board_member,
+        state=BoardPack.State.BUILDING,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    BoardPack.objects.filter(pk=pack.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert sweep_board_packs() == 1
+    pack.refresh_from_db()
+    assert pack.state == BoardPack.State.READY
+
+
+# ---------------------------------------------------------------- weekly digest
+
+
+def test_the_weekly_digest_goes_once_a_week_to_board_members_who_asked(world):
+    world.board_member.weekly_digest = True
+    world.board_member.save()
+    world.officer.weekly_digest = True  # not a board member: the option is not theirs
+    world.officer.save()
+    make_priority(world, title="Carers' breaks")
+    today = timezone.localdate()
+    assert board.weekly_digests_send(today) == 1
+    assert board.weekly_digests_send(today) == 0  # a second run that week adds nothing
+    digest = Notification.objects.get(kind="weekly-digest")
+    assert digest.user == world.board_member
+    assert "New priorities: Carers' breaks" in digest.body
+    assert reverse("reports:dashboard", args=[world.area.slug]) in digest.body
+    assert board.weekly_digests_send(today + datetime.timedelta(days=7)) == 1
+
+
+def test_board_members_opt_in_on_their_settings_page(world, login):
+    client = login(world.board_member)
+    url = reverse("notification-settings")
+    assert "weekly email" in page_text(client.get(url))
+    response = client.post(url, {"notification_mode": "immediate", "weekly_digest": "on"})
+    assert response.status_code == 302
+    world.board_member.refresh_from_db()
+    assert world.board_member.weekly_digest is True
+
+
+# ---------------------------------------------------------------- landing pages
+
+
+def test_each_body_lands_on_its_own_work(world, login):
+    text = page_text(login(world.officer).get(reverse("home")))
+    html = login(world.officer).get(reverse("home")).content.decode()
+    assert reverse("reports:healthwatch-home", args=[world.area.slug]) in html
+    assert "Log and review concerns" in text
+    html = login(world.scrutiny_officer).get(reverse("home")).content.decode()
+    assert reverse("reports:scrutiny-home", args=[world.area.slug]) in html
+    html = login(world.board_member).get(reverse("home")).content.decode()
+    assert reverse("reports:dashboard", args=[world.area.slug]) in html
+
+
+def test_the_scrutiny_landing_page_shows_what_is_due_this_week(world, login):
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC), tick=False):
+        due_soon = make_recommendation(world, sent_on=datetime.date(2026, 10, 1))  # due 29 October
+        late = make_recommendation(world, sent_on=datetime.date(2026, 9, 1))  # due 29 September
+    with time_machine.travel(datetime.datetime(2026, 10, 27, 9, tzinfo=datetime.UTC), tick=False):
+        text = page_text(login(world.scrutiny_officer).get(reverse("reports:scrutiny-home", args=[world.area.slug])))
+    due_part = text[text.index("Responses due this week") : text.index("Overdue responses")]
+    assert due_soon.reference in due_part and late.reference not in due_part
+    overdue_part = text[text.index("Overdue responses") : text.index("Responses to follow up")]
+    assert late.reference in overdue_part
+
+
+def test_the_healthwatch_landing_page_shows_alerts_not_acknowledged_in_time(world, login):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC), tick=False):
+        alert = make_alert(world)
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC), tick=False):
+        text = page_text(login(world.officer).get(reverse("reports:healthwatch-home", args=[world.area.slug])))
+    assert f"{alert.reference} to NHS Testshire ICB: was due 9 November" in text
+    assert "2 of your alerts waiting for acknowledgement" in text
