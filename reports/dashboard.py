@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
@@ -133,7 +134,7 @@ class Series:
     def labels(self) -> list[str]:
         return [f"{m:%b %Y}" for m in self.months]
 
-    @property
+    @functools.cached_property
     def result(self) -> spc.XmRResult | None:
         return spc.xmr(self.values) if self.values else None
 

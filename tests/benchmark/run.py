@@ -47,6 +47,16 @@ def database_url() -> str:
         return "sqlite:////tmp/quality-system-benchmark.sqlite3"
 
 
+def shared_cache_url() -> str:
+    """Redis when it answers (so the benchmark can empty the dashboards' cache that every
+    gunicorn worker shares), else each worker's own memory."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "rediscache://127.0.0.1:6379/13"
+    except OSError:
+        return "locmemcache://"
+
+
 def environment(db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -59,7 +69,7 @@ def environment(db_url: str) -> dict[str, str]:
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         SECURE_HSTS_SECONDS="0",
-        CACHE_URL="locmemcache://",
+        CACHE_URL=shared_cache_url(),
         LOG_LEVEL="WARNING",
     )
     env.pop("CELERY_BROKER_URL", None)
@@ -213,20 +223,24 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
             defaults={"kind": BodyKind.SCRUTINY, "contact_email": "osc@example.org"},
         )
         providers = list(Body.objects.filter(locality=area, kind=BodyKind.PROVIDER)[:20]) or [committee]
-        report = Report.objects.create(
-            locality=area,
-            issuing_body=committee,
-            title=f"Review {n}",
-            summary="Findings.",
-            reference_prefix=f"R{n}",
-            published_on=today - datetime.timedelta(days=30),
-        )
         size = home_count if n == 0 else per_area
+        # Reports of ten recommendations each, as committees write them.
+        reports = Report.objects.bulk_create(
+            Report(
+                locality=area,
+                issuing_body=committee,
+                title=f"Review {n}-{k}",
+                summary="Findings.",
+                reference_prefix=f"R{n}-{k}",
+                published_on=today - datetime.timedelta(days=30 + k),
+            )
+            for k in range((size + 9) // 10)
+        )
         recs = Recommendation.objects.bulk_create(
             [
                 Recommendation(
                     locality=area,
-                    report=report,
+                    report=reports[i // 10],
                     reference=f"R{n}-{i}",
                     text="Improve access.",
                     addressed_to=providers[i % len(providers)],
@@ -258,6 +272,264 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
     return count
 
 
+BOARD_PAGES = [
+    ("priority dashboard", "/areas/{area}/dashboard/"),
+    ("priority dashboard, 12 months", "/areas/{area}/dashboard/?period=12"),
+    ("priorities", "/areas/{area}/priorities/"),
+    ("a priority", "/areas/{area}/priorities/{priority}/"),
+    ("Quality Surveillance Group", "/areas/{area}/surveillance/"),
+    ("Healthwatch landing", "/areas/{area}/healthwatch/"),
+    ("scrutiny landing", "/areas/{area}/scrutiny/"),
+]
+
+
+def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int = 1_000) -> dict:
+    """The board's records for one area: its HWB and scrutiny committee (the benchmark user sits
+    on both), priorities with two years of figures, updates and actions, alerts with their
+    recipients, and the Quality Surveillance Group's views. Then the area's monthly counts.
+    Reused when the area already has priorities."""
+    from agencies.models import (
+        Body,
+        BodyKind,
+        Function,
+        FunctionHolding,
+        Locality,
+        Membership,
+        ResponseDuty,
+        Role,
+        User,
+    )
+    from concerns import summaries
+    from concerns.models import Alert, AlertRecipient, Theme
+    from reports.models import Priority, PriorityAction, PriorityFigure, PriorityUpdate, SurveillanceView
+
+    locality = Locality.objects.get(slug=slug)
+    user = User.objects.get(email=user_email)
+    hwb, _ = Body.objects.get_or_create(
+        locality=locality, name=f"{locality.name} Health and Wellbeing Board", defaults={"kind": BodyKind.HWB}
+    )
+    committee, _ = Body.objects.get_or_create(
+        locality=locality,
+        name=f"{locality.name} Health Scrutiny Committee",
+        defaults={"kind": BodyKind.SCRUTINY, "contact_email": "osc@example.org"},
+    )
+    for code, body in (("hwb", hwb), ("health_scrutiny", committee)):
+        FunctionHolding.objects.get_or_create(
+            function=Function.objects.get(code=code), body=body, defaults={"starts_on": datetime.date(2013, 4, 1)}
+        )
+        Membership.objects.get_or_create(user=user, body=body, defaults={"role": Role.OFFICER})
+    first = Priority.objects.filter(locality=locality).order_by("pk").first()
+    if first is not None:
+        return {"priority": first.pk}
+    today = datetime.date.today()
+    themes = list(Theme.all_objects.filter(locality=locality).order_by("pk"))
+    providers = list(Body.objects.filter(locality=locality, kind=BodyKind.PROVIDER).order_by("pk")[:50])
+    made = Priority.objects.bulk_create(
+        Priority(
+            locality=locality,
+            title=f"Priority {i + 1}",
+            why="Why it matters to local people.",
+            owner_body=providers[i % len(providers)],
+            status=["on_track", "some_concerns", "off_track"][i % 3],
+            measure="theme" if i % 2 == 0 else "manual",
+            measure_name=f"Figure {i + 1}",
+            measure_theme=themes[i % len(themes)] if i % 2 == 0 else None,
+            better="lower",
+            target=40 if i % 4 == 0 else None,
+            agreed_on=today - datetime.timedelta(days=400),
+            created_by=user,
+        )
+        for i in range(priorities)
+    )
+    rng = random.Random(2)  # noqa: S311 - benchmark data
+    months = []
+    month = today.replace(day=1)
+    for _ in range(24):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    PriorityFigure.objects.bulk_create(
+        PriorityFigure(priority=p, month=m, value=rng.randrange(20, 60), recorded_by=user)
+        for p in made
+        if p.measure == "manual"
+        for m in months
+    )
+    PriorityUpdate.objects.bulk_create(
+        PriorityUpdate(priority=p, status=p.status, progress=f"Update {k}.", recorded_by=user)
+        for p in made
+        for k in range(10)
+    )
+    PriorityAction.objects.bulk_create(
+        PriorityAction(
+            priority=p,
+            action=f"Action {k}",
+            owner_body=p.owner_body,
+            due_on=today + datetime.timedelta(days=30 * k - 60),
+            created_by=user,
+        )
+        for p in made
+        for k in range(5)
+    )
+    SurveillanceView.objects.bulk_create(
+        SurveillanceView(
+            locality=locality,
+            provider=providers[i % len(providers)],
+            level=["routine", "enhanced", "risk_summit"][i % 3],
+            decided_on=today - datetime.timedelta(days=18 * i),
+            summary="The group's view.",
+            recorded_by=user,
+        )
+        for i in range(200)
+    )
+    healthwatch = Body.objects.filter(locality=locality, kind=BodyKind.HEALTHWATCH).first()
+    ack = ResponseDuty.objects.filter(code__startswith="alert-").first()
+    made_alerts = Alert.all_objects.bulk_create(
+        Alert(
+            locality=locality,
+            raised_by_body=healthwatch,
+            raised_by=user,
+            summary=f"Alert {i}",
+            action_requested="Act.",
+            sent_on=today - datetime.timedelta(days=(i * 3) % 3650),
+        )
+        for i in range(alerts)
+    )
+    AlertRecipient.objects.bulk_create(
+        AlertRecipient(
+            alert=a,
+            body=body,
+            duty=ack,
+            due_on=a.sent_on + datetime.timedelta(days=7),
+            due_explanation="5 working days",
+            state="sent" if i % 5 == 0 else "acknowledged",
+        )
+        for i, a in enumerate(made_alerts)
+        for body in (committee, hwb)
+    )
+    summaries.refresh(locality.pk)
+    return {"priority": made[0].pk}
+
+
+def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_area: int) -> int:
+    """Fill `areas - 1` further areas so the country holds `total` concerns (3 theme tags each),
+    in SQL on PostgreSQL (Python objects would take hours), then build every area's monthly
+    counts. Reused when the total already matches."""
+    from django.db import connection
+
+    from agencies.models import Body, BodyKind, Locality
+    from concerns import summaries
+    from concerns.models import Concern
+    from concerns.services import themes_ensure_defaults
+
+    if connection.vendor != "postgresql":
+        print("[bench] the national dataset needs PostgreSQL; skipped", flush=True)
+        return 0
+    have = Concern.all_objects.count()
+    if have == total:
+        return total
+    started = time.monotonic()
+    busy = Locality.objects.get(slug=busy_slug)
+    busy_count = Concern.all_objects.filter(locality=busy).count()
+    others = [
+        Locality.objects.get_or_create(slug=f"area-{i:03d}", defaults={"name": f"Area {i:03d}"})[0]
+        for i in range(1, areas)
+    ]
+    per_area = (total - busy_count) // len(others)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM concerns_concerntheme WHERE locality_id <> %s", [busy.pk])
+        cursor.execute("DELETE FROM concerns_concern WHERE locality_id <> %s", [busy.pk])
+    for area in others:
+        themes_ensure_defaults(locality=area)
+        Body.objects.get_or_create(
+            locality=area, name=f"Healthwatch {area.name}", defaults={"kind": BodyKind.HEALTHWATCH}
+        )
+        have_services = Body.objects.filter(locality=area, kind=BodyKind.PROVIDER).count()
+        Body.objects.bulk_create(
+            Body(locality=area, name=f"{area.name} service {i:04d}", kind=BodyKind.PROVIDER, service_type="gp")
+            for i in range(have_services, services_per_area)
+        )
+    ids = [a.pk for a in others]
+    with connection.cursor() as cursor:
+        # The full-text trigger would cost hours here; the national pages do not search.
+        cursor.execute("ALTER TABLE concerns_concern DISABLE TRIGGER USER")
+        cursor.execute(
+            """
+            INSERT INTO concerns_concern (locality_id, collecting_body_id, received_on, channel, service_id,
+                service_described, service_type, theme_names, sentiment, severity, safeguarding, narrative,
+                status, closed_reason, from_public, external_ref, created_at, updated_at)
+            SELECT a.locality_id, a.healthwatch_id, CURRENT_DATE - (random() * 3650)::int, 'phone',
+                a.first_service + (random() * (a.services - 1))::int, '', 'gp', '', 'negative',
+                (random() * 5)::int, random() < 0.02, 'An experience shared with Healthwatch.', 'reviewed', '',
+                random() < 0.1, '', now(), now()
+            FROM (
+                SELECT b.locality_id, min(b.id) FILTER (WHERE b.kind = 'healthwatch') AS healthwatch_id,
+                       min(b.id) FILTER (WHERE b.kind = 'provider') AS first_service,
+                       count(*) FILTER (WHERE b.kind = 'provider') AS services
+                FROM agencies_body b WHERE b.locality_id = ANY(%s) GROUP BY b.locality_id
+            ) a CROSS JOIN generate_series(1, %s)
+            """,
+            [ids, per_area],
+        )
+        cursor.execute("ALTER TABLE concerns_concern ENABLE TRIGGER USER")
+        print(f"[bench] {per_area * len(ids):,} concerns written in {time.monotonic() - started:.0f} s", flush=True)
+        cursor.execute(
+            """
+            INSERT INTO concerns_concerntheme (concern_id, theme_id, locality_id, received_on)
+            SELECT c.id, t.ids[1 + (c.id %% (array_length(t.ids, 1) - 2)) + o], c.locality_id, c.received_on
+            FROM concerns_concern c
+            JOIN (SELECT locality_id, array_agg(id ORDER BY id) AS ids FROM concerns_theme GROUP BY locality_id) t
+              ON t.locality_id = c.locality_id
+            CROSS JOIN generate_series(0, 2) o
+            WHERE c.locality_id = ANY(%s)
+            """,
+            [ids],
+        )
+        print(f"[bench] theme tags written at {time.monotonic() - started:.0f} s", flush=True)
+        cursor.execute("ANALYZE")
+    for area in others:
+        summaries.refresh(area.pk)
+    print(
+        f"[bench] {Concern.all_objects.count():,} concerns in {areas} areas, with monthly counts, "
+        f"in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return total
+
+
+def dashboard_cold(port: int, cookie: str, requests: int) -> float | None:
+    """The dashboard's median when its cached part is thrown away before every request (the
+    cost of the first view after any change). Needs the shared cache."""
+    from django.conf import settings
+
+    from agencies import figures
+    from agencies.models import Locality
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return None
+    locality_id = Locality.objects.get(slug="benchshire").pk
+    timings = measure(
+        port, "/areas/benchshire/dashboard/", cookie, requests, before=lambda: figures.changed(locality_id)
+    )
+    return statistics.median(timings)
+
+
+def seed_board_everywhere(busy_slug: str) -> None:
+    """Every other area gets the same board records as the busy one, for its own user."""
+    from agencies.models import Locality, User
+
+    user = User.objects.filter(email="national@example.org").first() or User.objects.create_user(
+        email="national@example.org", full_name="National Officer", password="bench-password-123"
+    )
+    started = time.monotonic()
+    for area in Locality.objects.exclude(slug=busy_slug).order_by("slug"):
+        seed_board(area.slug, user.email)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"[bench] board records for every area in {time.monotonic() - started:.0f} s", flush=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -277,10 +549,13 @@ def wait_until_up(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def measure(port: int, path: str, cookie: str, requests: int) -> list[float]:
+def measure(port: int, path: str, cookie: str, requests: int, before=None) -> list[float]:
+    """Latencies of `requests` GETs (after two warm-up requests); `before` runs ahead of each."""
     timings = []
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for i in range(requests + 2):
+        if before is not None:
+            before()
         started = time.perf_counter()
         conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
         response = conn.getresponse()
@@ -360,6 +635,10 @@ def main() -> None:
     parser.add_argument(
         "--national-recommendations", type=int, default=250_000, help="then across 153 areas (0 to skip)"
     )
+    parser.add_argument(
+        "--national-concerns", type=int, default=10_000_000, help="concerns across 153 areas (0 to skip)"
+    )
+    parser.add_argument("--national-services", type=int, default=60_000, help="services across 153 areas")
     args = parser.parse_args()
 
     db_url = database_url()
@@ -378,6 +657,7 @@ def main() -> None:
     if not args.pages:
         return
     seed_recommendations("benchshire", args.recommendations)
+    board_ids = seed_board("benchshire", "bench@example.org")
 
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
@@ -401,6 +681,7 @@ def main() -> None:
         area = "/areas/benchshire"
         pages = [
             ("trivial view (/healthz)", "/healthz"),
+            ("trivial signed-in page", "/accounts/password/change/done/"),
             ("concerns list", f"{area}/concerns/"),
             ("concerns list, page 50 deep", None),
             ("search", f"{area}/concerns/?q=discharge+pharmacy"),
@@ -410,49 +691,75 @@ def main() -> None:
             ("recommendations tracker", f"{area}/recommendations/"),
             ("public reports list", "/public/benchshire/"),
             ("public report", None),
-        ]
+        ] + [(label, path.format(area="benchshire", **board_ids)) for label, path in BOARD_PAGES]
         import django.db
 
         django.db.connections.close_all()
         from concerns.models import Concern
         from reports.models import Report
 
-        deep = Concern.all_objects.filter(locality__slug="benchshire").order_by("-received_on", "-id")[2500]
-        pages[2] = (pages[2][0], f"{area}/concerns/?after={deep.received_on.isoformat()}.{deep.pk}")
+        deep = Concern.all_objects.filter(locality__slug="benchshire").order_by("-received_on", "-id")[
+            min(2500, sizes["concerns"] - 1)
+        ]
+        where = {label: i for i, (label, _) in enumerate(pages)}
+        pages[where["concerns list, page 50 deep"]] = (
+            "concerns list, page 50 deep",
+            f"{area}/concerns/?after={deep.received_on.isoformat()}.{deep.pk}",
+        )
         report_id = Report.objects.filter(locality__slug="benchshire").values_list("pk", flat=True).first()
-        pages[-1] = (pages[-1][0], f"/public/benchshire/reports/{report_id}/")
+        pages[where["public report"]] = ("public report", f"/public/benchshire/reports/{report_id}/")
         results = []
         for label, path in pages:
             results.append((label, statistics.median(measure(port, path, cookie, args.requests))))
-        baseline = results[0][1]
+        cold = dashboard_cold(port, cookie, args.requests)
+        if cold is not None:
+            results.append(("dashboard, recomputed each time", cold))
+        baseline, signed_in = results[0][1], results[1][1]
         print()
         print(
             f"Data: {sizes['concerns']:,} concerns, {sizes['theme tags']:,} theme tags, {sizes['services']:,} services on {sizes['database']}"
         )
-        print(f"{'page':32} {'median ms':>10} {'× trivial':>10}")
+        print(f"{'page':32} {'median ms':>10} {'× /healthz':>11} {'× signed-in':>12}")
         for label, median in results:
-            print(f"{label:32} {median * 1000:10.1f} {median / baseline:10.1f}")
-        if args.national_recommendations:
+            print(f"{label:32} {median * 1000:10.1f} {median / baseline:11.1f} {median / signed_in:12.1f}")
+        if args.national_recommendations or args.national_concerns:
             django.db.connections.close_all()
-            seed_recommendations(
-                "benchshire", args.national_recommendations, localities=153, home_count=args.recommendations
-            )
+            if args.national_recommendations:
+                seed_recommendations(
+                    "benchshire", args.national_recommendations, localities=153, home_count=args.recommendations
+                )
+            national_concerns = 0
+            if args.national_concerns:
+                national_concerns = seed_national_concerns(
+                    args.national_concerns, 153, "benchshire", args.national_services // 153
+                )
+                seed_board_everywhere("benchshire")
             django.db.connections.close_all()
             report_id = Report.objects.filter(locality__slug="benchshire").values_list("pk", flat=True).first()
             busy = dict(results)
             national = [
                 ("trivial view (/healthz)", "/healthz"),
+                ("trivial signed-in page", "/accounts/password/change/done/"),
                 ("recommendations tracker", f"{area}/recommendations/"),
                 ("public reports list", "/public/benchshire/"),
                 ("public report", f"/public/benchshire/reports/{report_id}/"),
-            ]
+            ] + [(label, path.format(area="benchshire", **board_ids)) for label, path in BOARD_PAGES]
             nat = [(label, statistics.median(measure(port, path, cookie, args.requests))) for label, path in national]
-            base = nat[0][1]
+            cold = dashboard_cold(port, cookie, args.requests)
+            if cold is not None:
+                nat.append(("dashboard, recomputed each time", cold))
+            base, signed_in = nat[0][1], nat[1][1]
             print()
-            print(f"National: {args.national_recommendations:,} recommendations across 153 areas")
-            print(f"{'page':32} {'median ms':>10} {'× trivial':>10} {'× busy area':>12}")
+            print(
+                f"National: {national_concerns:,} concerns and {args.national_recommendations:,} recommendations "
+                "across 153 areas"
+            )
+            print(f"{'page':32} {'median ms':>10} {'× /healthz':>11} {'× signed-in':>12} {'× busy area':>12}")
             for label, median in nat:
-                print(f"{label:32} {median * 1000:10.1f} {median / base:10.1f} {median / busy[label]:12.2f}")
+                print(
+                    f"{label:32} {median * 1000:10.1f} {median / base:11.1f} {median / signed_in:12.1f} "
+                    f"{median / busy[label]:12.2f}"
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
