@@ -130,7 +130,7 @@ class Series:
     better: str | None = None
     target: float | None = None
 
-    @property
+    @functools.cached_property
     def labels(self) -> list[str]:
         return [f"{m:%b %Y}" for m in self.months]
 

@@ -215,3 +215,51 @@ def test_an_icb_officer_without_an_account_answers_an_alert_by_link(page, world,
     assert "already been used" in page.inner_text("main")
     assert_accessible(page)
     assert alert.recipients.get(body=world.icb).state == "responded"
+
+
+def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_the_pack(page, world):
+    from tests.conftest import make_concern, make_priority
+
+    priority = make_priority(world, title="Waits for urgent care", figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 15])
+    concern = make_concern(world, narrative="Waited eleven hours for a bed.")
+    priority.concerns.add(concern)
+    sign_in_by_keyboard(page, world.board_member.email)
+    follow(page, page.get_by_role("link", name="Review the priority dashboard for Testshire"))
+    assert page.locator("h1").inner_text() == "Priority dashboard"
+    assert "Special cause variation: concerning (higher)" in page.inner_text("main")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Waits for urgent care", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_accessible(page)
+    page.get_by_role("link", name=concern.reference).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Waited eleven hours for a bed." in page.inner_text("main")
+    page.go_back()
+
+    follow(page, page.get_by_role("link", name="Refer for fuller scrutiny"))
+    submit_by_keyboard(page, "Refer for fuller scrutiny")
+    assert "Select who to refer it to" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("Testshire Scrutiny Committee").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("What the board wants to know").focus()
+    page.keyboard.type("Why are waits rising, and what will the trust do this winter?")
+    submit_by_keyboard(page, "Refer for fuller scrutiny")
+    assert "Referred to Testshire Scrutiny Committee" in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+
+    page.goto(reverse("reports:board-packs", args=[world.area.slug]))
+    assert_accessible(page)
+    page.get_by_label("Day").fill("10")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2026")
+    submit_by_keyboard(page, "Build the board pack")
+    assert "Board pack for the meeting on 10 December 2026" in page.inner_text("main")
+    assert "Waits for urgent care" in page.inner_text("main")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="download the PDF").click()
+    assert download.value.suggested_filename == "board-pack-testshire-2026-12-10.pdf"
