@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the few Debian packages the project builds with, only where they are missing:
-# python3-venv (for `python3 -m venv`), and libpq-dev, gcc and the Python headers (psycopg2
-# compiles against libpq). Needs root for apt-get; otherwise it says what to install.
+# python3-venv (for `python3 -m venv`), libpq-dev, gcc and the Python headers (psycopg2
+# compiles against libpq), and Pango (WeasyPrint makes the board packs' PDFs with it).
+# Needs root for apt-get; otherwise it says what to install.
 set -euo pipefail
 PY=${PYTHON:-python3}
 need=()
@@ -12,6 +13,9 @@ command -v pg_config >/dev/null 2>&1 || need+=("libpq-dev")
 command -v gcc >/dev/null 2>&1 || need+=("gcc")
 inc=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 [ -f "$inc/Python.h" ] || need+=("python3-dev")
+# WeasyPrint (board packs as PDF) draws text with Pango.
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=("libpango-1.0-0")
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=("libpangoft2-1.0-0")
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "[bootstrap] installing ${need[*]} from Debian's packages"

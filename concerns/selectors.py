@@ -231,31 +231,40 @@ def _rows(series, labels, months, period, link) -> list[TrendRow]:
     return rows
 
 
+def _summary_series(locality: Locality, dimension: str, months: list[datetime.date], key=str):
+    """One dimension's monthly counts from the summary table, as {key: {month: count}}."""
+    from . import summaries
+
+    out: dict[object, dict[datetime.date, int]] = {}
+    for raw, counts in summaries.series(locality.pk, dimension, months).items():
+        out[key(raw)] = dict(zip(months, counts, strict=True))
+    return out
+
+
 def trends(locality: Locality, today: datetime.date, period: int = 3, months_shown: int = 12) -> Trends:
     """Theme, service and service-type counts by month, with change against the previous
-    period of the same length. Six queries whatever the number of concerns."""
+    period of the same length. Read from the monthly counts (concerns.summaries), so the cost
+    does not grow with the area's concerns."""
+    from .models import MonthlyCount
+
     months = month_starts(last_complete_month(today), max(months_shown, 2 * period))
-    theme_series = theme_month_counts(locality, months)
-    service_series = service_month_counts(locality, months, "service_id")
-    type_series = service_month_counts(locality, months, "service_type")
-    totals_series = (
-        Concern.all_objects.counted()
-        .filter(locality=locality, received_on__gte=months[0], received_on__lt=next_month(months[-1]))
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    totals = {_as_date(r["month"]): r["n"] for r in totals_series}
+    dimension = MonthlyCount.Dimension
+    theme_series = _summary_series(locality, dimension.THEME, months, int)
+    service_series = _summary_series(locality, dimension.SERVICE, months, int)
+    type_series = _summary_series(locality, dimension.SERVICE_TYPE, months)
+    totals = _summary_series(locality, dimension.TOTAL, months).get("", {})
     theme_names = dict(Theme.all_objects.filter(locality=locality).values_list("id", "name"))
-    service_names = dict(Body.objects.filter(pk__in=list(service_series)).values_list("id", "name"))
-    service_rows = _rows(service_series, service_names, months, period, lambda k: f"service={k}")
+    # The 20 services with most concerns in the period (named in one query).
+    recent = months[-period:]
+    top = sorted(service_series, key=lambda k: -sum(service_series[k].get(m, 0) for m in recent))[:20]
+    names = dict(Body.objects.filter(pk__in=top).values_list("id", "name"))
+    service_rows = _rows({k: service_series[k] for k in top}, names, months, period, lambda k: f"service={k}")
     return Trends(
         months=months,
         period=period,
         totals=[totals.get(m, 0) for m in months],
         themes=_rows(theme_series, theme_names, months, period, lambda k: f"theme={k}"),
-        services=service_rows[:20],
+        services=service_rows,
         service_types=_rows(type_series, dict(ServiceType.choices), months, period, lambda k: f"service_type={k}"),
         signals=list(
             TrendSignal.all_objects.filter(locality=locality)

@@ -60,6 +60,20 @@ def ask_for_rebuild(locality_id: int, send) -> bool:
     return False
 
 
+def ensure_current(locality_id: int) -> SummaryState | None:
+    """Ask for the area's counts to be rebuilt if its concerns changed since the last rebuild
+    (at once when no worker runs, as in the quick start; otherwise in the background).
+    Returns the state after asking, which says how current the counts are."""
+    from quality_system.jobs import enqueue
+
+    from .tasks import refresh_summaries
+
+    state = state_for(locality_id)
+    if (state is None or state.is_stale) and ask_for_rebuild(locality_id, lambda pk: enqueue(refresh_summaries, pk)):
+        state = state_for(locality_id)
+    return state
+
+
 def stale_areas() -> list[int]:
     return list(SummaryState.objects.filter(changes__gt=F("counted_changes")).values_list("locality_id", flat=True))
 

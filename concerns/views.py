@@ -16,7 +16,7 @@ from agencies.models import ROLE_RANK, Role
 from agencies.views import area_view, posted
 from quality_system.forms import apply_service_errors
 
-from . import access, selectors, services
+from . import access, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Theme
@@ -273,6 +273,7 @@ def trends(request, locality):
         period = 3
     if period not in PERIODS:
         raise Http404("No such period")
+    counted = summaries.ensure_current(locality.pk)
     data = selectors.trends(locality, timezone.localdate(), period=period)
     return render(
         request,
@@ -282,6 +283,7 @@ def trends(request, locality):
             "trends": data,
             "period": period,
             "period_label": PERIODS[period],
+            "counted": counted,
             "periods": PERIODS,
             "can_administer": can_administer(request.user, locality),
         },

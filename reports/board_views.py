@@ -24,9 +24,7 @@ from agencies.models import Body
 from agencies.views import area_view, posted
 from concerns import summaries
 from concerns.models import Alert, Concern, Theme, TrendSignal
-from concerns.tasks import refresh_summaries
 from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
-from quality_system.jobs import enqueue
 
 from . import access, board, dashboard
 from .models import BoardPack, Priority, PriorityAction, Recommendation, Referral, Review, SurveillanceView
@@ -36,14 +34,7 @@ from .recommendation_views import ReferencesMixin, _small_int
 
 
 def _counts_current(locality) -> summaries.SummaryState | None:
-    """Ask for the monthly counts to be rebuilt when concerns changed since the last rebuild
-    (at once when no worker runs, as in the quick start; otherwise in the background)."""
-    state = summaries.state_for(locality.pk)
-    if (state is None or state.is_stale) and summaries.ask_for_rebuild(
-        locality.pk, lambda pk: enqueue(refresh_summaries, pk)
-    ):
-        state = summaries.state_for(locality.pk)
-    return state
+    return summaries.ensure_current(locality.pk)
 
 
 @area_view

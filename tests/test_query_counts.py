@@ -117,10 +117,14 @@ CONCERN_PAGES = [
 @pytest.mark.slow
 @pytest.mark.parametrize(("page", "make_url"), CONCERN_PAGES, ids=[p for p, _ in CONCERN_PAGES])
 def test_concern_pages_make_the_same_queries_at_100_and_10000_concerns(world, login, page, make_url):
+    from concerns import summaries
+
     client = login(world.officer)
     first = bulk_concerns(world, 100)[0]
+    summaries.refresh(world.area.pk)  # the services do this through the beat job; bulk writes here
     small = count_queries(client, make_url(world, first))
     bulk_concerns(world, 9_900)
+    summaries.refresh(world.area.pk)
     large = count_queries(client, make_url(world, first))
     assert large == small
     assert small <= 20
