@@ -272,27 +272,46 @@ class ProgressForm(GovForm):
     progress = LongTextField(label="What has happened", max_length=5000, help_text="What was done, and what changed.")
 
 
-@area_view
-@require_http_methods(["GET", "POST"])
-def priority_progress(request, locality, pk: int):
+def _priority_step(request, locality, pk: int, *, make_form, title: str, act, done):
+    """A form about one priority (progress, an action, links, a referral), for board members:
+    `act(priority, form)` does the work with the valid form; the priority page then says
+    `done(result)`."""
     priority = _priority(request, locality, pk)
     access.require_board_member(request.user, locality)
-    form = ProgressForm(posted(request), initial={"status": priority.status})
+    form = make_form(priority)
     if request.method == "POST" and form.is_valid():
-        board.priority_update_add(priority=priority, user=request.user, **form.cleaned_data)
-        messages.success(request, "Progress saved.")
-        return redirect("reports:priority", locality.slug, priority.pk)
+        try:
+            result = act(priority, form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, done(result))
+            return redirect("reports:priority", locality.slug, priority.pk)
     return render(
         request,
         "reports/form.html",
         {
             "locality": locality,
             "form": form,
-            "title": "Report progress",
+            "title": title,
             "caption": priority.title,
             "back_url": reverse("reports:priority", args=[locality.slug, priority.pk]),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def priority_progress(request, locality, pk: int):
+    return _priority_step(
+        request,
+        locality,
+        pk,
+        make_form=lambda priority: ProgressForm(posted(request), initial={"status": priority.status}),
+        title="Report progress",
+        act=lambda priority, form: board.priority_update_add(priority=priority, user=request.user, **form.cleaned_data),
+        done=lambda update: "Progress saved.",
     )
 
 
@@ -310,28 +329,14 @@ class ActionForm(GovForm):
 @area_view
 @require_http_methods(["GET", "POST"])
 def priority_action_add(request, locality, pk: int):
-    priority = _priority(request, locality, pk)
-    access.require_board_member(request.user, locality)
-    form = ActionForm(posted(request), locality=locality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            board.action_add(priority=priority, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Action added.")
-            return redirect("reports:priority", locality.slug, priority.pk)
-    return render(
+    return _priority_step(
         request,
-        "reports/form.html",
-        {
-            "locality": locality,
-            "form": form,
-            "title": "Add an action",
-            "caption": priority.title,
-            "back_url": reverse("reports:priority", args=[locality.slug, priority.pk]),
-        },
-        status=400 if form.errors else 200,
+        locality,
+        pk,
+        make_form=lambda priority: ActionForm(posted(request), locality=locality),
+        title="Add an action",
+        act=lambda priority, form: board.action_add(priority=priority, user=request.user, **form.cleaned_data),
+        done=lambda action: "Action added.",
     )
 
 
@@ -441,12 +446,10 @@ class ThreadForm(ReferencesMixin, GovForm):
 @require_http_methods(["GET", "POST"])
 def priority_link(request, locality, pk: int):
     """Add concerns, alerts, recommendations, reviews and signals to the priority's thread."""
-    priority = _priority(request, locality, pk)
-    access.require_board_member(request.user, locality)
-    form = ThreadForm(posted(request), locality=locality, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def act(priority, form):
         data = form.cleaned_data
-        added = board.thread_link(
+        return board.thread_link(
             priority=priority,
             concerns=data["concern_refs"],
             alerts=data["alert_refs"],
@@ -454,19 +457,15 @@ def priority_link(request, locality, pk: int):
             reviews=[r for r in form.reviews if str(r.pk) in data["review_ids"]],
             signals=[s for s in form.signals if str(s.pk) in data["signal_ids"]],
         )
-        messages.success(request, f"{added} record{'s' if added != 1 else ''} linked to the priority.")
-        return redirect("reports:priority", locality.slug, priority.pk)
-    return render(
+
+    return _priority_step(
         request,
-        "reports/form.html",
-        {
-            "locality": locality,
-            "form": form,
-            "title": "Link records to the priority",
-            "caption": priority.title,
-            "back_url": reverse("reports:priority", args=[locality.slug, priority.pk]),
-        },
-        status=400 if form.errors else 200,
+        locality,
+        pk,
+        make_form=lambda priority: ThreadForm(posted(request), locality=locality, user=request.user),
+        title="Link records to the priority",
+        act=act,
+        done=lambda added: f"{added} record{'s' if added != 1 else ''} linked to the priority.",
     )
 
 
@@ -488,31 +487,16 @@ class ReferralForm(GovForm):
 @area_view
 @require_http_methods(["GET", "POST"])
 def priority_refer(request, locality, pk: int):
-    priority = _priority(request, locality, pk)
-    access.require_board_member(request.user, locality)
-    form = ReferralForm(posted(request), locality=locality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = board.referral_make(priority=priority, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Referred to {referral.to_body.name}. Their officers have been told, and the review is on their list.",
-            )
-            return redirect("reports:priority", locality.slug, priority.pk)
-    return render(
+    return _priority_step(
         request,
-        "reports/form.html",
-        {
-            "locality": locality,
-            "form": form,
-            "title": "Refer for fuller scrutiny",
-            "caption": priority.title,
-            "back_url": reverse("reports:priority", args=[locality.slug, priority.pk]),
-        },
-        status=400 if form.errors else 200,
+        locality,
+        pk,
+        make_form=lambda priority: ReferralForm(posted(request), locality=locality),
+        title="Refer for fuller scrutiny",
+        act=lambda priority, form: board.referral_make(priority=priority, user=request.user, **form.cleaned_data),
+        done=lambda referral: (
+            f"Referred to {referral.to_body.name}. Their officers have been told, and the review is on their list."
+        ),
     )
 
 

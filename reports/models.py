@@ -14,8 +14,10 @@ from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
 
 
-class ReviewQuerySet(models.QuerySet):
-    def for_user(self, user) -> ReviewQuerySet:
+class AreaQuerySet(models.QuerySet):
+    """Records readable by everyone with a membership in the record's area."""
+
+    def for_user(self, user):
         from agencies.models import Membership
 
         if not user.is_authenticated:
@@ -61,7 +63,7 @@ class Review(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ReviewQuerySet.as_manager()
+    objects = AreaQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -96,18 +98,7 @@ class Report(models.Model):
         return self.published_on is not None
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def for_user(self, user) -> RecommendationQuerySet:
-        from agencies.models import Membership
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            locality_id__in=Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
-        )
-
+class RecommendationQuerySet(AreaQuerySet):
     def public(self) -> RecommendationQuerySet:
         return self.filter(report__published_on__isnull=False)
 
@@ -279,21 +270,6 @@ class EvidenceRequest(models.Model):
 
 
 # ---------------------------------------------------------------- the board's priorities
-
-
-class AreaQuerySet(models.QuerySet):
-    """Records readable by everyone with a membership in the record's area."""
-
-    def for_user(self, user):
-        from agencies.models import Membership
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            locality_id__in=Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
-        )
 
 
 class Priority(models.Model):
