@@ -27,7 +27,7 @@ setup-dev: $(VENV)/.dev
 
 run: setup
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true SITE_URL=http://$(ADDR) $(BIN)/python manage.py seed_demo
 	@echo "Open http://$(ADDR)/ and sign in as admin@demo.example with the password demo-quality-2026"
 	DEBUG=true SITE_URL=http://$(ADDR) $(BIN)/python manage.py runserver $(ADDR)
 

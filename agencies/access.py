@@ -140,3 +140,12 @@ LANDING_FOR_KIND = {
     BodyKind.HEALTHWATCH: "reports:healthwatch-home",
     BodyKind.SCRUTINY: "reports:scrutiny-home",
 }
+
+
+def landing_url(seat: Seat) -> str:
+    """Where a seat's work starts; a responding body starts at the recommendations addressed to it."""
+    from django.urls import reverse
+
+    landing = LANDING_FOR_KIND.get(seat.body_kind)
+    url = reverse(landing or "reports:recommendations", args=[seat.locality_slug])
+    return url if landing else f"{url}?body={seat.body_id}"

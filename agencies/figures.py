@@ -29,5 +29,11 @@ def version(locality_id: int) -> int:
 
 
 def changed(locality_id: int | None) -> None:
-    if locality_id is not None:
+    """A new version for the area (an atomic increment in Redis). A version lost from the cache
+    restarts from the clock, above any number it reached before."""
+    if locality_id is None:
+        return
+    try:
+        cache.incr(_key(locality_id))
+    except ValueError:
         cache.set(_key(locality_id), time.time_ns(), timeout=None)

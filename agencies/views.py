@@ -62,11 +62,7 @@ def home(request):
         locality = localities.get(seat.locality_id)
         if locality is None:
             continue
-        landing = access.LANDING_FOR_KIND.get(seat.body_kind)
-        url = reverse(landing or "reports:recommendations", args=[locality.slug])
-        if landing is None:  # a responding body: its own recommendations
-            url += f"?body={seat.body_id}"
-        work.append({"seat": seat, "locality": locality, "url": url})
+        work.append({"seat": seat, "locality": locality, "url": access.landing_url(seat)})
     return render(
         request,
         "home.html",
@@ -78,6 +74,14 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """People with one seat go straight to their work (a board member to the priority
+        dashboard); people with several start at the home page, which lists them."""
+        seats = access.seats(self.request.user)
+        if len(seats) == 1 and seats[0].body_kind in access.LANDING_FOR_KIND:
+            return access.landing_url(seats[0])
+        return super().get_default_redirect_url()
 
 
 def signed_out(request):

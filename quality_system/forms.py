@@ -91,7 +91,7 @@ class GovFormMixin:
 
 def plain_english_messages(field: forms.Field) -> None:
     """Replace Django's generic messages with ones that name the field and the fix."""
-    label = str(field.label or "this field")
+    label = str(field.label or "this field").removesuffix(" (optional)")
     lower = label[0].lower() + label[1:]
     if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
         field.error_messages["required"] = f"Select {lower}"

@@ -37,7 +37,10 @@ def can_manage_board(user, locality: Locality) -> bool:
 
 def require_board_member(user, locality: Locality) -> None:
     if not can_manage_board(user, locality):
-        raise PermissionDenied("Only members of the health and wellbeing board, or administrators, can do this.")
+        raise PermissionDenied(
+            "Only members of the health and wellbeing board with a role above read-only, or administrators, "
+            "can do this. Ask your area's administrator if you need to."
+        )
 
 
 def can_record_surveillance(user, locality: Locality) -> bool:

@@ -92,6 +92,8 @@ def priority_update_add(*, priority: Priority, user, status: str, progress: str)
 
 def action_add(*, priority: Priority, user, action: str, owner_body: Body, due_on: datetime.date) -> PriorityAction:
     _same_area(priority.locality, owner_body=owner_body)
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "The date it is due must be today or in the future"})
     return PriorityAction.objects.create(
         priority=priority, action=action, owner_body=owner_body, due_on=due_on, created_by=user
     )

@@ -317,9 +317,9 @@ def priority_progress(request, locality, pk: int):
 
 class ActionForm(GovForm):
     submit_label = "Add the action"
-    action = forms.CharField(label="Action", max_length=500)
+    action = forms.CharField(label="What will be done", max_length=500)
     owner_body = forms.ModelChoiceField(label="Who will do it", queryset=Body.objects.none())
-    due_on = GovDateField(label="Due by", help_text="For example, 31 1 2027")
+    due_on = GovDateField(label="Date it is due", help_text="For example, 31 1 2027")
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,13 +354,14 @@ def priority_action_done(request, locality, pk: int, action_pk: int):
 class FigureForm(GovForm):
     submit_label = "Save the figure"
     month = GovDateField(label="Month", help_text="Any day in the month, for example 1 10 2026")
-    value = forms.DecimalField(label="Figure", max_digits=12, decimal_places=2)
+    value = forms.DecimalField(label="Figure", max_digits=12, decimal_places=2, min_value=0)
     note = forms.CharField(label="Note (optional)", max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["value"].error_messages["invalid"] = "Enter the figure as a number, like 42"
         self.fields["value"].error_messages["required"] = "Enter the figure"
+        self.fields["value"].error_messages["min_value"] = "Enter a figure of 0 or more"
 
 
 @area_view
@@ -568,6 +569,12 @@ def surveillance_record(request, locality):
 class BoardPackForm(GovForm):
     submit_label = "Build the board pack"
     meeting_on = GovDateField(label="Meeting date", help_text="For example, 10 12 2026")
+
+    def clean_meeting_on(self):
+        meeting_on = self.cleaned_data["meeting_on"]
+        if meeting_on < timezone.localdate():
+            raise forms.ValidationError("The meeting date must be today or in the future")
+        return meeting_on
 
 
 @area_view

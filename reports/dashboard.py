@@ -66,6 +66,25 @@ class Period:
     def previous_complete_months(self) -> list[datetime.date]:
         return month_starts(self.complete_months[0] - datetime.timedelta(days=1), self.months)
 
+    @staticmethod
+    def _span(months: list[datetime.date]) -> str:
+        first, last = months[0], months[-1]
+        if first == last:
+            return f"{first:%B %Y}"
+        return f"{first:%B}{'' if first.year == last.year else f' {first.year}'} to {last:%B %Y}"
+
+    @property
+    def complete_label(self) -> str:
+        return self._span(self.complete_months)
+
+    @property
+    def previous_label(self) -> str:
+        return self._span(self.previous_complete_months)
+
+    @property
+    def next_month(self) -> datetime.date:
+        return next_month(self.today.replace(day=1))
+
 
 def period_from(value: str | None, today: datetime.date) -> Period:
     try:
@@ -154,10 +173,23 @@ class Series:
     def latest_label(self) -> str:
         return self.labels[-1] if self.values else ""
 
-    def table(self) -> list[tuple[str, float, bool]]:
-        """Month, value and whether it shows special cause, for the data table."""
-        flags = self.result.special_cause if self.values else ()
-        return list(zip(self.labels, self.values, flags, strict=True))
+    @property
+    def lower_limit(self) -> float | None:
+        """The lower process limit, no lower than 0 for a series that cannot go below 0."""
+        if not self.values:
+            return None
+        return max(self.result.lower, 0.0) if min(self.values) >= 0 else self.result.lower
+
+    def table(self) -> list[tuple[str, float, str]]:
+        """Month, value and, in words, any special cause, for the data table."""
+        if not self.values:
+            return []
+        words = {1: "unusually high", -1: "unusually low", 0: "no"}
+        result = self.result
+        return [
+            (label, value, words[result.direction[i]] if result.special_cause[i] else "no")
+            for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True))
+        ]
 
 
 def _trim_leading_zeros(months: list[datetime.date], values: list[float]) -> tuple[list, list]:
@@ -280,6 +312,13 @@ class ConcernSection:
     themes: list[ThemeChange]
     rises: list[TrendSignal]
     counted_at: datetime.datetime | None
+    first_month: datetime.date | None = None  # the first month with any counted concern
+
+    @property
+    def previous_incomplete(self) -> bool:
+        return self.first_month is not None and self.first_month > self.period_previous_start
+
+    period_previous_start: datetime.date | None = None
 
 
 def concern_section(locality: Locality, period: Period) -> ConcernSection:
@@ -317,6 +356,12 @@ def concern_section(locality: Locality, period: Period) -> ConcernSection:
     themes.sort(key=lambda t: (-t.current, t.name))
     m, v = _trim_leading_zeros(months, [float(totals.get(month, 0)) for month in months])
     state = summaries.state_for(locality.pk)
+    first_month = (
+        MonthlyCount.objects.filter(locality=locality, dimension=Dimension.TOTAL)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
     return ConcernSection(
         volume=Series("Concerns counted each month", m, v),
         period_total=sum(totals.get(month, 0) for month in period.complete_months),
@@ -332,6 +377,8 @@ def concern_section(locality: Locality, period: Period) -> ConcernSection:
             .order_by("-month", "-count")[:10]
         ),
         counted_at=state.refreshed_at if state else None,
+        first_month=first_month,
+        period_previous_start=period.previous_complete_months[0],
     )
 
 
@@ -491,8 +538,9 @@ def activity_counts(locality: Locality, period: Period) -> dict[str, int]:
     """The counts behind the duty evidence, one query per kind of record."""
     start, today = period.start, period.today
     c: dict[str, int] = {}
+    months = period.complete_months  # the same months as the dashboard's concern figures
     concern_counts = (
-        MonthlyCount.objects.filter(locality=locality, month__gte=start.replace(day=1), month__lt=next_month(today))
+        MonthlyCount.objects.filter(locality=locality, month__gte=months[0], month__lte=months[-1])
         .exclude(dimension=Dimension.THEME)
         .values("dimension")
         .annotate(total=Sum("count"), keys=Count("key", distinct=True))

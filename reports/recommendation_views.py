@@ -23,7 +23,7 @@ from quality_system.forms import GovDateField, GovForm, LongTextField, apply_ser
 from quality_system.text import spreadsheet_safe
 
 from . import services
-from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Report, Response, Review
+from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
 
 REVIEW_FUNCTIONS = ("health_scrutiny", "local_healthwatch")
 
@@ -408,6 +408,8 @@ def review(request, locality, pk: int):
             "states": Review.State.choices,
             "concerns": item.concerns.all()[:50],
             "alerts": item.alerts.all()[:50],
+            "signals": item.trend_signals.select_related("theme", "service")[:50],
+            "referral": Referral.objects.filter(review=item).select_related("priority").first(),
         },
         status=400 if form is not None and form.errors else 200,
     )

@@ -154,10 +154,13 @@ def test_every_chart_has_a_text_alternative_and_a_data_table(world, login):
     client = login(world.read_only)
     html = response_html(client, reverse("reports:priority-chart", args=[world.area.slug, priority.pk]))
     assert "<desc" in html and "XmR chart of Patients waiting over 4 hours: 13 months" in html
+    last_month = dashboard.chart_months(timezone.localdate())[-1]
+    assert f"Special cause variation: unusually high in {last_month:%b %Y}." in html
+    assert "app-chart__special--concerning" in html  # lower is better, so a rise is a concern
     text = page_text(client.get(reverse("reports:priority-chart", args=[world.area.slug, priority.pk])))
     assert "Data for the chart" in text
-    last_month = dashboard.chart_months(timezone.localdate())[-1]
-    assert f"{last_month:%b %Y} 14 yes" in text  # the special-cause month is named in words
+    assert f"{last_month:%b %Y} 14 unusually high" in text  # the special-cause month is named in words
+    assert "Process limits 1.7 to 11.0" in text
 
 
 def test_concern_figures_on_the_dashboard_come_from_the_monthly_counts(world, login):
@@ -167,12 +170,13 @@ def test_concern_figures_on_the_dashboard_come_from_the_monthly_counts(world, lo
         make_concern(world, received_on=last.replace(day=day), safeguarding=day == 3)
     client = login(world.read_only)
     text = page_text(client.get(dashboard_url(world)))
-    assert "3 counted in the last 3 complete months" in text
+    assert "3 counted (previous 3 months" in text
     assert "1 safeguarding concern " in text
     assert "Waiting times" in text and "new (was 0)" in text
+    assert "so the previous period is not complete" in text
     # A new concern shows once the counts are rebuilt (here at once: no worker runs in tests).
     make_concern(world, received_on=last.replace(day=6))
-    assert "4 counted in the last 3 complete months" in page_text(client.get(dashboard_url(world)))
+    assert "4 counted (previous 3 months" in page_text(client.get(dashboard_url(world)))
 
 
 def test_alerts_and_recommendations_show_what_is_overdue_by_body(world, login):
@@ -330,19 +334,29 @@ def test_an_empty_link_form_says_what_to_enter(world, login):
 def test_actions_become_overdue_and_can_be_marked_done(world, login):
     priority = make_priority(world)
     client = login(world.board_member)
-    client.post(
-        reverse("reports:priority-action-add", args=[world.area.slug, priority.pk]),
-        {"action": "Audit the discharge lounge", "owner_body": world.trust.pk, "due_on_0": "1", "due_on_1": "11",
-         "due_on_2": "2026"},
-    )  # fmt: skip
+    url = reverse("reports:priority-action-add", args=[world.area.slug, priority.pk])
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC), tick=False):
+        response = client.post(
+            url,
+            {"action": "Audit the discharge lounge", "owner_body": world.trust.pk, "due_on_0": "1",
+             "due_on_1": "11", "due_on_2": "2026"},
+        )  # fmt: skip
+        assert response.status_code == 400
+        assert "The date it is due must be today or in the future" in page_text(response)
+        client.post(
+            url,
+            {"action": "Audit the discharge lounge", "owner_body": world.trust.pk, "due_on_0": "20",
+             "due_on_1": "11", "due_on_2": "2026"},
+        )  # fmt: skip
     action = priority.actions.get()
-    text = page_text(client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
-    assert "Audit the discharge lounge" in text and "Overdue" in text
-    assert "1 action overdue" in page_text(client.get(dashboard_url(world)))
-    client.post(reverse("reports:priority-action-done", args=[world.area.slug, priority.pk, action.pk]))
-    action.refresh_from_db()
-    assert action.done_on == timezone.localdate()
-    assert "action overdue" not in page_text(client.get(dashboard_url(world)))
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC), tick=False):
+        text = page_text(client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
+        assert "Audit the discharge lounge" in text and "Overdue" in text
+        assert "1 action overdue" in page_text(client.get(dashboard_url(world)))
+        client.post(reverse("reports:priority-action-done", args=[world.area.slug, priority.pk, action.pk]))
+        action.refresh_from_db()
+        assert action.done_on == datetime.date(2026, 11, 26)
+        assert "action overdue" not in page_text(client.get(dashboard_url(world)))
 
 
 def test_hand_entered_figures_are_corrected_not_duplicated(world, login):
@@ -358,6 +372,12 @@ def test_hand_entered_figures_are_corrected_not_duplicated(world, login):
     assert response.status_code == 400
     text = page_text(response)
     assert "Enter the figure as a number, like 42" in text
+    response = client.post(url, {"month_0": "1", "month_1": "1", "month_2": "2031", "value": "5"})
+    assert "The month must be this month or earlier" in page_text(response)
+    response = client.post(url, {"month_0": "1", "month_1": str(last.month), "month_2": str(last.year), "value": "-5"})
+    assert response.status_code == 400
+    assert "Enter a figure of 0 or more" in page_text(response)
+    assert priority.figures.get(month=last).value == 9
 
 
 # ---------------------------------------------------------------- referrals
@@ -538,7 +558,7 @@ def test_each_body_lands_on_its_own_work(world, login):
     text = page_text(login(world.officer).get(reverse("home")))
     html = login(world.officer).get(reverse("home")).content.decode()
     assert reverse("reports:healthwatch-home", args=[world.area.slug]) in html
-    assert "Log and review concerns" in text
+    assert "Healthwatch work: experiences, alerts and requests" in text
     html = login(world.scrutiny_officer).get(reverse("home")).content.decode()
     assert reverse("reports:scrutiny-home", args=[world.area.slug]) in html
     html = login(world.board_member).get(reverse("home")).content.decode()
@@ -564,3 +584,38 @@ def test_the_healthwatch_landing_page_shows_alerts_not_acknowledged_in_time(worl
         text = page_text(login(world.officer).get(reverse("reports:healthwatch-home", args=[world.area.slug])))
     assert f"{alert.reference} to NHS Testshire ICB: was due 9 November" in text
     assert "2 of your alerts waiting for acknowledgement" in text
+
+
+def test_error_summary_links_reach_an_element_on_the_page(world, login):
+    """Each link in the error summary points at an element that exists (the first radio of a
+    group, the day box of a date), so following it moves focus to the field."""
+    priority = make_priority(world)
+    response = login(world.board_member).post(reverse("reports:priority-refer", args=[world.area.slug, priority.pk]))
+    html = response.content.decode()
+    summary = html[
+        html.index("govuk-error-summary__list") : html.index("</ul>", html.index("govuk-error-summary__list"))
+    ]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert anchors == ["id_to_body_1", "id_question"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html
+
+
+def test_people_with_one_seat_land_on_their_work_when_they_sign_in(world, client):
+    from tests.factories import TEST_PASSWORD
+
+    for user, landing in (
+        (world.board_member, reverse("reports:dashboard", args=[world.area.slug])),
+        (world.scrutiny_officer, reverse("reports:scrutiny-home", args=[world.area.slug])),
+        (world.officer, reverse("reports:healthwatch-home", args=[world.area.slug])),
+        (world.owner, reverse("home")),  # the council's administrator: no single place of work
+    ):
+        client.logout()
+        response = client.post(reverse("sign-in"), {"username": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302 and response["Location"] == landing, user
+    # An explicit destination wins.
+    client.logout()
+    response = client.post(
+        reverse("sign-in") + "?next=/inbox/", {"username": world.board_member.email, "password": TEST_PASSWORD}
+    )
+    assert response["Location"] == "/inbox/"

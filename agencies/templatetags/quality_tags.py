@@ -15,3 +15,18 @@ _STATUS_COLOURS = {
 @register.simple_tag
 def assessment_tag(status: str, label: str):
     return format_html('<strong class="govuk-tag {}">{}</strong>', _STATUS_COLOURS.get(status, ""), label)
+
+
+@register.filter
+def error_anchor(bound_field, field_id: str) -> str:
+    """Where an error summary link should go: a radio or checkbox group has no element with the
+    field's own id, so link to its first option (GOV.UK Frontend's convention)."""
+    from django import forms
+
+    if field_id != bound_field.auto_id:
+        return field_id
+    if isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{field_id}_1"
+    if isinstance(bound_field.field, forms.MultiValueField):  # a date: its day box
+        return f"{field_id}_0"
+    return field_id

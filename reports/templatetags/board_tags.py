@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from concerns.charts import xmr_svg
 
@@ -50,10 +51,13 @@ def priority_status(status: str, label: str):
 
 
 @register.simple_tag
-def series_chart(series, ref: str, small: bool = False):
+def series_chart(series, ref: str, small: bool = False, large: bool = False):
     if series is None or not series.values:
         return ""
-    return xmr_svg(series.values, series.labels, series.title, target=series.target, ref=ref, small=small)
+    svg = xmr_svg(
+        series.values, series.labels, series.title, target=series.target, ref=ref, small=small, better=series.better
+    )
+    return mark_safe(svg.replace('class="app-chart"', 'class="app-chart app-chart--large"', 1)) if large else svg
 
 
 @register.filter
@@ -67,3 +71,9 @@ def figure(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def one_dp(value):
+    """One decimal place, rounded as the charts round (so the table and the chart agree)."""
+    return "–" if value is None else f"{value:.1f}"

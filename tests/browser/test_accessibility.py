@@ -46,7 +46,7 @@ def sign_in_by_keyboard(page, email):
     page.keyboard.type(TEST_PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("h1").inner_text().startswith("Welcome"), page.inner_text("main")
+    assert "/accounts/sign-in/" not in page.url, page.inner_text("main")
 
 
 def test_sign_in_see_home_and_update_a_duty_assessment_by_keyboard(page, world):
@@ -224,8 +224,7 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     concern = make_concern(world, narrative="Waited eleven hours for a bed.")
     priority.concerns.add(concern)
     sign_in_by_keyboard(page, world.board_member.email)
-    follow(page, page.get_by_role("link", name="Review the priority dashboard for Testshire"))
-    assert page.locator("h1").inner_text() == "Priority dashboard"
+    assert page.locator("h1").inner_text() == "Priority dashboard"  # a board member lands on it
     assert "Special cause variation: concerning (higher)" in page.inner_text("main")
     assert_accessible(page)
 
