@@ -23,6 +23,7 @@ def xmr_svg(
     target: float | None = None,
     ref: str | None = None,
     small: bool = False,
+    large: bool = False,
     better: str | None = None,
 ) -> str:
     """An XmR chart (a run chart below 12 points): the series, its mean and, once there are 12
@@ -134,7 +135,7 @@ def xmr_svg(
         '<svg class="app-chart{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" focusable="false">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}{}'
         '<polyline class="app-chart__line" points="{}"></polyline>{}{}{}</svg>',
-        " app-chart--small" if small else "",
+        " app-chart--small" if small else (" app-chart--large" if large else ""),
         width,
         height,
         ref,

@@ -2,7 +2,6 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from concerns.charts import xmr_svg
 
@@ -54,10 +53,16 @@ def priority_status(status: str, label: str):
 def series_chart(series, ref: str, small: bool = False, large: bool = False):
     if series is None or not series.values:
         return ""
-    svg = xmr_svg(
-        series.values, series.labels, series.title, target=series.target, ref=ref, small=small, better=series.better
+    return xmr_svg(
+        series.values,
+        series.labels,
+        series.title,
+        target=series.target,
+        ref=ref,
+        small=small,
+        large=large,
+        better=series.better,
     )
-    return mark_safe(svg.replace('class="app-chart"', 'class="app-chart app-chart--large"', 1)) if large else svg
 
 
 @register.filter
