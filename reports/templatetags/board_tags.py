@@ -81,4 +81,4 @@ def get_item(mapping, key):
 @register.filter
 def one_dp(value):
     """One decimal place, rounded as the charts round (so the table and the chart agree)."""
-    return "–" if value is None else f"{value:.1f}"
+    return f"{value:.1f}" if isinstance(value, (int, float)) else "–"
