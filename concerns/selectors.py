@@ -80,12 +80,13 @@ def concern_page(qs: QuerySet[Concern], cursor: str | None) -> Page:
     if position:
         day, pk = position
         qs = qs.filter(Q(received_on__lt=day) | Q(received_on=day, id__lt=pk))
+    # Services are fetched for the page's rows afterwards, not joined: a join lets the planner
+    # sort every match by service before the newest 50 are taken.
     rows = list(
-        qs.select_related("service")
-        .prefetch_related(
-            Prefetch("theme_tags", queryset=ConcernTheme.objects.select_related("theme").order_by("theme__name"))
-        )
-        .order_by("-received_on", "-id")[: PAGE_SIZE + 1]
+        qs.prefetch_related(
+            "service",
+            Prefetch("theme_tags", queryset=ConcernTheme.objects.select_related("theme").order_by("theme__name")),
+        ).order_by("-received_on", "-id")[: PAGE_SIZE + 1]
     )
     next_cursor = None
     if len(rows) > PAGE_SIZE:
