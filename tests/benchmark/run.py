@@ -504,6 +504,9 @@ def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_
             print(f"[bench] {per_area * len(ids):,} concerns written in {time.monotonic() - started:.0f} s", flush=True)
         if ConcernTheme.objects.filter(locality_id__in=ids).count() != 3 * per_area * len(ids):
             cursor.execute("DELETE FROM concerns_concerntheme WHERE locality_id <> %s", [busy.pk])
+            # Fresh statistics first: with the old ones the planner joins themes once per concern.
+            cursor.execute("ANALYZE concerns_concern")
+            cursor.execute("ANALYZE concerns_theme")
 
             def load_tags():
                 cursor.execute(
