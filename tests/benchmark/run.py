@@ -410,33 +410,50 @@ def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int 
     return {"priority": made[0].pk}
 
 
-def _without_indexes(cursor, table: str, load) -> None:
+def _drop_indexes(cursor, table: str) -> None:
+    """Drop a table's unique constraints and secondary indexes (not its primary key)."""
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'", [table])
+    for (name,) in cursor.fetchall():
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s", [table, "%pkey"])
+    for (name,) in cursor.fetchall():
+        cursor.execute(f'DROP INDEX "{name}"')
+
+
+def _build_indexes(model) -> None:
+    """Build the model's indexes and constraints as its migrations define them (so a load that
+    was interrupted is mended by the next run)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _drop_indexes(cursor, model._meta.db_table)
+    with connection.schema_editor() as editor:
+        for statement in editor._model_indexes_sql(model):
+            editor.execute(statement)
+        for constraint in model._meta.constraints:
+            editor.add_constraint(model, constraint)
+
+
+def _without_indexes(cursor, model, load) -> None:
     """Run `load` with the table's secondary indexes and unique constraints dropped and its
     triggers (foreign-key checks included) off, then build them again: much faster for tens of
-    millions of rows written in one go, by construction consistent."""
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'",
-        [table],
-    )
-    constraints = cursor.fetchall()
-    for name, _ in constraints:
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    cursor.execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s",
-        [table, "%pkey"],
-    )
-    indexes = cursor.fetchall()
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
+    millions of rows written in one go, by construction consistent. Indexes the model does not
+    declare (made by a migration's SQL, like the full-text one) are built again as they were."""
+    table = model._meta.db_table
+    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+    before = dict(cursor.fetchall())
+    _drop_indexes(cursor, table)
     cursor.execute("SET session_replication_role = replica")
     try:
         load()
     finally:
         cursor.execute("SET session_replication_role = DEFAULT")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        _build_indexes(model)
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        now = {name for (name,) in cursor.fetchall()}
+        for name, definition in before.items():
+            if name not in now:
+                cursor.execute(definition)
 
 
 def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_area: int) -> int:
@@ -499,7 +516,7 @@ def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_
                     [ids, per_area],
                 )
 
-            _without_indexes(cursor, "concerns_concern", load_concerns)
+            _without_indexes(cursor, Concern, load_concerns)
             SummaryState.objects.filter(locality_id__in=ids).delete()  # their counts must be rebuilt
             print(f"[bench] {per_area * len(ids):,} concerns written in {time.monotonic() - started:.0f} s", flush=True)
         if ConcernTheme.objects.filter(locality_id__in=ids).count() != 3 * per_area * len(ids):
@@ -522,7 +539,7 @@ def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_
                     [ids],
                 )
 
-            _without_indexes(cursor, "concerns_concerntheme", load_tags)
+            _without_indexes(cursor, ConcernTheme, load_tags)
             print(f"[bench] theme tags written at {time.monotonic() - started:.0f} s", flush=True)
             cursor.execute("ANALYZE")
     counted = set(
