@@ -406,7 +406,9 @@ def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int 
         for i, a in enumerate(made_alerts)
         for body in (committee, hwb)
     )
-    summaries.refresh(locality.pk)
+    state = summaries.state_for(locality.pk)
+    if state is None or state.is_stale or state.refreshed_at is None:
+        summaries.refresh(locality.pk)
     return {"priority": made[0].pk}
 
 
