@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ROLE_RANK, BodyKind, Duty, FunctionHolding, Locality, Membership, Role
+from .models import ROLE_RANK, Body, Duty, Function, FunctionHolding, Locality, Membership, Role
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,10 +45,21 @@ class Seat:
         return Role(self.role).label
 
 
-def seats(user) -> list[Seat]:
-    """The user's memberships, loaded once per request and cached on the user object."""
+def seats(user, locality: Locality | None = None, min_role: str | None = None) -> list[Seat]:
+    """The user's seats (memberships of active bodies), in one area and at least one role if
+    asked. Loaded once per request and cached on the user object."""
     if not user.is_authenticated:
         return []
+    every = _all_seats(user)
+    return [
+        seat
+        for seat in every
+        if (locality is None or seat.locality_id == locality.pk)
+        and (min_role is None or seat.rank >= ROLE_RANK[min_role])
+    ]
+
+
+def _all_seats(user) -> list[Seat]:
     cached = getattr(user, "_qs_seats", None)
     if cached is None:
         cached = [
@@ -68,20 +80,51 @@ def seats(user) -> list[Seat]:
     return cached
 
 
-def seats_in(user, locality: Locality) -> list[Seat]:
-    return [seat for seat in seats(user) if seat.locality_id == locality.pk]
-
-
 def highest_rank(user, locality: Locality) -> int:
     """The user's highest role rank in the locality, or -1 for none."""
     if user.is_authenticated and user.is_superuser:
         return ROLE_RANK[Role.ADMINISTRATOR]
-    return max((seat.rank for seat in seats_in(user, locality)), default=-1)
+    return max((seat.rank for seat in seats(user, locality)), default=-1)
 
 
 def highest_rank_at(user, body_id: int) -> int:
     """The user's role rank at one body, or -1 for none."""
     return max((seat.rank for seat in seats(user) if seat.body_id == body_id), default=-1)
+
+
+def has_seat_at(user, body_id: int, min_role: str) -> bool:
+    """Whether the user holds a seat of at least this role at the body."""
+    return highest_rank_at(user, body_id) >= ROLE_RANK[min_role]
+
+
+def bodies_holding(function_code: str | Iterable[str], locality: Locality | None = None, on=None):
+    """The active bodies holding the function (or any of several) on a day (today by default),
+    in one area if given. Every rule about who does a job starts here, never from a body's kind."""
+    codes = [function_code] if isinstance(function_code, str) else list(function_code)
+    holders = FunctionHolding.objects.current(on or timezone.localdate()).filter(function__code__in=codes)
+    bodies = Body.objects.filter(is_active=True, pk__in=holders.values("body_id"))
+    return bodies.filter(locality=locality) if locality is not None else bodies
+
+
+def bodies_acting_for(
+    user,
+    locality: Locality,
+    function_code: str | Iterable[str],
+    *,
+    min_role: str,
+    administrators: bool = False,
+    on=None,
+) -> list[Body]:
+    """The bodies holding the function in the area for which this user may act: those where the
+    user has a seat of at least `min_role`, or every holder for the area's administrators when
+    `administrators` is set."""
+    holders = bodies_holding(function_code, locality, on)
+    if not (administrators and can_administer(user, locality)):
+        mine = [seat.body_id for seat in seats(user, locality, min_role)]
+        if not mine:
+            return []
+        holders = holders.filter(pk__in=mine)
+    return list(holders.order_by("name"))
 
 
 def locality_for(user, slug: str) -> Locality:
@@ -106,11 +149,14 @@ def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = 
     """Officers and above of a body holding the duty's function today, or administrators."""
     if can_administer(user, locality):
         return True
-    on = on or timezone.localdate()
-    officer_bodies = {seat.body_id for seat in seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.OFFICER]}
+    officer_bodies = [seat.body_id for seat in seats(user, locality, Role.OFFICER)]
     if not officer_bodies:
         return False
-    return FunctionHolding.objects.current(on).filter(function_id=duty.function_id, body_id__in=officer_bodies).exists()
+    return (
+        FunctionHolding.objects.current(on or timezone.localdate())
+        .filter(function_id=duty.function_id, body_id__in=officer_bodies)
+        .exists()
+    )
 
 
 def require_assessor(user, locality: Locality, duty: Duty) -> None:
@@ -120,32 +166,17 @@ def require_assessor(user, locality: Locality, duty: Duty) -> None:
         )
 
 
-BOARD_FUNCTION = "hwb"
-
-
 def sits_on_a_board(user) -> bool:
     """A member (not read-only) of a body that holds the health and wellbeing board function
     today, in any area."""
-    bodies = [seat.body_id for seat in seats(user) if seat.rank >= ROLE_RANK[Role.MEMBER]]
-    return bool(bodies) and (
-        FunctionHolding.objects.current(timezone.localdate())
-        .filter(function__code=BOARD_FUNCTION, body_id__in=bodies)
-        .exists()
-    )
+    bodies = [seat.body_id for seat in seats(user, min_role=Role.MEMBER)]
+    return bool(bodies) and bodies_holding(Function.HWB).filter(pk__in=bodies).exists()
 
 
-# Where each kind of body's people start their work (the home page sends them there).
-LANDING_FOR_KIND = {
-    BodyKind.HWB: "reports:dashboard",
-    BodyKind.HEALTHWATCH: "reports:healthwatch-home",
-    BodyKind.SCRUTINY: "reports:scrutiny-home",
-}
-
-
-def landing_url(seat: Seat) -> str:
-    """Where a seat's work starts; a responding body starts at the recommendations addressed to it."""
-    from django.urls import reverse
-
-    landing = LANDING_FOR_KIND.get(seat.body_kind)
-    url = reverse(landing or "reports:recommendations", args=[seat.locality_slug])
-    return url if landing else f"{url}?body={seat.body_id}"
+def functions_held(body_ids: Iterable[int], on=None) -> dict[int, set[str]]:
+    """The codes of the functions each body holds on a day (today by default)."""
+    held: dict[int, set[str]] = {}
+    rows = FunctionHolding.objects.current(on or timezone.localdate()).filter(body_id__in=list(body_ids))
+    for body_id, code in rows.values_list("body_id", "function__code"):
+        held.setdefault(body_id, set()).add(code)
+    return held

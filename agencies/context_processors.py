@@ -4,53 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from quality_system.navigation import AREA_ITEMS
+
 from . import access
 from .models import ROLE_RANK, Role
-
-# (label, url name, the url names that mark it current, administrators only)
-_AREA_ITEMS = [
-    (
-        "Dashboard",
-        "reports:dashboard",
-        (
-            "reports:dashboard",
-            "reports:concerns-chart",
-            "reports:priorit",
-            "reports:surveillance",
-            "reports:board-pack",
-            "reports:healthwatch-home",
-            "reports:scrutiny-home",
-        ),
-        False,
-    ),
-    (
-        "Concerns",
-        "concerns:index",
-        (
-            "concerns:index",
-            "concerns:create",
-            "concerns:detail",
-            "concerns:edit",
-            "concerns:personal",
-            "concerns:import",
-            "concerns:theme",
-            "concerns:trends",
-            "concerns:access",
-        ),
-        False,
-    ),
-    ("Alerts", "concerns:alerts", ("concerns:alert",), False),
-    (
-        "Recommendations",
-        "reports:recommendations",
-        ("reports:recommendation", "reports:review", "reports:report", "reports:tracker"),
-        False,
-    ),
-    ("Quality system", "agencies:quality-system", ("agencies:quality-system", "agencies:duty"), False),
-    ("Bodies", "agencies:bodies", ("agencies:bod", "agencies:function", "agencies:holding"), False),
-    ("People", "agencies:people", ("agencies:people", "agencies:person", "agencies:membership"), True),
-    ("Audit trail", "agencies:audit", ("agencies:audit",), True),
-]
 
 
 def navigation(request) -> dict:
@@ -68,7 +25,7 @@ def navigation(request) -> dict:
         is_admin = user.is_superuser or any(
             s.locality_slug == slug and s.rank >= ROLE_RANK[Role.ADMINISTRATOR] for s in seats
         )
-        for label, url_name, prefixes, admin_only in _AREA_ITEMS:
+        for label, url_name, prefixes, admin_only in AREA_ITEMS:
             if admin_only and not is_admin:
                 continue
             items.append(

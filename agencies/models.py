@@ -203,7 +203,16 @@ class Body(models.Model):
 
 
 class Function(models.Model):
-    """A statutory function (HWB, local Healthwatch, health scrutiny, local leadership)."""
+    """A statutory function (HWB, local Healthwatch, health scrutiny, local leadership).
+
+    Access and landing rules name functions by these codes, never a body's kind: a body that
+    takes on a function gets what goes with it.
+    """
+
+    HWB = "hwb"
+    LOCAL_HEALTHWATCH = "local_healthwatch"
+    HEALTH_SCRUTINY = "health_scrutiny"
+    LOCAL_LEADERSHIP = "local_leadership"
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import secrets
@@ -22,16 +23,18 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from quality_system.jobs import enqueue_on_commit
+from quality_system.site import absolute_url
 
-from .models import Notification, User
+from .links import link_issue
+from .models import Body, Membership, Notification, Role, User
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-CLAIM_TIMEOUT = datetime.timedelta(minutes=5)
 BATCH = 200
 
 
@@ -98,7 +101,7 @@ def notify(
 def _send(row: Notification, connection=None) -> None:
     message = EmailMessage(
         subject=row.subject,
-        body=row.body + (f"\n\n{settings.SITE_URL.rstrip('/')}{row.link}" if row.link.startswith("/") else ""),
+        body=row.body + (f"\n\n{absolute_url(row.link)}" if row.link.startswith("/") else ""),
         to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
         headers={"Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
         connection=connection,
@@ -206,7 +209,7 @@ def deliver_due(limit: int = BATCH) -> int:
 
 
 def release_expired_claims(now: datetime.datetime | None = None) -> int:
-    """Claims older than CLAIM_TIMEOUT belong to a worker that died: send them again, marked
+    """Claims older than OUTBOX_CLAIM_TIMEOUT belong to a worker that died: send them again, marked
     as possible duplicates (the same Message-ID lets mail programs recognise a repeat)."""
     now = now or timezone.now()
     return Notification.objects.filter(
@@ -236,10 +239,7 @@ def digests_send(today: datetime.date) -> int:
             if not rows:
                 continue
             user = rows[0].user
-            lines = [
-                f"- {row.subject}" + (f"\n  {settings.SITE_URL.rstrip('/')}{row.link}" if row.link else "")
-                for row in rows
-            ]
+            lines = [f"- {row.subject}" + (f"\n  {absolute_url(row.link)}" if row.link else "") for row in rows]
             digest = notify(
                 kind="digest",
                 key=f"user-{user_id}:{today.isoformat()}",
@@ -267,3 +267,88 @@ def notify_user(*, user: User, key: str, **message) -> int:
     for channel in (Notification.Channel.INBOX, Notification.Channel.EMAIL):
         added += notify(key=f"{key}:{channel}", user=user, channel=channel, **message) is not None
     return added
+
+
+# Who hears in the app when a message comes to their body: the people who answer for it.
+ANSWERING_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
+
+
+@dataclasses.dataclass(frozen=True)
+class AnswerLink:
+    """A single-use link by which a body without an account answers (agencies.links)."""
+
+    purpose: str
+    object_id: int
+    url_name: str
+    url_args: tuple = ()  # the URL's arguments before the token
+    invitation: str = "Respond without signing in (the link works once):"
+    days: int | None = None
+
+
+def notify_body(
+    *,
+    body: Body,
+    kind: str,
+    key: str,
+    subject: str,
+    text: str,
+    locality,
+    related: tuple[str, int],
+    answer_link: AnswerLink | None = None,
+    email_key: str | None = None,
+    tell_members: bool = False,
+    member_subject: str | None = None,
+    member_text: str | None = None,
+    member_link: str = "",
+    members_urgent: bool = True,
+) -> int:
+    """Email a body at its contact address, with a fresh answer link when asked, and tell the
+    people who answer for it in the app and by email: each message once (its dedupe key is
+    `key` + ":body-email" unless `email_key` is given, and ":user-<id>" for each person).
+
+    Runs inside the caller's transaction. When the body's email already exists, the link made
+    for it is rolled back (a savepoint), so no unused link is left behind. Returns how many
+    messages were new.
+    """
+    added = 0
+    try:
+        with transaction.atomic():
+            full = text
+            if answer_link is not None:
+                token = link_issue(purpose=answer_link.purpose, object_id=answer_link.object_id, days=answer_link.days)
+                url = absolute_url(reverse(answer_link.url_name, args=[*answer_link.url_args, token]))
+                full = f"{text}\n{answer_link.invitation}\n{url}\n"
+            row = notify(
+                kind=kind,
+                key=email_key or f"{key}:body-email",
+                subject=subject,
+                body=full,
+                to_email=body.contact_email,
+                to_name=body.name,
+                urgent=True,
+                locality=locality,
+                related=related,
+            )
+            if row is None:
+                raise _AlreadySent
+            added += 1
+    except _AlreadySent:
+        pass
+    if tell_members:
+        for user in Membership.people(body, ANSWERING_ROLES):
+            added += notify_user(
+                kind=kind,
+                key=f"{key}:user-{user.pk}",
+                subject=member_subject or subject,
+                body=member_text if member_text is not None else text,
+                user=user,
+                urgent=members_urgent,
+                link=member_link,
+                locality=locality,
+                related=related,
+            )
+    return added
+
+
+class _AlreadySent(Exception):
+    """Rolls back the savepoint of a body's email that was already in the outbox."""

@@ -6,8 +6,6 @@ and checks write permission there (403 when the role is too low).
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from quality_system import navigation
 from quality_system.forms import GovForm, apply_service_errors
 
 from . import access, selectors, services
@@ -30,24 +29,8 @@ from .forms import (
     PersonAddForm,
     SignInForm,
 )
+from .http import area_view, posted
 from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership
-
-
-def posted(request):
-    """Form data when the request is a POST (even an empty one), else None (unbound form)."""
-    return request.POST if request.method == "POST" else None
-
-
-def area_view(view):
-    """Resolve `slug` to a locality the signed-in user reaches (404 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        locality = access.locality_for(request.user, slug)
-        return view(request, locality, *args, **kwargs)
-
-    return wrapper
 
 
 @require_safe
@@ -56,12 +39,14 @@ def home(request):
         return render(request, "home_public.html")
     seats = access.seats(request.user)
     localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
+    held = access.functions_held(seat.body_id for seat in seats)
     work = []
     for seat in seats:
         locality = localities.get(seat.locality_id)
         if locality is None:
             continue
-        work.append({"seat": seat, "locality": locality, "url": access.landing_url(seat)})
+        url = navigation.landing_url(seat.locality_slug, seat.body_id, held.get(seat.body_id, ()))
+        work.append({"seat": seat, "locality": locality, "url": url})
     return render(
         request,
         "home.html",
@@ -78,8 +63,10 @@ class SignInView(auth_views.LoginView):
         """People with one seat go straight to their work (a board member to the priority
         dashboard); people with several start at the home page, which lists them."""
         seats = access.seats(self.request.user)
-        if len(seats) == 1 and seats[0].body_kind in access.LANDING_FOR_KIND:
-            return access.landing_url(seats[0])
+        if len(seats) == 1:
+            functions = access.functions_held([seats[0].body_id]).get(seats[0].body_id, ())
+            if navigation.landing_for(functions):
+                return navigation.landing_url(seats[0].locality_slug, seats[0].body_id, functions)
         return super().get_default_redirect_url()
 
 

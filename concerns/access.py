@@ -12,25 +12,21 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from agencies import access
-from agencies.models import ROLE_RANK, Body, FunctionHolding, Locality, Role
-
-HEALTHWATCH_FUNCTION = "local_healthwatch"
+from agencies.models import Body, Function, Locality, Role
 
 
 def collecting_bodies(user, locality: Locality) -> list[Body]:
-    """The bodies this user may log concerns for in the locality (usually one)."""
-    eligible = {seat.body_id for seat in access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.MEMBER]}
-    if not eligible:
-        return []
-    holders = (
-        FunctionHolding.objects.current(timezone.localdate())
-        .filter(function__code=HEALTHWATCH_FUNCTION, body_id__in=eligible)
-        .select_related("body")
-    )
-    return [holding.body for holding in holders]
+    """The bodies this user may log concerns for in the locality (usually one): members (and
+    above) of a body holding the local Healthwatch function today."""
+    return access.bodies_acting_for(user, locality, Function.LOCAL_HEALTHWATCH, min_role=Role.MEMBER)
+
+
+def collecting_officer_bodies(user, locality: Locality) -> list[Body]:
+    """The collecting bodies where this user is an officer (or above): they read people's
+    details back, export them, manage themes and raise alerts."""
+    return access.bodies_acting_for(user, locality, Function.LOCAL_HEALTHWATCH, min_role=Role.OFFICER)
 
 
 def require_collector(user, locality: Locality) -> list[Body]:
@@ -42,19 +38,13 @@ def require_collector(user, locality: Locality) -> list[Body]:
 
 def is_collecting_staff(user, concern) -> bool:
     """Members (not read-only) of the body that collected the concern."""
-    return any(
-        seat.body_id == concern.collecting_body_id and seat.rank >= ROLE_RANK[Role.MEMBER]
-        for seat in access.seats(user)
-    )
+    return access.has_seat_at(user, concern.collecting_body_id, Role.MEMBER)
 
 
 def can_see_personal_details(user, concern) -> bool:
     """Officers and above of the collecting body (volunteers and members log, but do not read
     people's details back)."""
-    return any(
-        seat.body_id == concern.collecting_body_id and seat.rank >= ROLE_RANK[Role.OFFICER]
-        for seat in access.seats(user)
-    )
+    return access.has_seat_at(user, concern.collecting_body_id, Role.OFFICER)
 
 
 def require_personal_details_access(user, concern) -> None:
@@ -70,11 +60,7 @@ def require_collecting_staff(user, concern) -> None:
 
 
 def can_manage_themes(user, locality: Locality) -> bool:
-    if access.can_administer(user, locality):
-        return True
-    return any(
-        access.highest_rank_at(user, body.pk) >= ROLE_RANK[Role.OFFICER] for body in collecting_bodies(user, locality)
-    )
+    return access.can_administer(user, locality) or bool(collecting_officer_bodies(user, locality))
 
 
 def require_theme_manager(user, locality: Locality) -> None:
@@ -84,10 +70,4 @@ def require_theme_manager(user, locality: Locality) -> None:
 
 def public_collector(locality: Locality) -> Body | None:
     """The body that receives experiences shared through the public form."""
-    holding = (
-        FunctionHolding.objects.current(timezone.localdate())
-        .filter(function__code=HEALTHWATCH_FUNCTION, body__locality=locality, body__is_active=True)
-        .select_related("body")
-        .first()
-    )
-    return holding.body if holding else None
+    return access.bodies_holding(Function.LOCAL_HEALTHWATCH, locality).order_by("pk").first()

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import access as agency_access
+from agencies.http import area_view, posted
 from agencies.links import LinkProblem, link_check, link_consume
-from agencies.models import ROLE_RANK, Body, Notification, Role
-from agencies.views import area_view, posted
+from agencies.models import Body, Notification, Role
 from quality_system.forms import apply_service_errors
 
 from . import access, alerts
@@ -23,12 +23,10 @@ from .models import Alert, AlertRecipient, Concern
 def raising_body(user, locality) -> Body:
     """Healthwatch officers raise alerts for their body; other bodies' officers for theirs.
     Members such as volunteers do not."""
-    for body in access.collecting_bodies(user, locality):
-        if agency_access.highest_rank_at(user, body.pk) >= ROLE_RANK[Role.OFFICER]:
-            return body
-    for seat in agency_access.seats_in(user, locality):
-        if seat.rank >= ROLE_RANK[Role.OFFICER]:
-            return Body.objects.get(pk=seat.body_id)
+    for body in access.collecting_officer_bodies(user, locality):
+        return body
+    for seat in agency_access.seats(user, locality, Role.OFFICER):
+        return Body.objects.get(pk=seat.body_id)
     raise PermissionDenied("Only Healthwatch staff and other bodies' officers can raise alerts.")
 
 
@@ -90,7 +88,7 @@ def create(request, locality):
 @area_view
 @require_safe
 def alert_list(request, locality):
-    my_bodies = [seat.body_id for seat in agency_access.seats_in(request.user, locality)]
+    my_bodies = [seat.body_id for seat in agency_access.seats(request.user, locality)]
     box = request.GET.get("box", "received")
     qs = Alert.all_objects.for_user(request.user).filter(locality=locality)
     if box == "raised":
@@ -147,7 +145,7 @@ def _alert(request, locality, pk) -> Alert:
 @require_safe
 def detail(request, locality, pk: int):
     alert = _alert(request, locality, pk)
-    my_bodies = {seat.body_id: seat.rank for seat in agency_access.seats_in(request.user, locality)}
+    my_bodies = {seat.body_id for seat in agency_access.seats(request.user, locality, Role.MEMBER)}
     recipients = list(alert.recipients.select_related("body", "duty").order_by("body__name"))
     delivered = set(
         Notification.objects.filter(
@@ -165,8 +163,7 @@ def detail(request, locality, pk: int):
             "recipient": r,
             "delivered": r.body.contact_email in delivered,
             "overdue": r.is_overdue(today),
-            "can_answer": my_bodies.get(r.body_id, -1) >= ROLE_RANK[Role.MEMBER]
-            and r.state != AlertRecipient.State.RESPONDED,
+            "can_answer": r.body_id in my_bodies and r.state != AlertRecipient.State.RESPONDED,
         }
         for r in recipients
     ]
@@ -189,11 +186,7 @@ def detail(request, locality, pk: int):
 def _my_recipient(request, locality, pk: int, rid: int) -> AlertRecipient:
     alert = _alert(request, locality, pk)
     recipient = get_object_or_404(AlertRecipient.objects.select_related("body", "alert"), pk=rid, alert=alert)
-    rank = max(
-        (s.rank for s in agency_access.seats_in(request.user, locality) if s.body_id == recipient.body_id),
-        default=-1,
-    )
-    if rank < ROLE_RANK[Role.MEMBER]:
+    if not agency_access.has_seat_at(request.user, recipient.body_id, Role.MEMBER):
         raise PermissionDenied(f"Only members of {recipient.body.name} can answer this alert for it.")
     return recipient
 

@@ -19,10 +19,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.access import bodies_holding
 from agencies.deadlines import is_working_day, working_days_between
 from agencies.links import link_issue
-from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role, User
-from agencies.notifications import notify, notify_user
+from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, User
+from agencies.notifications import AnswerLink, notify, notify_body, notify_user
+from quality_system.site import absolute_url
 
 from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
 
@@ -64,10 +66,6 @@ def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -
         raise ValidationError(errors)
 
 
-def _members_to_tell(body: Body) -> list[User]:
-    return Membership.people(body, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR])
-
-
 def _message(template: str, **context) -> str:
     return render_to_string(f"concerns/email/{template}.txt", context)
 
@@ -104,36 +102,31 @@ def alert_raise(*, locality: Locality, raised_by_body: Body, raised_by: User, de
     return alert
 
 
+def _answer_link(recipient: AlertRecipient, invitation: str) -> AnswerLink:
+    return AnswerLink(
+        purpose=LINK_PURPOSE,
+        object_id=recipient.pk,
+        url_name="alert-respond",
+        url_args=(recipient.alert_id, recipient.pk),
+        invitation=invitation,
+    )
+
+
 def _tell_recipient(alert: Alert, recipient: AlertRecipient, urgent: bool) -> None:
-    token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
-    link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
-    page = reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk])
-    subject = f"{'Urgent: ' if urgent else ''}Alert {alert.reference} from {alert.raised_by_body.name}: {alert.summary}"
-    body = _message("alert", alert=alert, recipient=recipient, site=settings.SITE_URL.rstrip("/"))
-    notify(
+    notify_body(
+        body=recipient.body,
         kind="alert",
-        key=f"recipient-{recipient.pk}:body-email",
-        subject=subject,
-        body=body + f"\nAcknowledge and respond without signing in (the link works once):\n"
-        f"{settings.SITE_URL.rstrip('/')}{link}\n",
-        to_email=recipient.body.contact_email,
-        to_name=recipient.body.name,
-        urgent=True,
+        key=f"recipient-{recipient.pk}",
+        subject=f"{'Urgent: ' if urgent else ''}Alert {alert.reference} from {alert.raised_by_body.name}: "
+        f"{alert.summary}",
+        text=_message("alert", alert=alert, recipient=recipient, site=absolute_url("")),
         locality=alert.locality,
         related=("alert", alert.pk),
+        answer_link=_answer_link(recipient, "Acknowledge and respond without signing in (the link works once):"),
+        tell_members=True,
+        member_link=reverse("concerns:alert-detail", args=[alert.locality.slug, alert.pk]),
+        members_urgent=urgent,
     )
-    for user in _members_to_tell(recipient.body):
-        notify_user(
-            kind="alert",
-            key=f"recipient-{recipient.pk}:user-{user.pk}",
-            subject=subject,
-            body=body,
-            user=user,
-            urgent=urgent,
-            link=page,
-            locality=alert.locality,
-            related=("alert", alert.pk),
-        )
 
 
 def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User | None, name: str, via_link: bool):
@@ -175,7 +168,7 @@ def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User 
                 subject=f"Respond to alert {alert.reference} when you are ready",
                 body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
                 f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n"
-                f"{settings.SITE_URL.rstrip('/')}{locked.fresh_link}\n",
+                f"{absolute_url(locked.fresh_link)}\n",
                 to_email=locked.body.contact_email,
                 to_name=locked.body.name,
                 urgent=True,
@@ -241,10 +234,11 @@ REMINDER_SUBJECTS = {
 
 
 def _escalation_people(locality: Locality) -> list[User]:
-    """The HWB chair and the scrutiny officers of the area."""
-    memberships = Membership.objects.filter(body__locality=locality, body__is_active=True).filter(
-        Q(body__kind=BodyKind.HWB, role=Role.CHAIR)
-        | Q(body__kind=BodyKind.SCRUTINY, role__in=[Role.OFFICER, Role.CHAIR])
+    """The chair of the body holding the HWB function and the officers of the body holding the
+    health scrutiny function, in the area, today."""
+    memberships = Membership.objects.filter(
+        Q(body__in=bodies_holding(Function.HWB, locality), role=Role.CHAIR)
+        | Q(body__in=bodies_holding(Function.HEALTH_SCRUTINY, locality), role__in=[Role.OFFICER, Role.CHAIR])
     )
     return [m.user for m in memberships.select_related("user") if m.user.is_active]
 
@@ -299,36 +293,18 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
                     related=("alert", alert.pk),
                 )
             AlertRecipient.objects.filter(pk=recipient.pk, escalated_on__isnull=True).update(escalated_on=today)
-        for user in _members_to_tell(recipient.body):
-            added += notify_user(
-                kind=f"alert-{stage}",
-                key=f"recipient-{recipient.pk}:user-{user.pk}",
-                subject=subject,
-                body=body,
-                user=user,
-                urgent=True,
-                link=page,
-                locality=alert.locality,
-                related=("alert", alert.pk),
-            )
-        token = link_issue(purpose=LINK_PURPOSE, object_id=recipient.pk)
-        link = reverse("alert-respond", args=[alert.pk, recipient.pk, token])
-        row = notify(
+        added += notify_body(
+            body=recipient.body,
             kind=f"alert-{stage}",
-            key=f"recipient-{recipient.pk}:body-email",
+            key=f"recipient-{recipient.pk}",
             subject=subject,
-            body=body
-            + f"\nAcknowledge without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
-            to_email=recipient.body.contact_email,
-            to_name=recipient.body.name,
-            urgent=True,
+            text=body,
             locality=alert.locality,
             related=("alert", alert.pk),
+            answer_link=_answer_link(recipient, "Acknowledge without signing in (the link works once):"),
+            tell_members=True,
+            member_link=page,
         )
-        if row is None:  # already reminded at this stage: the new link is not needed
-            transaction.set_rollback(True)
-            return added
-        added += 1
     return added
 
 

@@ -12,9 +12,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies import access as agency_access
-from agencies.models import ROLE_RANK, Role
-from agencies.views import area_view
+from agencies.http import area_view
 from quality_system.text import spreadsheet_safe
 
 from . import access, selectors, services
@@ -62,9 +60,7 @@ def _rows(concerns, contacts_for, staff: bool):
 @require_safe
 def export(request, locality):
     staff_bodies = {b.pk for b in access.collecting_bodies(request.user, locality)}
-    officer_bodies = {
-        b for b in staff_bodies if agency_access.highest_rank_at(request.user, b) >= ROLE_RANK[Role.OFFICER]
-    }
+    officer_bodies = {b.pk for b in access.collecting_officer_bodies(request.user, locality)}
     filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(staff_bodies))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     qs = (

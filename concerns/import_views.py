@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies.views import area_view, posted
+from agencies.http import area_view, posted
 from quality_system.forms import GovForm
 from quality_system.jobs import enqueue_on_commit
 

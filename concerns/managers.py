@@ -6,17 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-def _member_body_ids(user):
-    from agencies.models import Membership
-
-    return Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body_id")
-
-
-def _locality_ids(user):
-    from agencies.models import Membership
-
-    return Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
+from agencies.managers import AreaScopedQuerySet, reachable_area_ids, seat_body_ids
 
 
 class ConcernQuerySet(models.QuerySet):
@@ -32,8 +22,8 @@ class ConcernQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(locality_id__in=_locality_ids(user)).filter(
-            models.Q(collecting_body_id__in=_member_body_ids(user)) | models.Q(status__in=COUNTED_STATUSES)
+        return self.filter(locality_id__in=reachable_area_ids(user)).filter(
+            models.Q(collecting_body_id__in=seat_body_ids(user)) | models.Q(status__in=COUNTED_STATUSES)
         )
 
     def counted(self) -> ConcernQuerySet:
@@ -43,22 +33,43 @@ class ConcernQuerySet(models.QuerySet):
         return self.filter(status__in=COUNTED_STATUSES)
 
 
-class ThemeQuerySet(models.QuerySet):
-    def for_user(self, user) -> ThemeQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(locality_id__in=_locality_ids(user))
-
+class ThemeQuerySet(AreaScopedQuerySet):
     def active(self) -> ThemeQuerySet:
         return self.filter(is_active=True)
 
 
-class TrendSignalQuerySet(models.QuerySet):
-    def for_user(self, user) -> TrendSignalQuerySet:
+class TrendSignalQuerySet(AreaScopedQuerySet):
+    pass
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_user(self, user) -> AlertQuerySet:
+        """Alerts are seen by the bodies party to them and by those who oversee the area.
+
+        Parties: the raising body and every recipient. Overseers: the area's administrators and
+        the bodies holding the health and wellbeing board or health scrutiny function today (they
+        are escalated to), whatever kind of body they are.
+        """
+        from django.utils import timezone
+
+        from agencies.models import Function, FunctionHolding, Membership, Role
+
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(locality_id__in=_locality_ids(user))
+        mine = Membership.objects.filter(user_id=user.pk, body__is_active=True)
+        overseers = (
+            FunctionHolding.objects.current(timezone.localdate())
+            .filter(function__code__in=[Function.HWB, Function.HEALTH_SCRUTINY])
+            .values("body_id")
+        )
+        oversight_areas = mine.filter(models.Q(role=Role.ADMINISTRATOR) | models.Q(body_id__in=overseers)).values(
+            "body__locality_id"
+        )
+        bodies = seat_body_ids(user)
+        return self.filter(
+            models.Q(raised_by_body_id__in=bodies)
+            | models.Q(recipients__body_id__in=bodies)
+            | models.Q(locality_id__in=oversight_areas)
+        ).distinct()

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Body, Locality, ServiceType
 
-from .managers import ConcernQuerySet, ThemeQuerySet, TrendSignalQuerySet
+from .managers import AlertQuerySet, ConcernQuerySet, ThemeQuerySet, TrendSignalQuerySet
 
 
 class Channel(models.TextChoices):
@@ -347,31 +347,6 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         """Nothing more will happen without someone acting."""
         return self.state in (self.State.INVALID, self.State.READY, self.State.DONE, self.State.FAILED)
-
-
-class AlertQuerySet(models.QuerySet):
-    def for_user(self, user) -> AlertQuerySet:
-        """Alerts raised by or sent to the user's bodies; oversight bodies see the area's alerts."""
-        from agencies.models import Membership, Role
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        from agencies.models import BodyKind
-
-        mine = Membership.objects.filter(user_id=user.pk, body__is_active=True)
-        bodies = mine.values("body_id")
-        # Administrators, and the HWB and scrutiny committee (who are escalated to), see every
-        # alert in their area.
-        oversight_areas = mine.filter(
-            models.Q(role=Role.ADMINISTRATOR) | models.Q(body__kind__in=[BodyKind.HWB, BodyKind.SCRUTINY])
-        ).values("body__locality_id")
-        return self.filter(
-            models.Q(raised_by_body_id__in=bodies)
-            | models.Q(recipients__body_id__in=bodies)
-            | models.Q(locality_id__in=oversight_areas)
-        ).distinct()
 
 
 class Alert(models.Model):

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
+from agencies.http import posted
 from agencies.models import Locality
-from agencies.views import posted
 from quality_system.forms import apply_service_errors
 
 from . import access, services

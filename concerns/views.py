@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies import access as agency_access
 from agencies.access import can_administer
-from agencies.models import ROLE_RANK, Role
-from agencies.views import area_view, posted
+from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors
 
 from . import access, selectors, services, summaries
@@ -43,9 +41,7 @@ def index(request, locality):
             "can_log": bool(collectors),
             "waiting": selectors.waiting_for_review(request.user, locality) if collectors else 0,
             "can_manage_themes": access.can_manage_themes(request.user, locality),
-            "can_export_personal": any(
-                agency_access.highest_rank_at(request.user, b.pk) >= ROLE_RANK[Role.OFFICER] for b in collectors
-            ),
+            "can_export_personal": bool(access.collecting_officer_bodies(request.user, locality)),
             "first_page": "after" not in request.GET,
         },
     )

@@ -1,34 +1,46 @@
-"""Who may change the board's records. Reading is open to everyone in the area (the managers'
-`for_user`); these checks decide writes, and answer 403.
+"""Who may do what in reports. Reading is open to everyone in the area (the managers'
+`for_user`); these checks decide writes, and answer 403. Each rule follows the functions a body
+holds today (agencies.access.bodies_acting_for), never its kind.
 
+- Reviews, reports and recommendations: officers (and above) of a body holding the health
+  scrutiny or local Healthwatch function, and the area's administrators.
+- Answering for a body (responses, progress updates, letters): its members (not read-only).
 - The board's priorities, referrals and board packs: members (not read-only) of the body that
   holds the health and wellbeing board function today, and the area's administrators.
 - Quality Surveillance Group views: the same people, and officers of the area's ICB or QSG
-  bodies (who sit on the group).
+  bodies, who sit on the group (no statutory function marks them, so their kind does).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from agencies import access
-from agencies.models import ROLE_RANK, Body, BodyKind, FunctionHolding, Locality, Role
+from agencies.models import Body, BodyKind, Function, Locality, Role
 
-HWB_FUNCTION = access.BOARD_FUNCTION
+REVIEW_FUNCTIONS = (Function.HEALTH_SCRUTINY, Function.LOCAL_HEALTHWATCH)
+
+
+def review_bodies(user, locality: Locality) -> list[Body]:
+    """Bodies this user runs reviews and makes recommendations for."""
+    return access.bodies_acting_for(user, locality, REVIEW_FUNCTIONS, min_role=Role.OFFICER, administrators=True)
+
+
+def require_reviewer(user, locality: Locality) -> list[Body]:
+    bodies = review_bodies(user, locality)
+    if not bodies:
+        raise PermissionDenied("Only scrutiny and Healthwatch officers can do this.")
+    return bodies
+
+
+def can_answer_for(user, body_id: int) -> bool:
+    """Members (not read-only) answer for their body."""
+    return access.has_seat_at(user, body_id, Role.MEMBER)
 
 
 def board_bodies(user, locality: Locality) -> list[Body]:
     """The bodies holding the board function today for which this user may act."""
-    holders = FunctionHolding.objects.current(timezone.localdate()).filter(
-        function__code=HWB_FUNCTION, body__locality=locality, body__is_active=True
-    )
-    if not access.can_administer(user, locality):
-        mine = {seat.body_id for seat in access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.MEMBER]}
-        if not mine:
-            return []
-        holders = holders.filter(body_id__in=mine)
-    return [h.body for h in holders.select_related("body").order_by("body__name")]
+    return access.bodies_acting_for(user, locality, Function.HWB, min_role=Role.MEMBER, administrators=True)
 
 
 def can_manage_board(user, locality: Locality) -> bool:
@@ -46,10 +58,7 @@ def require_board_member(user, locality: Locality) -> None:
 def can_record_surveillance(user, locality: Locality) -> bool:
     if can_manage_board(user, locality):
         return True
-    return any(
-        seat.body_kind in (BodyKind.ICB, BodyKind.QSG) and seat.rank >= ROLE_RANK[Role.OFFICER]
-        for seat in access.seats_in(user, locality)
-    )
+    return any(seat.body_kind in (BodyKind.ICB, BodyKind.QSG) for seat in access.seats(user, locality, Role.OFFICER))
 
 
 def require_surveillance_recorder(user, locality: Locality) -> None:

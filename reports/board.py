@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Body, BodyKind, Locality, Membership, Role, User
+from agencies.access import bodies_holding
+from agencies.models import Body, BodyKind, Function, Locality, Membership, Role, User
 from agencies.notifications import notify, notify_user
 from concerns.models import Alert, AlertRecipient, TrendSignal
 
@@ -316,8 +317,6 @@ def digest_text(locality: Locality, since: datetime.datetime, today: datetime.da
 def weekly_digests_send(today: datetime.date) -> int:
     """One email per board member who asked for it, once per ISO week (the dedupe key makes a
     second run, or a second beat process, add nothing)."""
-    from .access import HWB_FUNCTION
-
     since = timezone.now() - datetime.timedelta(days=7)
     week = week_key(today)
     members = (
@@ -325,8 +324,7 @@ def weekly_digests_send(today: datetime.date) -> int:
             user__weekly_digest=True,
             user__is_active=True,
             body__is_active=True,
-            body__holdings__function__code=HWB_FUNCTION,
-            body__holdings__ends_on__isnull=True,
+            body__in=bodies_holding(Function.HWB, on=today),
         )
         .select_related("user", "body__locality")
         .order_by("user_id", "body__locality__name")

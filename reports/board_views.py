@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import access as agency_access
 from agencies import figures
+from agencies.http import area_view, posted
 from agencies.models import Body
-from agencies.views import area_view, posted
 from concerns import summaries
 from concerns.models import Alert, Concern, Theme, TrendSignal
 from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
@@ -642,7 +642,7 @@ def healthwatch_home(request, locality):
 
     today = timezone.localdate()
     week_start, week_end = _week(today)
-    bodies = [seat.body_id for seat in agency_access.seats_in(request.user, locality)]
+    bodies = [seat.body_id for seat in agency_access.seats(request.user, locality)]
     raised = AlertRecipient.objects.filter(alert__locality=locality, alert__raised_by_body_id__in=bodies)
     return render(
         request,
@@ -702,7 +702,7 @@ def scrutiny_home(request, locality):
 
     today = timezone.localdate()
     week_start, week_end = _week(today)
-    bodies = [seat.body_id for seat in agency_access.seats_in(request.user, locality)]
+    bodies = [seat.body_id for seat in agency_access.seats(request.user, locality)]
     issued = Recommendation.objects.filter(locality=locality, report__issuing_body_id__in=bodies).select_related(
         "addressed_to"
     )

@@ -10,23 +10,13 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from agencies.managers import AreaScopedQuerySet
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
 
 
-class AreaQuerySet(models.QuerySet):
-    """Records readable by everyone with a membership in the record's area."""
-
-    def for_user(self, user):
-        from agencies.models import Membership
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            locality_id__in=Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
-        )
+class AreaQuerySet(AreaScopedQuerySet):
+    """Records readable by everyone with a seat in the record's area."""
 
 
 class Review(models.Model):

@@ -16,16 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import access as agency_access
+from agencies.http import area_view, posted
 from agencies.links import LinkProblem, link_check, link_consume
-from agencies.models import ROLE_RANK, Body, FunctionHolding, ResponseDuty, Role
-from agencies.views import area_view, posted
+from agencies.models import ROLE_RANK, Body, ResponseDuty, Role
 from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
 from quality_system.text import spreadsheet_safe
 
-from . import services
+from . import access, services
 from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
-
-REVIEW_FUNCTIONS = ("health_scrutiny", "local_healthwatch")
 
 
 def response_duties(locality):
@@ -34,25 +32,8 @@ def response_duties(locality):
     return rules.exclude(code__startswith="alert-")
 
 
-def working_bodies(user, locality) -> list[Body]:
-    """Bodies this user runs reviews and makes recommendations for: officers and above of the
-    body holding the health scrutiny or local Healthwatch function (or area administrators)."""
-    officer_bodies = {
-        seat.body_id for seat in agency_access.seats_in(user, locality) if seat.rank >= ROLE_RANK[Role.OFFICER]
-    }
-    holders = FunctionHolding.objects.current(timezone.localdate()).filter(
-        function__code__in=REVIEW_FUNCTIONS, body__locality=locality
-    )
-    if not agency_access.can_administer(user, locality):
-        holders = holders.filter(body_id__in=officer_bodies)
-    return [h.body for h in holders.select_related("body").order_by("body__name")]
-
-
-def require_worker(user, locality) -> list[Body]:
-    bodies = working_bodies(user, locality)
-    if not bodies:
-        raise PermissionDenied("Only scrutiny and Healthwatch officers can do this.")
-    return bodies
+working_bodies = access.review_bodies
+require_worker = access.require_reviewer
 
 
 # ---------------------------------------------------------------- the tracker

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import require_administrator
+from agencies.http import area_view, posted
 from agencies.models import ClosureDay
-from agencies.views import area_view, posted
 from quality_system.forms import GovDateField, GovForm, apply_service_errors
 
 from . import services
