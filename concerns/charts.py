@@ -35,7 +35,7 @@ def xmr_svg(
         return ""
     result = spc.xmr(values)
     show_limits = not result.provisional
-    lower_limit = max(result.lower, 0.0) if min(values) >= 0 else result.lower
+    lower_limit = result.lower_floored
     top = max(max(values), result.upper if show_limits else 0, target if target is not None else 0) or 1
     bottom = min(0.0, min(values), lower_limit if show_limits else 0, target if target is not None else 0)
     span = (top - bottom) or 1

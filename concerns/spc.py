@@ -47,6 +47,13 @@ class XmRResult:
         return len(self.values) < MIN_POINTS_FOR_LIMITS
 
     @property
+    def lower_floored(self) -> float:
+        """The lower process limit as a chart shows it: no lower than 0 for a series that cannot
+        go below 0 (counts), since a count cannot fall below nothing. `lower` keeps the limit
+        as computed."""
+        return max(self.lower, 0.0) if min(self.values) >= 0 else self.lower
+
+    @property
     def latest_direction(self) -> int:
         return self.direction[-1] if self.direction else 0
 

@@ -8,8 +8,8 @@ from agencies import forms as agency_forms
 from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
-from reports import public as reports_public
-from reports import recommendation_views
+from reports.recommendations import public as reports_public
+from reports.recommendations import views as recommendation_views
 
 
 @never_cache

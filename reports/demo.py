@@ -13,8 +13,8 @@ from django.utils import timezone
 from agencies.demo import DemoArea
 from agencies.models import ResponseDuty
 
-from . import services
 from .models import Recommendation, Review
+from .recommendations import services
 
 RECOMMENDATIONS = [
     # text, body, duty, days before today sent, response (decision, plan) or None
@@ -145,7 +145,7 @@ def seed_board(area: DemoArea) -> int:
     from concerns.models import Alert, Concern, Theme, TrendSignal
     from concerns.selectors import last_complete_month, month_starts
 
-    from . import board
+    from .board import services as board
     from .models import Priority, PriorityAction, SurveillanceView
 
     locality = area.northmoor

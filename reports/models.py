@@ -92,6 +92,11 @@ class RecommendationQuerySet(AreaQuerySet):
     def public(self) -> RecommendationQuerySet:
         return self.filter(report__published_on__isnull=False)
 
+    def overdue(self, on: datetime.date) -> RecommendationQuerySet:
+        """The rule of `Recommendation.is_overdue`, for a query: awaiting a response, the clock
+        running, and the due day passed."""
+        return self.filter(Recommendation.overdue_condition(on))
+
 
 class Recommendation(models.Model):
     """One recommendation to one body, with the statutory deadline for its response."""
@@ -134,6 +139,11 @@ class Recommendation(models.Model):
     def is_overdue(self, on: datetime.date) -> bool:
         """Overdue when no response has come by the end of the due day (and the clock runs)."""
         return self.state == self.State.AWAITING and self.clock_stopped_on is None and on > self.due_on
+
+    @classmethod
+    def overdue_condition(cls, on: datetime.date) -> models.Q:
+        """`is_overdue` as a query condition, for filters and for counts inside aggregates."""
+        return models.Q(state=cls.State.AWAITING, clock_stopped_on__isnull=True, due_on__lt=on)
 
     def days_left(self, on: datetime.date) -> int:
         return (self.due_on - on).days

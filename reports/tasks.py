@@ -9,7 +9,7 @@ from django.utils import timezone
 @shared_task(name="reports.tasks.chase_recommendations")
 def chase_recommendations() -> int:
     """Reminders before and on a response deadline, then the area's escalation ladder."""
-    from .services import evidence_chase, recommendations_chase
+    from .recommendations.services import evidence_chase, recommendations_chase
 
     today = timezone.localdate()
     return recommendations_chase(today) + evidence_chase(today)
@@ -18,7 +18,7 @@ def chase_recommendations() -> int:
 @shared_task(name="reports.tasks.build_board_pack", time_limit=900, soft_time_limit=840)
 def build_board_pack(pack_id: int) -> None:
     """Build one board pack (the paper and its PDF)."""
-    from .board import board_pack_build
+    from .board.services import board_pack_build
 
     board_pack_build(pack_id)
 
@@ -26,7 +26,7 @@ def build_board_pack(pack_id: int) -> None:
 @shared_task(name="reports.tasks.sweep_board_packs")
 def sweep_board_packs() -> int:
     """Packs still waiting (their message was lost) or whose worker died are built again."""
-    from .board import board_packs_stuck
+    from .board.services import board_packs_stuck
     from .models import BoardPack
 
     board_packs_stuck(timezone.now())
@@ -43,6 +43,6 @@ def sweep_board_packs() -> int:
 @shared_task(name="reports.tasks.send_weekly_digests")
 def send_weekly_digests() -> int:
     """The board's weekly email, for the members who asked for it (once per person per week)."""
-    from .board import weekly_digests_send
+    from .board.services import weekly_digests_send
 
     return weekly_digests_send(timezone.localdate())

@@ -1,44 +1,15 @@
 from django.urls import path
 
-from . import board_views as bv
-from . import recommendation_views as rv
 from . import views
+from .board.urls import urlpatterns as board
+from .recommendations.urls import urlpatterns as recommendations
 
 app_name = "reports"
 
-# Mounted under areas/<slug:slug>/ by quality_system.urls.
+# Mounted under areas/<slug:slug>/ by quality_system.urls; each room keeps its own list.
 urlpatterns = [
-    path("dashboard/", bv.dashboard_view, name="dashboard"),
-    path("dashboard/concerns-chart/", bv.concerns_chart, name="concerns-chart"),
-    path("healthwatch/", bv.healthwatch_home, name="healthwatch-home"),
-    path("scrutiny/", bv.scrutiny_home, name="scrutiny-home"),
-    path("priorities/", bv.priorities, name="priorities"),
-    path("priorities/new/", bv.priority_create, name="priority-create"),
-    path("priorities/<int:pk>/", bv.priority_detail, name="priority"),
-    path("priorities/<int:pk>/edit/", bv.priority_edit, name="priority-edit"),
-    path("priorities/<int:pk>/chart/", bv.priority_chart, name="priority-chart"),
-    path("priorities/<int:pk>/progress/", bv.priority_progress, name="priority-progress"),
-    path("priorities/<int:pk>/actions/new/", bv.priority_action_add, name="priority-action-add"),
-    path("priorities/<int:pk>/actions/<int:action_pk>/done/", bv.priority_action_done, name="priority-action-done"),
-    path("priorities/<int:pk>/figures/", bv.priority_figures, name="priority-figures"),
-    path("priorities/<int:pk>/link/", bv.priority_link, name="priority-link"),
-    path("priorities/<int:pk>/refer/", bv.priority_refer, name="priority-refer"),
-    path("surveillance/", bv.surveillance, name="surveillance"),
-    path("surveillance/new/", bv.surveillance_record, name="surveillance-record"),
-    path("board-packs/", bv.board_packs, name="board-packs"),
-    path("board-packs/<int:pk>/", bv.board_pack, name="board-pack"),
-    path("board-packs/<int:pk>/pdf/", bv.board_pack_pdf, name="board-pack-pdf"),
-    path("recommendations/", rv.tracker, name="recommendations"),
-    path("recommendations/tracker.csv", rv.tracker_csv, name="tracker-csv"),
-    path("recommendations/<int:pk>/", rv.recommendation, name="recommendation"),
-    path("recommendations/<int:pk>/respond/", rv.recommendation_respond, name="recommendation-respond-in-app"),
-    path("recommendations/<int:pk>/letter/", rv.letter, name="recommendation-letter"),
-    path("reviews/", rv.reviews, name="reviews"),
-    path("reviews/new/", rv.review_create, name="review-create"),
-    path("reviews/<int:pk>/", rv.review, name="review"),
-    path("reviews/<int:pk>/report/", rv.report_create, name="report-create"),
-    path("reports/<int:pk>/", rv.report, name="report"),
-    path("reports/<int:pk>/publish/", rv.report_publish, name="report-publish"),
+    *board,
+    *recommendations,
     path("closure-days/", views.closure_days, name="closure-days"),
     path("closure-days/<int:pk>/remove/", views.closure_day_remove, name="closure-day-remove"),
 ]

@@ -9,7 +9,7 @@ from agencies.http import area_view, posted
 from agencies.models import ClosureDay
 from quality_system.forms import GovDateField, GovForm, apply_service_errors
 
-from . import services
+from .recommendations import services
 
 
 class ClosureDayForm(GovForm):

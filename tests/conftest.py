@@ -178,8 +178,8 @@ def make_recommendation(w: World, *, to=None, publish: bool = False, sent_on=Non
     import datetime
 
     from agencies.models import ResponseDuty
-    from reports import services
     from reports.models import Review
+    from reports.recommendations import services
 
     review = Review.objects.create(
         locality=w.area, kind="scrutiny_review", lead_body=w.scrutiny, topic="A&E waits", created_by=w.scrutiny_officer
@@ -210,7 +210,7 @@ def make_priority(w: World, *, figures=None, **overrides):
     import datetime
 
     from concerns.selectors import last_complete_month, month_starts
-    from reports import board
+    from reports.board import services as board
 
     fields = {
         "title": "Waiting times in A&E",

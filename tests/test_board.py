@@ -15,7 +15,8 @@ from django.utils import timezone
 from agencies.models import Notification
 from concerns import spc, summaries
 from concerns.models import MonthlyCount
-from reports import board, dashboard
+from reports.board import dashboard
+from reports.board import services as board
 from reports.models import BoardPack, Priority, Referral, Review, SurveillanceView
 from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
 
@@ -488,7 +489,7 @@ def test_one_click_builds_a_board_pack_with_a_printable_page_and_a_pdf(
 def test_a_pack_that_cannot_be_made_says_why_and_how_to_fix_it(
     world, login, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports import pack_render
+    from reports.board import pack_render
 
     def no_pango(html):
         raise OSError("cannot load library 'libpango-1.0-0'")

@@ -99,7 +99,7 @@ def recommendation_link(w: World) -> dict:
 def evidence_link(w: World) -> dict:
 
     from agencies.models import ResponseDuty
-    from reports import services
+    from reports.recommendations import services
 
     review = make_recommendation(w).report.review
     item = services.evidence_request_send(
@@ -115,7 +115,7 @@ def evidence_link(w: World) -> dict:
 
 
 def a_letter(w: World) -> int:
-    from reports import services
+    from reports.recommendations import services
 
     rec = make_recommendation(w)
     services.response_record(
@@ -144,7 +144,7 @@ def a_priority(w: World) -> dict:
 def an_action(w: World) -> dict:
     import datetime
 
-    from reports import board
+    from reports.board import services as board
 
     priority = make_priority(w)
     action = board.action_add(

@@ -246,7 +246,7 @@ def grow_board(world, n):
     """n concerns (with theme tags), n recommendations (half answered), n // 10 priorities with
     a year of hand-entered figures and a progress update, n // 10 QSG views, n // 50 alerts."""
     from concerns import summaries
-    from reports import board
+    from reports.board import services as board
     from reports.models import SurveillanceView
     from tests.conftest import make_alert, make_priority
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from agencies.models import Notification, ResponseDuty, Role
-from reports import services
 from reports.models import Recommendation
+from reports.recommendations import services
 from tests.conftest import make_recommendation
 from tests.factories import MembershipFactory
 

@@ -19,7 +19,7 @@ from agencies.models import Body, BodyKind, Function, Locality, Membership, Role
 from agencies.notifications import notify, notify_user
 from concerns.models import Alert, AlertRecipient, TrendSignal
 
-from .models import (
+from ..models import (
     BoardPack,
     Priority,
     PriorityAction,
@@ -217,7 +217,7 @@ def board_pack_request(*, locality: Locality, user, meeting_on: datetime.date) -
     """Ask for a board pack; the build runs in the background (or at once with no broker)."""
     from quality_system.jobs import enqueue_on_commit
 
-    from .tasks import build_board_pack
+    from ..tasks import build_board_pack
 
     pack = BoardPack.objects.create(locality=locality, meeting_on=meeting_on, requested_by=user)
     enqueue_on_commit(build_board_pack, pack.pk)

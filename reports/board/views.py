@@ -26,9 +26,11 @@ from concerns import summaries
 from concerns.models import Alert, Concern, Theme, TrendSignal
 from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
 
-from . import access, board, dashboard
-from .models import BoardPack, Priority, PriorityAction, Recommendation, Referral, Review, SurveillanceView
-from .recommendation_views import ReferencesMixin, _small_int
+from .. import access
+from ..models import BoardPack, Priority, PriorityAction, Recommendation, Referral, Review, SurveillanceView
+from ..recommendations.views import ReferencesMixin, _small_int
+from . import dashboard
+from . import services as board
 
 # ---------------------------------------------------------------- the dashboard
 
@@ -638,7 +640,7 @@ def healthwatch_home(request, locality):
     from concerns.models import AlertRecipient
     from concerns.selectors import waiting_for_review
 
-    from .models import EvidenceRequest
+    from ..models import EvidenceRequest
 
     today = timezone.localdate()
     week_start, week_end = _week(today)
@@ -698,7 +700,7 @@ def _work_in_progress(locality, bodies) -> list[Review]:
 @require_safe
 def scrutiny_home(request, locality):
     """The scrutiny officer's open work: responses due this week, overdue, to follow up."""
-    from .models import EvidenceRequest
+    from ..models import EvidenceRequest
 
     today = timezone.localdate()
     week_start, week_end = _week(today)

@@ -20,7 +20,7 @@ from concerns import spc, summaries
 from concerns.models import Alert, AlertRecipient, MonthlyCount, Theme, TrendSignal
 from concerns.selectors import last_complete_month, month_starts, next_month
 
-from .models import (
+from ..models import (
     BoardPack,
     EvidenceRequest,
     ImplementationUpdate,
@@ -178,7 +178,7 @@ class Series:
         """The lower process limit, no lower than 0 for a series that cannot go below 0."""
         if not self.values:
             return None
-        return max(self.result.lower, 0.0) if min(self.values) >= 0 else self.result.lower
+        return self.result.lower_floored
 
     def table(self) -> list[tuple[str, float, str]]:
         """Month, value and, in words, any special cause, for the data table."""

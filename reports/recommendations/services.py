@@ -18,7 +18,7 @@ from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, Re
 from agencies.notifications import notify, notify_user
 from concerns.alerts import recompute_due_dates
 
-from .models import (
+from ..models import (
     ChaseLadder,
     EvidenceRequest,
     Extension,

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 def paper_html(pack, board) -> str:
     """The paper's body: the dashboard, the priorities with their updates, what is overdue
     and how the guide's duties are covered."""
-    from .models import PriorityUpdate
+    from ..models import PriorityUpdate
 
     ids = [row.priority.pk for row in board.priorities]
     updates: dict[int, list[PriorityUpdate]] = {}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from agencies.models import Locality
 
-from .models import Report, Response
+from ..models import Report, Response
 
 
 @require_safe

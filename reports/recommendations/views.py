@@ -22,8 +22,9 @@ from agencies.models import ROLE_RANK, Body, ResponseDuty, Role
 from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
 from quality_system.text import spreadsheet_safe
 
-from . import access, services
-from .models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
+from .. import access
+from ..models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
+from . import services
 
 
 def response_duties(locality):
