@@ -28,7 +28,7 @@ from quality_system.forms import GovDateField, GovForm, LongTextField, apply_ser
 
 from .. import access
 from ..models import BoardPack, Priority, PriorityAction, Recommendation, Referral, Review, SurveillanceView
-from ..recommendations.views import ReferencesMixin, _small_int
+from ..references import ReferencesMixin, small_int
 from . import dashboard
 from . import services as board
 
@@ -511,7 +511,7 @@ def priority_refer(request, locality, pk: int):
 def surveillance(request, locality):
     views = SurveillanceView.objects.for_user(request.user).filter(locality=locality).select_related("provider")
     provider = request.GET.get("provider", "")
-    if _small_int(provider):
+    if small_int(provider):
         views = views.filter(provider_id=int(provider))
     return render(
         request,

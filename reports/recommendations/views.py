@@ -24,6 +24,7 @@ from quality_system.text import spreadsheet_safe
 
 from .. import access
 from ..models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
+from ..references import ReferencesMixin, small_int
 from . import services
 
 
@@ -44,15 +45,15 @@ def _tracker_rows(request, locality):
     qs = Recommendation.objects.for_user(request.user).filter(locality=locality)
     body, committee, state, year = (request.GET.get(k, "") for k in ("body", "committee", "state", "year"))
     today = timezone.localdate()
-    if _small_int(body):
+    if small_int(body):
         qs = qs.filter(addressed_to_id=int(body))
-    if _small_int(committee):
+    if small_int(committee):
         qs = qs.filter(report__issuing_body_id=int(committee))
     if state == "overdue":
         qs = qs.filter(state=Recommendation.State.AWAITING, due_on__lt=today, clock_stopped_on__isnull=True)
     elif state in Recommendation.State.values:
         qs = qs.filter(state=state)
-    if _small_int(year) and 2000 <= int(year) <= 2100:
+    if small_int(year) and 2000 <= int(year) <= 2100:
         qs = qs.filter(sent_on__year=int(year))
     return (
         qs.select_related("addressed_to", "report__issuing_body", "response")
@@ -72,14 +73,9 @@ def _filter_words(params, bodies, committees) -> str:
     state = {"awaiting": "awaiting a response", "overdue": "overdue", "responded": "responded", "closed": "closed"}
     if params.get("state") in state:
         words.append(state[params["state"]])
-    if _small_int(params.get("year", "")):
+    if small_int(params.get("year", "")):
         words.append(f"made in {params['year']}")
     return ", ".join(words)
-
-
-def _small_int(value: str) -> bool:
-    """A whole number an id or a year could be (ASCII digits, not too long)."""
-    return value.isascii() and value.isdigit() and len(value) <= 12
 
 
 def _statistics(locality) -> list[dict]:
@@ -195,38 +191,6 @@ def tracker_csv(request, locality):
 
 
 # ---------------------------------------------------------------- reviews and reports
-
-
-class ReferencesMixin:
-    """Fields where people type references (C-001234, A-00012, ...) to link records."""
-
-    def _refs(self, field, prefix, queryset, noun):
-        raw = self.cleaned_data.get(field, "")
-        typed, bad = {}, []
-        for part in filter(None, (p.strip().upper() for p in raw.replace(";", ",").split(","))):
-            digits = part.removeprefix(prefix)
-            if _small_int(digits):
-                typed[int(digits)] = part
-            else:
-                bad.append(part)
-        found = list(queryset.filter(pk__in=list(typed)))
-        missing = [typed[n] for n in sorted(set(typed) - {o.pk for o in found})]
-        if bad or missing:
-            raise forms.ValidationError(f"No {noun} you can see has the reference {', '.join(bad + missing)}")
-        return found
-
-    def clean_concern_refs(self):
-        from concerns.models import Concern
-
-        visible = Concern.all_objects.for_user(self.user).filter(locality=self.locality).counted()
-        return self._refs("concern_refs", "C-", visible, "reviewed experience")
-
-    def clean_alert_refs(self):
-        from concerns.models import Alert
-
-        return self._refs(
-            "alert_refs", "A-", Alert.all_objects.for_user(self.user).filter(locality=self.locality), "alert"
-        )
 
 
 class ReviewForm(ReferencesMixin, GovForm):
