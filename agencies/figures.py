@@ -10,9 +10,11 @@ so every web process sees the same one; a cached dashboard also expires after
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def _key(locality_id: int) -> str:
@@ -29,10 +31,17 @@ def version(locality_id: int) -> int:
 
 
 def changed(locality_id: int | None) -> None:
-    """A new version for the area (an atomic increment in Redis). A version lost from the cache
-    restarts from the clock, above any number it reached before."""
+    """A new version for the area once the change that called this commits (at once outside a
+    transaction). Moving it earlier would let a dashboard read in between, which still sees the
+    old rows, be cached under the new version; a change that rolls back moves nothing."""
     if locality_id is None:
         return
+    transaction.on_commit(functools.partial(_bump, locality_id))
+
+
+def _bump(locality_id: int) -> None:
+    """An atomic increment in Redis. A version lost from the cache restarts from the clock,
+    above any number it reached before."""
     try:
         cache.incr(_key(locality_id))
     except ValueError:
