@@ -178,10 +178,6 @@ class Concern(models.Model):
         """New concerns (from the public or not yet reviewed) do not count until reviewed."""
         return self.status in COUNTED_STATUSES
 
-    def is_identifiable(self) -> bool:
-        """True when personal details are held for this concern."""
-        return hasattr(self, "contact")
-
 
 class ConcernTheme(models.Model):
     """A theme tag on a concern, with the concern's date and area copied for fast counts."""
@@ -234,9 +230,6 @@ class ConcernContact(models.Model):
 
     def __str__(self) -> str:
         return f"Personal details for {self.concern.reference}"
-
-    def is_empty(self) -> bool:
-        return not any([self.name, self.email, self.phone])
 
 
 class PersonalDataAccess(models.Model):

@@ -84,9 +84,6 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_published(self) -> bool:
-        return self.published_on is not None
-
 
 class RecommendationQuerySet(AreaQuerySet):
     def public(self) -> RecommendationQuerySet:
@@ -331,10 +328,6 @@ class Priority(models.Model):
     @property
     def reference(self) -> str:
         return f"P-{self.pk:04d}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status != self.Status.RESOLVED
 
 
 class PriorityFigure(models.Model):
