@@ -24,10 +24,9 @@ def _qsg_view(world) -> SurveillanceView:
 
 def test_figures_version_does_not_move_until_the_change_commits(world, django_capture_on_commit_callbacks):
     before = figures.version(world.area.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            _qsg_view(world)
-            assert figures.version(world.area.pk) == before, "a reader now would see the old figures"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _qsg_view(world)
+        assert figures.version(world.area.pk) == before, "a reader now would see the old figures"
     assert figures.version(world.area.pk) != before
 
 
