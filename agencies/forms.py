@@ -222,3 +222,25 @@ class GovPasswordResetForm(GovFormMixin, PasswordResetForm):
 
 class GovSetPasswordForm(GovFormMixin, SetPasswordForm):
     submit_label = "Set password"
+
+
+class NotificationSettingsForm(GovForm):
+    submit_label = "Save"
+    notification_mode = forms.ChoiceField(
+        label="How should we send you messages that are not urgent?",
+        choices=[("immediate", "Straight away"), ("daily", "In one email each morning")],
+        widget=forms.RadioSelect,
+        help_text="Urgent messages, such as safeguarding alerts and escalations, always come straight away.",
+    )
+    weekly_digest = forms.BooleanField(
+        label="Send me a weekly email of what changed on the board's dashboard",
+        required=False,
+        help_text="On Monday mornings: new priorities and progress, alerts and recommendations overdue, "
+        "responses received and the Quality Surveillance Group's views.",
+    )
+
+    def __init__(self, *args, board_member: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not board_member:  # the weekly digest is for members of a health and wellbeing board
+            del self.fields["weekly_digest"]
+            self.helper.layout.fields = [f for f in self.helper.layout.fields if f != "weekly_digest"]

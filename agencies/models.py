@@ -52,21 +52,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
-HONORIFICS = {
-    "councillor",
-    "cllr",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "rev",
-}
+HONORIFICS = {"councillor", "cllr", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev"}
 
 
 class User(AbstractUser):

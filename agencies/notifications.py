@@ -310,30 +310,16 @@ def notify_body(
     for it is rolled back (a savepoint), so no unused link is left behind. Returns how many
     messages were new.
     """
-    added = 0
-    try:
-        with transaction.atomic():
-            full = text
-            if answer_link is not None:
-                token = link_issue(purpose=answer_link.purpose, object_id=answer_link.object_id, days=answer_link.days)
-                url = absolute_url(reverse(answer_link.url_name, args=[*answer_link.url_args, token]))
-                full = f"{text}\n{answer_link.invitation}\n{url}\n"
-            row = notify(
-                kind=kind,
-                key=email_key or f"{key}:body-email",
-                subject=subject,
-                body=full,
-                to_email=body.contact_email,
-                to_name=body.name,
-                urgent=True,
-                locality=locality,
-                related=related,
-            )
-            if row is None:
-                raise _AlreadySent
-            added += 1
-    except _AlreadySent:
-        pass
+    added = _email_body(
+        body=body,
+        kind=kind,
+        key=email_key or f"{key}:body-email",
+        subject=subject,
+        text=text,
+        locality=locality,
+        related=related,
+        answer_link=answer_link,
+    )
     if tell_members:
         for user in Membership.people(body, ANSWERING_ROLES):
             added += notify_user(
@@ -348,6 +334,33 @@ def notify_body(
                 related=related,
             )
     return added
+
+
+def _email_body(*, body: Body, kind: str, key: str, subject: str, text: str, locality, related, answer_link) -> int:
+    """The body's email, with a fresh answer link when asked; 0 when it was already sent (then
+    the savepoint takes the new link back)."""
+    try:
+        with transaction.atomic():
+            if answer_link is not None:
+                token = link_issue(purpose=answer_link.purpose, object_id=answer_link.object_id, days=answer_link.days)
+                url = absolute_url(reverse(answer_link.url_name, args=[*answer_link.url_args, token]))
+                text = f"{text}\n{answer_link.invitation}\n{url}\n"
+            row = notify(
+                kind=kind,
+                key=key,
+                subject=subject,
+                body=text,
+                to_email=body.contact_email,
+                to_name=body.name,
+                urgent=True,
+                locality=locality,
+                related=related,
+            )
+            if row is None:
+                raise _AlreadySent
+    except _AlreadySent:
+        return 0
+    return 1
 
 
 class _AlreadySent(Exception):

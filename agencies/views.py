@@ -6,7 +6,6 @@ and checks write permission there (403 when the role is too low).
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quality_system import navigation
-from quality_system.forms import GovForm, apply_service_errors
+from quality_system.forms import apply_service_errors
 
 from . import access, selectors, services
 from .forms import (
@@ -26,6 +25,7 @@ from .forms import (
     GovSetPasswordForm,
     HoldingEndForm,
     MembershipRoleForm,
+    NotificationSettingsForm,
     PersonAddForm,
     SignInForm,
 )
@@ -403,28 +403,6 @@ def inbox_mark_read(request):
     inbox_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, "All messages marked as read.")
     return redirect("inbox")
-
-
-class NotificationSettingsForm(GovForm):
-    submit_label = "Save"
-    notification_mode = forms.ChoiceField(
-        label="How should we send you messages that are not urgent?",
-        choices=[("immediate", "Straight away"), ("daily", "In one email each morning")],
-        widget=forms.RadioSelect,
-        help_text="Urgent messages, such as safeguarding alerts and escalations, always come straight away.",
-    )
-    weekly_digest = forms.BooleanField(
-        label="Send me a weekly email of what changed on the board's dashboard",
-        required=False,
-        help_text="On Monday mornings: new priorities and progress, alerts and recommendations overdue, "
-        "responses received and the Quality Surveillance Group's views.",
-    )
-
-    def __init__(self, *args, board_member: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not board_member:  # the weekly digest is for members of a health and wellbeing board
-            del self.fields["weekly_digest"]
-            self.helper.layout.fields = [f for f in self.helper.layout.fields if f != "weekly_digest"]
 
 
 @login_required

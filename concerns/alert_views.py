@@ -16,7 +16,7 @@ from agencies.models import Body, Notification, Role
 from quality_system.forms import apply_service_errors
 
 from . import access, alerts
-from .forms import AlertForm, RespondForm
+from .alert_forms import AlertForm, RespondForm
 from .models import Alert, AlertRecipient, Concern
 
 

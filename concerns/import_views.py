@@ -5,38 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
-from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.http import area_view, posted
-from quality_system.forms import GovForm
 from quality_system.jobs import enqueue_on_commit
 
 from . import access, tasks
+from .forms import UploadForm
 from .imports import OPTIONAL, REQUIRED, progress_key
 from .models import ImportJob
-
-
-class UploadForm(GovForm):
-    submit_label = "Upload and check"
-    file = forms.FileField(label="CSV file", help_text="A .csv file saved as UTF-8, up to 100 MB.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].error_messages["required"] = "Select a CSV file"
-        self.fields["file"].error_messages["empty"] = "The selected file is empty"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV (.csv)")
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 100 MB. Split it into smaller files.")
-        return upload
 
 
 @area_view

@@ -125,122 +125,142 @@ class Lookups:
         )
 
 
-def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails, dict, list[tuple[str, str]]]:
-    problems: list[tuple[str, str]] = []
-    values: dict = {}
+class _RowParser:
+    """Reads one CSV row into a concern's details and contact, collecting every problem with
+    the column it belongs to (so the report can name them all at once)."""
 
-    def attempt(column: str, parse: Callable[[], object]) -> None:
+    def __init__(self, cells: dict[str, str], lookups: Lookups):
+        self.cells, self.lookups = cells, lookups
+        self.values: dict = {}
+        self.problems: list[tuple[str, str]] = []
+
+    def get(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def attempt(self, column: str, parse: Callable[[], object]) -> None:
         try:
-            values[column] = parse()
+            self.values[column] = parse()
         except (ValueError, TextProblem) as problem:
-            problems.append((column, str(problem)))
+            self.problems.append((column, str(problem)))
 
-    get = lambda c: (cells.get(c) or "").strip()  # noqa: E731
-    attempt("date_received", lambda: _date(get("date_received")))
-    attempt("channel", lambda: _choice(get("channel"), Channel.choices, "Channel"))
-    attempt("sentiment", lambda: _choice(get("sentiment"), Sentiment.choices, "Sentiment"))
-    attempt("status", lambda: _choice(get("status") or "reviewed", Status.choices, "Status"))
-    attempt("narrative", lambda: clean_text(cells.get("narrative") or "", label="Narrative"))
-    attempt(
-        "closed_reason",
-        lambda: clean_text(get("closed_reason"), label="Reason for closing", single_line=True),
-    )
+    def parse_concern(self) -> None:
+        get, attempt = self.get, self.attempt
+        attempt("date_received", lambda: _date(get("date_received")))
+        attempt("channel", lambda: _choice(get("channel"), Channel.choices, "Channel"))
+        attempt("sentiment", lambda: _choice(get("sentiment"), Sentiment.choices, "Sentiment"))
+        attempt("status", lambda: _choice(get("status") or "reviewed", Status.choices, "Status"))
+        attempt("narrative", lambda: clean_text(self.cells.get("narrative") or "", label="Narrative"))
+        attempt("closed_reason", lambda: clean_text(get("closed_reason"), label="Reason for closing", single_line=True))
+        attempt("service", self._service)
+        attempt("service_type", self._service_type)
+        attempt("themes", self._themes)
+        attempt("severity", self._severity)
+        attempt("safeguarding", lambda: _yes_no(get("safeguarding"), "Safeguarding"))
+        attempt("source_group", self._source_group)
+        attempt(
+            "external_ref", lambda: clean_text(get("external_ref"), label="External reference", single_line=True)[:60]
+        )
 
-    def service():
-        name = get("service")
+    def _service(self):
+        name = self.get("service")
         if not name:
             return None
-        body = lookups.services.get(name.lower())
+        body = self.lookups.services.get(name.lower())
         if body is None:
             raise ValueError(f"No service called ‘{name}’ in this area. Use its exact name, ODS code or CQC ID")
         return body
 
-    attempt("service", service)
-
-    def service_type():
-        raw = get("service_type")
-        if not raw and values.get("service") is not None and values["service"].service_type:
-            return values["service"].service_type
+    def _service_type(self):
+        raw = self.get("service_type")
+        service = self.values.get("service")
+        if not raw and service is not None and service.service_type:
+            return service.service_type
         return _choice(raw, ServiceType.choices, "Service type")
 
-    attempt("service_type", service_type)
-
-    def themes():
+    def _themes(self):
         found = []
-        for name in filter(None, (n.strip() for n in get("themes").split(";"))):
-            theme = lookups.themes.get(name.lower())
+        for name in filter(None, (n.strip() for n in self.get("themes").split(";"))):
+            theme = self.lookups.themes.get(name.lower())
             if theme is None:
                 raise ValueError(f"No theme called ‘{name}’ in use in this area")
             found.append(theme)
         return found
 
-    attempt("themes", themes)
-
-    def severity():
-        raw = get("severity") or "0"
+    def _severity(self):
+        raw = self.get("severity") or "0"
         if not raw.isdigit() or not 0 <= int(raw) <= 5:
             raise ValueError(f"Severity must be a whole number from 0 to 5, not ‘{raw}’")
         return int(raw)
 
-    attempt("severity", severity)
-    attempt("safeguarding", lambda: _yes_no(get("safeguarding"), "Safeguarding"))
-
-    def source_group():
-        name = get("source_group")
+    def _source_group(self):
+        name = self.get("source_group")
         if not name:
             return None
-        if name.lower() not in lookups.groups:
+        if name.lower() not in self.lookups.groups:
             raise ValueError(f"No voluntary or community group called ‘{name}’ in this area")
-        return lookups.groups[name.lower()]
+        return self.lookups.groups[name.lower()]
 
-    attempt("source_group", source_group)
-    attempt(
-        "external_ref",
-        lambda: clean_text(get("external_ref"), label="External reference", single_line=True)[:60],
-    )
-    contact = {}
-    for column, limit in (("name", 150), ("email", 254), ("phone", 30)):
-        attempt(column, lambda c=column, n=limit: _short_text(get(c), c.title(), n))
-        contact[column] = values.get(column, "")
-    if contact["email"]:
-        try:
-            validate_email(contact["email"])
-        except DjangoValidationError:
-            problems.append(
-                ("email", f"Email ‘{contact['email']}’ must be in the correct format, like name@example.org")
+    def parse_contact(self) -> dict:
+        contact = {}
+        for column, limit in (("name", 150), ("email", 254), ("phone", 30)):
+            self.attempt(column, lambda c=column, n=limit: _short_text(self.get(c), c.title(), n))
+            contact[column] = self.values.get(column, "")
+        if contact["email"]:
+            try:
+                validate_email(contact["email"])
+            except DjangoValidationError:
+                self.problems.append(
+                    ("email", f"Email ‘{contact['email']}’ must be in the correct format, like name@example.org")
+                )
+        for column in ("consent_to_contact", "consent_to_share"):
+            self.attempt(column, lambda c=column: _yes_no(self.get(c), c.replace("_", " ").capitalize()))
+            contact[column] = self.values.get(column, False)
+        if contact["consent_to_contact"] and not (contact["email"] or contact["phone"]):
+            self.problems.append(
+                ("consent_to_contact", "Agreed to be contacted, but there is no email address or phone number")
             )
-    for column in ("consent_to_contact", "consent_to_share"):
-        attempt(column, lambda c=column: _yes_no(get(c), c.replace("_", " ").capitalize()))
-        contact[column] = values.get(column, False)
-    if contact["consent_to_contact"] and not (contact["email"] or contact["phone"]):
-        problems.append(("consent_to_contact", "Agreed to be contacted, but there is no email address or phone number"))
-    if problems:
-        return None, contact, problems
-    details = ConcernDetails(
-        received_on=values["date_received"],
-        channel=values["channel"],
-        service_type=values["service_type"],
-        sentiment=values["sentiment"],
-        narrative=values["narrative"],
-        themes=values["themes"],
-        service=values["service"],
-        source_body=values["source_group"],
-        severity=values["severity"],
-        safeguarding=values["safeguarding"],
-        status=values["status"],
-        closed_reason=values["closed_reason"],
-        external_ref=values["external_ref"],
-    )
-    try:
-        _validate(lookups.locality, details)
-    except Exception as error:  # ValidationError with a dict of field messages
-        for field, messages in getattr(error, "message_dict", {"": error.messages}).items():
-            problems.extend((COLUMN_FOR_FIELD.get(field, field), message) for message in messages)
-    if len(details.narrative) > 10_000:
-        problems.append(
-            ("narrative", f"Narrative must be 10,000 characters or fewer (it has {len(details.narrative):,})")
+        return contact
+
+    def details(self) -> ConcernDetails:
+        values = self.values
+        return ConcernDetails(
+            received_on=values["date_received"],
+            channel=values["channel"],
+            service_type=values["service_type"],
+            sentiment=values["sentiment"],
+            narrative=values["narrative"],
+            themes=values["themes"],
+            service=values["service"],
+            source_body=values["source_group"],
+            severity=values["severity"],
+            safeguarding=values["safeguarding"],
+            status=values["status"],
+            closed_reason=values["closed_reason"],
+            external_ref=values["external_ref"],
         )
-    return details, contact, problems
+
+    def check(self, details: ConcernDetails) -> None:
+        """The rules a concern logged by hand must meet, named by the CSV column."""
+        try:
+            _validate(self.lookups.locality, details)
+        except Exception as error:  # ValidationError with a dict of field messages
+            for field, messages in getattr(error, "message_dict", {"": error.messages}).items():
+                self.problems.extend((COLUMN_FOR_FIELD.get(field, field), message) for message in messages)
+        if len(details.narrative) > 10_000:
+            self.problems.append(
+                ("narrative", f"Narrative must be 10,000 characters or fewer (it has {len(details.narrative):,})")
+            )
+
+
+def _parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails | None, dict, list[tuple[str, str]]]:
+    row = _RowParser(cells, lookups)
+    row.parse_concern()
+    contact = row.parse_contact()
+    if row.problems:
+        return None, contact, row.problems
+    details = row.details()
+    row.check(details)
+    return details, contact, row.problems
 
 
 def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:

@@ -1,0 +1,121 @@
+"""Forms for alerts: raising one, and a recipient's acknowledgement or response."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.layout import Field
+from django import forms
+
+from agencies.models import Body, BodyKind
+from quality_system.forms import GovForm, LongTextField
+
+from .forms import TextCleaningMixin
+from .models import Alert, Concern
+
+OVERSIGHT_KINDS = [
+    BodyKind.ICB,
+    BodyKind.HWB,
+    BodyKind.SCRUTINY,
+    BodyKind.QSG,
+    BodyKind.CQC,
+    BodyKind.COUNCIL_EXECUTIVE,
+    BodyKind.COUNCIL,
+    BodyKind.HEALTHWATCH,
+]
+
+
+class AlertForm(TextCleaningMixin, GovForm):
+    submit_label = "Send the alert"
+
+    summary = forms.CharField(label="Summary", max_length=200, help_text="One line that says what the concern is.")
+    details = LongTextField(
+        label="Details",
+        max_length=5000,
+        required=False,
+        help_text="Optional. What you know, without personal details.",
+    )
+    action_requested = LongTextField(
+        label="What are you asking them to do?",
+        max_length=2000,
+        help_text="For example, look into it and tell us what you will change.",
+    )
+    severity = forms.ChoiceField(label="How serious is it?", choices=Alert.Severity.choices, widget=forms.RadioSelect)
+    safeguarding = forms.BooleanField(
+        label="This is a safeguarding concern (acknowledgement due in 1 working day)", required=False
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.none(),
+        label="Who should this alert go to?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Body.objects.none(), label="Also alert a provider", required=False, empty_label="No provider"
+    )
+    concerns = forms.ModelMultipleChoiceField(
+        queryset=Concern.all_objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, locality, raised_by_body, visible_concerns, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = Body.objects.filter(locality=locality).active().exclude(pk=raised_by_body.pk)
+        self.fields["recipients"].queryset = bodies.filter(kind__in=OVERSIGHT_KINDS)
+        self.fields["provider"].queryset = bodies.exclude(kind__in=OVERSIGHT_KINDS + [BodyKind.VCS])
+        self.fields["concerns"].queryset = visible_concerns
+        self.fields["severity"].initial = Alert.Severity.SIGNIFICANT
+        self.helper.render_hidden_fields = True  # the linked concerns travel as hidden inputs
+        self.fields["summary"].error_messages["required"] = "Enter a summary of the concern"
+        self.fields["action_requested"].error_messages["required"] = "Enter what you are asking the bodies to do"
+        self.fields["recipients"].error_messages["invalid_choice"] = "Choose bodies in this area from the list"
+        self.fields["provider"].error_messages["invalid_choice"] = "Choose a provider in this area from the list"
+        self.fields["action_requested"].validators[
+            -1
+        ].message = "What you are asking them to do must be 2,000 characters or fewer"
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("summary"),
+            Field.textarea("details", rows=5, max_characters=5000),
+            Field.textarea("action_requested", rows=3, max_characters=2000),
+            Field.radios("severity", inline=True, small=True),
+            Field.checkbox("safeguarding", small=True),
+            Field.checkboxes("recipients", small=True),
+            Field.select("provider"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = list(cleaned.get("recipients") or [])
+        if cleaned.get("provider"):
+            chosen.append(cleaned["provider"])
+        if not chosen and "recipients" not in self.errors:
+            self.add_error("recipients", "Choose at least one body to alert")
+        cleaned["all_recipients"] = chosen
+        return cleaned
+
+
+class RespondForm(TextCleaningMixin, GovForm):
+    submit_label = "Send your response"
+
+    name = forms.CharField(label="Your name", max_length=150)
+    response = LongTextField(
+        label="What will your organisation do?",
+        max_length=5000,
+        required=False,
+        help_text="Leave empty to acknowledge the alert now and respond later.",
+    )
+
+    def __init__(self, *args, ask_name: bool = True, acknowledged: bool = False, **kwargs):
+        self.ask_name = ask_name
+        super().__init__(*args, **kwargs)
+        if acknowledged:  # acknowledged already: now the answer itself is needed
+            self.fields["response"].required = True
+            self.fields["response"].help_text = "You have acknowledged this alert. Tell us what you will do."
+            self.fields["response"].error_messages["required"] = "Enter what your organisation will do"
+        if not ask_name:
+            del self.fields["name"]
+        else:
+            self.fields["name"].error_messages["required"] = "Enter your name"
+
+    def layout_fields(self) -> list:
+        fields = [Field.text("name", autocomplete="name")] if self.ask_name else []
+        return fields + [Field.textarea("response", rows=6, max_characters=5000)]
