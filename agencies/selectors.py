@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from itertools import islice
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from .models import (
@@ -71,7 +72,7 @@ def assessment_summary(rows: list[FunctionRow]) -> dict[str, int]:
     return counts
 
 
-def bodies_in(locality: Locality, kind: str | None = None):
+def bodies_in(locality: Locality, kind: str | None = None) -> QuerySet[Body]:
     qs = Body.objects.filter(locality=locality).annotate(
         people=Count("memberships", distinct=True),
         functions_held=Count("holdings", filter=Q(holdings__ends_on__isnull=True), distinct=True),
@@ -81,7 +82,7 @@ def bodies_in(locality: Locality, kind: str | None = None):
     return qs.order_by("-is_active", Lower("name"))
 
 
-def holdings_in(locality: Locality):
+def holdings_in(locality: Locality) -> QuerySet[FunctionHolding]:
     """Every holding in the locality, current and past, newest first within each function."""
     return (
         FunctionHolding.objects.filter(body__locality=locality)
@@ -90,7 +91,7 @@ def holdings_in(locality: Locality):
     )
 
 
-def people_in(locality: Locality):
+def people_in(locality: Locality) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(body__locality=locality)
         .select_related("user", "body")
@@ -111,7 +112,7 @@ class AuditEntry:
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
-def _in_words(field, value) -> str:
+def _in_words(field: Field, value: Any) -> str:
     """A stored value as a person would say it: labels for choices, dates in words."""
     if value in (None, ""):
         return "blank"
@@ -121,13 +122,13 @@ def _in_words(field, value) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime.date):
         return f"{value:%-d %B %Y}"
-    if field.is_relation:
+    if field.is_relation and isinstance(field.related_model, type):
         related = field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related else f"record {value}"
     return str(value)
 
 
-def _changes(record) -> list[str]:
+def _changes(record: Any) -> list[str]:
     previous = record.prev_record
     if record.history_type != "~" or previous is None:
         return []
@@ -152,7 +153,7 @@ def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
         ("Self-assessment", DutyAssessment.history.filter(locality_id=locality.pk)),
         ("Area", Locality.history.filter(id=locality.pk)),
     ]
-    records = []
+    records: list[tuple[str, Any]] = []
     for label, qs in sources:
         records.extend((label, r) for r in islice(qs.select_related("history_user").order_by("-history_date"), limit))
     records.sort(key=lambda pair: pair[1].history_date, reverse=True)

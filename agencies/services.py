@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -62,12 +63,12 @@ def _save_body(body: Body) -> Body:
     return body
 
 
-def body_create(*, locality: Locality, **fields) -> Body:
+def body_create(*, locality: Locality, **fields: Any) -> Body:
     body = Body(locality=locality, **{k: v for k, v in fields.items() if k in BODY_FIELDS})
     return _save_body(body)
 
 
-def body_update(*, body: Body, **fields) -> Body:
+def body_update(*, body: Body, **fields: Any) -> Body:
     was_active = Body.objects.filter(pk=body.pk, is_active=True).exists()
     for key, value in fields.items():
         if key in BODY_FIELDS:
@@ -177,14 +178,13 @@ def person_add(
         raise ValidationError({"body": "Choose a body in this area."})
     email = email.strip().lower()
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        created = user is None
-        if created:
-            user = User.objects.create_user(email=email, full_name=full_name.strip())
+        existing = User.objects.filter(email__iexact=email).first()
+        created = existing is None
+        user = existing or User.objects.create_user(email=email, full_name=full_name.strip())
         if Membership.objects.filter(user=user, body=body).exists():
             raise ValidationError({"email": f"{email} is already a member of {body.name}. Change their role instead."})
         membership = Membership.objects.create(user=user, body=body, role=role)
-        membership.existing_account = not created
+        membership.existing_account = not created  # type: ignore[attr-defined]  # a note for the page, not a field
         if created:
             transaction.on_commit(lambda: _send_invitation(user, body, invite_url_base))
     return membership

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from agencies.models import Body, Locality, ServiceType
+from agencies.models import Body, Locality, ServiceType, User
 
 from .models import COUNTED_STATUSES, Concern, ConcernTheme, Theme, TrendSignal
 
@@ -19,9 +21,9 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
-def filtered_concerns(user, locality: Locality, filters: dict) -> QuerySet[Concern]:
+def filtered_concerns(user: User, locality: Locality, filters: dict) -> QuerySet[Concern]:
     """The concerns this user may see in the area, narrowed by the list's filters."""
-    qs = Concern.all_objects.for_user(user).filter(locality=locality)
+    qs: QuerySet[Concern] = Concern.all_objects.for_user(user).filter(locality=locality)
     if filters.get("received_from"):
         qs = qs.filter(received_on__gte=filters["received_from"])
     if filters.get("received_to"):
@@ -96,7 +98,7 @@ def concern_page(qs: QuerySet[Concern], cursor: str | None) -> Page:
     return Page(rows, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
-def waiting_for_review(user, locality: Locality) -> int:
+def waiting_for_review(user: User, locality: Locality) -> int:
     return (
         Concern.all_objects.for_user(user)
         .filter(locality=locality, status="new", from_public=True)
@@ -166,7 +168,7 @@ def service_month_counts(
     return out
 
 
-def _as_date(value) -> datetime.date:
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
@@ -215,7 +217,9 @@ class Trends:
         return self.totals[-12:]
 
 
-def _rows(series, labels, months, period, link) -> list[TrendRow]:
+def _rows(
+    series: dict, labels: dict, months: list[datetime.date], period: int, link: Callable[[Any], str]
+) -> list[TrendRow]:
     rows = []
     for key, by_month in series.items():
         counts = [by_month.get(m, 0) for m in months]
@@ -232,7 +236,9 @@ def _rows(series, labels, months, period, link) -> list[TrendRow]:
     return rows
 
 
-def _summary_series(locality: Locality, dimension: str, months: list[datetime.date], key=str):
+def _summary_series(
+    locality: Locality, dimension: str, months: list[datetime.date], key: Callable[[str], Any] = str
+) -> dict[Any, dict[datetime.date, int]]:
     """One dimension's monthly counts from the summary table, as {key: {month: count}}."""
     from . import summaries
 

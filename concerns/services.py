@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from agencies.models import Body, Locality
+from agencies.models import Body, Locality, User
 
 from . import summaries
 from .models import (
@@ -147,7 +147,7 @@ def concern_log(
     locality: Locality,
     collecting_body: Body,
     details: ConcernDetails,
-    created_by=None,
+    created_by: User | None = None,
     from_public: bool = False,
     contact: dict | None = None,
 ) -> Concern:
@@ -193,7 +193,7 @@ def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
     return concern
 
 
-def personal_details_read(*, user, concern: Concern) -> ConcernContact | None:
+def personal_details_read(*, user: User, concern: Concern) -> ConcernContact | None:
     """The person's details, with the read logged (call only for entitled users)."""
     PersonalDataAccess.objects.create(
         user=user, concern=concern, locality_id=concern.locality_id, action=PersonalDataAccess.Action.VIEW
@@ -201,7 +201,7 @@ def personal_details_read(*, user, concern: Concern) -> ConcernContact | None:
     return ConcernContact.all_objects.filter(concern=concern).first()
 
 
-def personal_details_update(*, user, concern: Concern, details: dict) -> ConcernContact:
+def personal_details_update(*, user: User, concern: Concern, details: dict) -> ConcernContact:
     with transaction.atomic():
         contact, _ = ConcernContact.all_objects.get_or_create(concern=concern)
         for key in CONTACT_FIELDS:
@@ -215,7 +215,7 @@ def personal_details_update(*, user, concern: Concern, details: dict) -> Concern
     return contact
 
 
-def personal_details_exported(*, user, locality: Locality, filters: str) -> None:
+def personal_details_exported(*, user: User, locality: Locality, filters: str) -> None:
     PersonalDataAccess.objects.create(
         user=user,
         locality=locality,
