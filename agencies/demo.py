@@ -86,10 +86,10 @@ WESTSHIRE_BODIES = [
 
 HOLDINGS = {
     # function code -> body names holding it since STATUTORY_START
-    "hwb": ["Northmoor Health and Wellbeing Board"],
-    "local_healthwatch": ["Healthwatch Northmoor"],
-    "health_scrutiny": ["Northmoor Health Overview and Scrutiny Committee"],
-    "local_leadership": [
+    Function.HWB: ["Northmoor Health and Wellbeing Board"],
+    Function.LOCAL_HEALTHWATCH: ["Healthwatch Northmoor"],
+    Function.HEALTH_SCRUTINY: ["Northmoor Health Overview and Scrutiny Committee"],
+    Function.LOCAL_LEADERSHIP: [
         "Northmoor County Council",
         "NHS Northmoor and Eastvale Integrated Care Board",
         "Northmoor Health and Wellbeing Board",
@@ -248,7 +248,7 @@ class _Builder:
                 if not FunctionHolding.objects.filter(function=function, body=body).exists():
                     services.function_assign(function=function, body=body, starts_on=STATUTORY_START)
         westshire_hwb = bodies["Westshire Health and Wellbeing Board"]
-        hwb = Function.objects.get(code="hwb")
+        hwb = Function.objects.get(code=Function.HWB)
         if not FunctionHolding.objects.filter(function=hwb, body=westshire_hwb).exists():
             services.function_assign(function=hwb, body=westshire_hwb, starts_on=STATUTORY_START)
 
