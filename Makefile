@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 TEST_ENV := DJANGO_SETTINGS_MODULE=quality_system.test_settings
 
-.PHONY: run test setup setup-dev worker beat check lint format benchmark clean
+.PHONY: run test setup setup-dev worker beat check lint typecheck format benchmark clean
 
 $(BIN)/python:
 	bash .ci/bootstrap.sh
@@ -35,11 +35,17 @@ lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The pure modules and every services and selectors module are type-checked (pyproject.toml).
+TYPED := agencies/deadlines.py concerns/spc.py $(sort $(wildcard */services.py */*/services.py */selectors.py */*/selectors.py))
+
+typecheck: setup-dev
+	$(BIN)/mypy $(TYPED)
+
 check: setup-dev
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: setup-dev lint check
+test: setup-dev lint typecheck check
 	bash .ci/ensure-chromium.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
