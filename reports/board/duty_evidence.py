@@ -123,7 +123,6 @@ def _recommendation_counts(locality: Locality, period: Period) -> dict[str, int]
         recommendations_made=Count("id"),
         recommendations_to_providers=Count("id", filter=Q(addressed_to__kind__in=PROVIDER_KINDS)),
         recommendations_to_commissioners=Count("id", filter=Q(addressed_to__kind__in=COMMISSIONER_KINDS)),
-        recommendations_to_hwb=Count("id", filter=Q(addressed_to__kind=BodyKind.HWB)),
     )
     c.update(
         Response.objects.filter(recommendation__locality=locality, responded_on__gte=start).aggregate(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from agencies.models import Body, Locality
+from agencies.models import Body, Locality, User
 from concerns.models import Theme, TrendSignal
 from quality_system.forms import GovDateField, GovForm, LongTextField
 
@@ -134,7 +134,7 @@ class ThreadForm(ReferencesMixin, GovForm):
         label="Rises found by the trend check", required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )
 
-    def __init__(self, *args, locality: Locality, user, **kwargs):
+    def __init__(self, *args, locality: Locality, user: User, **kwargs):
         self.locality, self.user = locality, user
         super().__init__(*args, **kwargs)
         self.reviews = Review.objects.for_user(user).filter(locality=locality).order_by("-created_at")[:50]

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agencies import access as agency_access
-from agencies.models import SERVICE_KINDS, Body, BodyKind, Function, Locality
+from agencies.models import SERVICE_KINDS, Body, BodyKind, Function, Locality, User
 from concerns import summaries
 from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
 from concerns.selectors import waiting_for_review
@@ -45,7 +45,7 @@ def counts_current(locality: Locality) -> summaries.SummaryState | None:
 # ---------------------------------------------------------------- priorities
 
 
-def priority_for(*, user, locality: Locality, pk: int) -> Priority:
+def priority_for(*, user: User, locality: Locality, pk: int) -> Priority:
     return get_object_or_404(
         Priority.objects.for_user(user).select_related("owner_body", "measure_theme", "measure_service"),
         pk=pk,
@@ -53,7 +53,7 @@ def priority_for(*, user, locality: Locality, pk: int) -> Priority:
     )
 
 
-def priority_rows(*, user, locality: Locality, show: str, today: datetime.date) -> list[dashboard.PriorityRow]:
+def priority_rows(*, user: User, locality: Locality, show: str, today: datetime.date) -> list[dashboard.PriorityRow]:
     """The priority list: open ones, or all with `show="all"`."""
     priorities = Priority.objects.for_user(user).filter(locality=locality)
     if show != "all":
@@ -66,7 +66,7 @@ def priority_row(*, priority: Priority, today: datetime.date) -> dashboard.Prior
     return dashboard.priority_rows(priority.locality, today, priorities=Priority.objects.filter(pk=priority.pk))[0]
 
 
-def priority_thread(*, user, priority: Priority) -> dict:
+def priority_thread(*, user: User, priority: Priority) -> dict:
     """What the priority page shows of its thread: updates, actions and the linked records."""
     return {
         "updates": priority.updates.select_related("recorded_by")[:50],
@@ -117,7 +117,7 @@ def providers(*, locality: Locality) -> QuerySet[Body]:
     )
 
 
-def surveillance_views(*, user, locality: Locality, provider: str = "") -> QuerySet[SurveillanceView]:
+def surveillance_views(*, user: User, locality: Locality, provider: str = "") -> QuerySet[SurveillanceView]:
     """The group's views, newest first as the model orders them, of one provider if a valid id is given."""
     views = SurveillanceView.objects.for_user(user).filter(locality=locality).select_related("provider")
     if small_int(provider):
@@ -128,11 +128,11 @@ def surveillance_views(*, user, locality: Locality, provider: str = "") -> Query
 # ---------------------------------------------------------------- board packs
 
 
-def board_packs(*, user, locality: Locality) -> QuerySet[BoardPack]:
+def board_packs(*, user: User, locality: Locality) -> QuerySet[BoardPack]:
     return BoardPack.objects.for_user(user).filter(locality=locality).select_related("requested_by")[:50]
 
 
-def board_pack_for(*, user, locality: Locality, pk: int) -> BoardPack:
+def board_pack_for(*, user: User, locality: Locality, pk: int) -> BoardPack:
     return get_object_or_404(BoardPack.objects.for_user(user), pk=pk, locality=locality)
 
 
@@ -161,7 +161,7 @@ def _work_in_progress(locality: Locality, bodies: list[int]) -> list[Review]:
     )
 
 
-def _landing(user, locality: Locality, today: datetime.date) -> tuple[list[int], dict]:
+def _landing(user: User, locality: Locality, today: datetime.date) -> tuple[list[int], dict]:
     """The user's bodies in the area, and what both landing pages show."""
     bodies = [seat.body_id for seat in agency_access.seats(user, locality)]
     week_end = _week(today)[1]
@@ -174,7 +174,7 @@ def _landing(user, locality: Locality, today: datetime.date) -> tuple[list[int],
     return bodies, shared
 
 
-def healthwatch_home(*, user, locality: Locality, today: datetime.date) -> dict:
+def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) -> dict:
     """Healthwatch's open work and what is due this week."""
     bodies, page = _landing(user, locality, today)
     raised = AlertRecipient.objects.filter(alert__locality=locality, alert__raised_by_body_id__in=bodies)
@@ -202,7 +202,7 @@ def healthwatch_home(*, user, locality: Locality, today: datetime.date) -> dict:
     }
 
 
-def scrutiny_home(*, user, locality: Locality, today: datetime.date) -> dict:
+def scrutiny_home(*, user: User, locality: Locality, today: datetime.date) -> dict:
     """The scrutiny officer's open work: responses due this week, overdue, to follow up."""
     bodies, page = _landing(user, locality, today)
     week_end = page["week_end"]

@@ -33,7 +33,7 @@ from ..models import (
     Review,
     SurveillanceView,
 )
-from . import selectors
+from . import dashboard, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _check_measure(locality: Locality, fields: dict) -> None:
         fields["measure_service"] = None
 
 
-def priority_save(*, locality: Locality, user, priority: Priority | None = None, **fields) -> Priority:
+def priority_save(*, locality: Locality, user: User, priority: Priority | None = None, **fields) -> Priority:
     """Add a priority, or change one. The history keeps every earlier version."""
     _same_area(locality, owner_body=fields.get("owner_body"), measure_service=fields.get("measure_service"))
     _check_measure(locality, fields)
@@ -84,7 +84,7 @@ def priority_save(*, locality: Locality, user, priority: Priority | None = None,
     return priority
 
 
-def priority_update_add(*, priority: Priority, user, status: str, progress: str) -> PriorityUpdate:
+def priority_update_add(*, priority: Priority, user: User, status: str, progress: str) -> PriorityUpdate:
     """Report progress; the priority takes the status given."""
     with transaction.atomic():
         update = PriorityUpdate.objects.create(priority=priority, status=status, progress=progress, recorded_by=user)
@@ -94,7 +94,9 @@ def priority_update_add(*, priority: Priority, user, status: str, progress: str)
     return update
 
 
-def action_add(*, priority: Priority, user, action: str, owner_body: Body, due_on: datetime.date) -> PriorityAction:
+def action_add(
+    *, priority: Priority, user: User, action: str, owner_body: Body, due_on: datetime.date
+) -> PriorityAction:
     _same_area(priority.locality, owner_body=owner_body)
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": "The date it is due must be today or in the future"})
@@ -110,7 +112,9 @@ def action_done(*, action: PriorityAction, on: datetime.date) -> PriorityAction:
     return action
 
 
-def figure_record(*, priority: Priority, user, month: datetime.date, value: Decimal, note: str = "") -> PriorityFigure:
+def figure_record(
+    *, priority: Priority, user: User, month: datetime.date, value: Decimal, note: str = ""
+) -> PriorityFigure:
     """Record (or correct) one month's figure."""
     month = month.replace(day=1)
     if month > timezone.localdate():
@@ -149,7 +153,7 @@ def _thread_size(priority: Priority) -> int:
 
 
 def referral_make(
-    *, priority: Priority, user, to_body: Body, question: str, report_by: datetime.date | None
+    *, priority: Priority, user: User, to_body: Body, question: str, report_by: datetime.date | None
 ) -> Referral:
     """Refer a priority to the body holding local Healthwatch or health scrutiny today: a planned
     review (research for Healthwatch, a scrutiny review for scrutiny) appears on their side,
@@ -182,7 +186,7 @@ def referral_make(
     return referral
 
 
-def _referral_tell_officers(*, referral: Referral, user) -> None:
+def _referral_tell_officers(*, referral: Referral, user: User) -> None:
     """The receiving body's officers hear of a referral in the app and by email."""
     priority, to_body, review = referral.priority, referral.to_body, referral.review
     link = reverse("reports:review", args=[priority.locality.slug, review.pk])
@@ -212,7 +216,7 @@ def _referral_tell_officers(*, referral: Referral, user) -> None:
 
 
 def surveillance_record(
-    *, locality: Locality, user, provider: Body, level: str, decided_on: datetime.date, summary: str
+    *, locality: Locality, user: User, provider: Body, level: str, decided_on: datetime.date, summary: str
 ) -> SurveillanceView:
     _same_area(locality, provider=provider)
     if decided_on > timezone.localdate():
@@ -225,7 +229,7 @@ def surveillance_record(
 # ---------------------------------------------------------------- board packs
 
 
-def board_pack_request(*, locality: Locality, user, meeting_on: datetime.date) -> BoardPack:
+def board_pack_request(*, locality: Locality, user: User, meeting_on: datetime.date) -> BoardPack:
     """Ask for a board pack; the build runs in the background (or at once with no broker)."""
     from quality_system.jobs import enqueue_on_commit
 
@@ -243,7 +247,7 @@ def _step(pack: BoardPack, text: str) -> None:
 def board_pack_build(pack_id: int, /) -> BoardPack | None:
     """Build one pack: claim it, render the paper, make the PDF. Safe to run twice: only the
     run that claims a queued pack builds it."""
-    from . import dashboard, pack_render
+    from . import pack_render
 
     now = timezone.now()
     claimed = BoardPack.objects.filter(pk=pack_id, state=BoardPack.State.QUEUED).update(
@@ -292,7 +296,7 @@ def _counted(n: int, one: str, many: str, then: str) -> list[str]:
     return [f"{n} {one if n == 1 else many} {then}"] if n else []
 
 
-def digest_lines(*, locality: Locality, since: datetime.datetime, today: datetime.date) -> list[str]:
+def _digest_lines(*, locality: Locality, since: datetime.datetime, today: datetime.date) -> list[str]:
     """What changed on the board's dashboard in an area since a moment, in plain words."""
     since_day = timezone.localtime(since).date()
     lines = []
@@ -360,7 +364,7 @@ def weekly_digests_send(today: datetime.date, /) -> int:
                 "areas": [
                     {
                         "locality": locality,
-                        "lines": digest_lines(locality=locality, since=since, today=today),
+                        "lines": _digest_lines(locality=locality, since=since, today=today),
                         "url": absolute_url(reverse("reports:dashboard", args=[locality.slug])),
                     }
                     for locality in areas
