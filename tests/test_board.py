@@ -429,6 +429,33 @@ def test_referral_in_the_past_is_refused_with_a_reason(world):
     assert not Review.objects.exists()
 
 
+def test_referrals_follow_the_healthwatch_function_to_the_council_that_took_it_on(world, login):
+    """Referral targets follow the function held today, not a body's kind: once the council
+    holds local Healthwatch (and Healthwatch's holding has ended), the council is offered and a
+    referral to it starts a research review; Healthwatch is no longer offered."""
+    from agencies.models import Function, FunctionHolding
+    from tests.factories import hold
+
+    today = timezone.localdate()
+    FunctionHolding.objects.filter(body=world.healthwatch, function__code=Function.LOCAL_HEALTHWATCH).update(
+        ends_on=today - datetime.timedelta(days=1)
+    )
+    hold(Function.LOCAL_HEALTHWATCH, world.council, starts_on=today)
+    priority = make_priority(world, title="Carers' breaks")
+    client = login(world.board_member)
+    url = reverse("reports:priority-refer", args=[world.area.slug, priority.pk])
+    form = page_text(client.get(url))
+    assert world.council.name in form and world.scrutiny.name in form
+    assert world.healthwatch.name not in form
+    refused = client.post(url, {"to_body": world.healthwatch.pk, "question": "Why?"})
+    assert refused.status_code == 400
+    response = client.post(url, {"to_body": world.council.pk, "question": "What do carers tell you?"})
+    assert response.status_code == 302
+    review = Referral.objects.get().review
+    assert review.lead_body == world.council and review.kind == Review.Kind.RESEARCH
+    assert Notification.objects.filter(user=world.owner, kind="referral").exists()  # the council's administrator
+
+
 # ---------------------------------------------------------------- Quality Surveillance Group
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
+from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -15,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.access import bodies_holding
-from agencies.models import Body, BodyKind, Function, Locality, Membership, Role, User
+from agencies.models import Body, Function, Locality, Membership, Role, User
 from agencies.notifications import notify, notify_user
 from concerns.models import Alert, AlertRecipient, TrendSignal
+from quality_system.site import absolute_url
 
 from ..models import (
     BoardPack,
@@ -31,6 +33,7 @@ from ..models import (
     Review,
     SurveillanceView,
 )
+from . import dashboard, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ def _check_measure(locality: Locality, fields: dict) -> None:
         fields["measure_service"] = None
 
 
-def priority_save(*, locality: Locality, user, priority: Priority | None = None, **fields) -> Priority:
+def priority_save(*, locality: Locality, user: User, priority: Priority | None = None, **fields) -> Priority:
     """Add a priority, or change one. The history keeps every earlier version."""
     _same_area(locality, owner_body=fields.get("owner_body"), measure_service=fields.get("measure_service"))
     _check_measure(locality, fields)
@@ -81,7 +84,7 @@ def priority_save(*, locality: Locality, user, priority: Priority | None = None,
     return priority
 
 
-def priority_update_add(*, priority: Priority, user, status: str, progress: str) -> PriorityUpdate:
+def priority_update_add(*, priority: Priority, user: User, status: str, progress: str) -> PriorityUpdate:
     """Report progress; the priority takes the status given."""
     with transaction.atomic():
         update = PriorityUpdate.objects.create(priority=priority, status=status, progress=progress, recorded_by=user)
@@ -91,7 +94,9 @@ def priority_update_add(*, priority: Priority, user, status: str, progress: str)
     return update
 
 
-def action_add(*, priority: Priority, user, action: str, owner_body: Body, due_on: datetime.date) -> PriorityAction:
+def action_add(
+    *, priority: Priority, user: User, action: str, owner_body: Body, due_on: datetime.date
+) -> PriorityAction:
     _same_area(priority.locality, owner_body=owner_body)
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": "The date it is due must be today or in the future"})
@@ -107,7 +112,9 @@ def action_done(*, action: PriorityAction, on: datetime.date) -> PriorityAction:
     return action
 
 
-def figure_record(*, priority: Priority, user, month: datetime.date, value, note: str = "") -> PriorityFigure:
+def figure_record(
+    *, priority: Priority, user: User, month: datetime.date, value: Decimal, note: str = ""
+) -> PriorityFigure:
     """Record (or correct) one month's figure."""
     month = month.replace(day=1)
     if month > timezone.localdate():
@@ -118,7 +125,15 @@ def figure_record(*, priority: Priority, user, month: datetime.date, value, note
     return figure
 
 
-def thread_link(*, priority: Priority, concerns=(), alerts=(), recommendations=(), reviews=(), signals=()) -> int:
+def thread_link(
+    *,
+    priority: Priority,
+    concerns: Iterable = (),
+    alerts: Iterable = (),
+    recommendations: Iterable = (),
+    reviews: Iterable = (),
+    signals: Iterable = (),
+) -> int:
     """Add records to the priority's golden thread. Returns how many links are new."""
     before = _thread_size(priority)
     with transaction.atomic():
@@ -137,27 +152,22 @@ def _thread_size(priority: Priority) -> int:
     )
 
 
-REFERRAL_KINDS = {BodyKind.SCRUTINY: Review.Kind.SCRUTINY_REVIEW, BodyKind.HEALTHWATCH: Review.Kind.RESEARCH}
-
-
-def referral_targets(locality: Locality):
-    return Body.objects.filter(locality=locality, is_active=True, kind__in=list(REFERRAL_KINDS)).order_by("name")
-
-
 def referral_make(
-    *, priority: Priority, user, to_body: Body, question: str, report_by: datetime.date | None
+    *, priority: Priority, user: User, to_body: Body, question: str, report_by: datetime.date | None
 ) -> Referral:
-    """Refer a priority to Healthwatch or the scrutiny committee: a planned review appears on
-    their side, linked to the priority, and their officers are told (in the app and by email)."""
+    """Refer a priority to the body holding local Healthwatch or health scrutiny today: a planned
+    review (research for Healthwatch, a scrutiny review for scrutiny) appears on their side,
+    linked to the priority, and their officers are told (in the app and by email)."""
     locality = priority.locality
-    if to_body.locality_id != locality.pk or to_body.kind not in REFERRAL_KINDS or not to_body.is_active:
+    kind = selectors.referral_review_kind(body=to_body) if to_body.locality_id == locality.pk else None
+    if kind is None or not to_body.is_active:
         raise ValidationError({"to_body": "Select the area's Healthwatch or health scrutiny committee"})
     if report_by and report_by <= timezone.localdate():
         raise ValidationError({"report_by": "The date to report back by must be in the future"})
     with transaction.atomic():
         review = Review.objects.create(
             locality=locality,
-            kind=REFERRAL_KINDS[to_body.kind],
+            kind=kind,
             lead_body=to_body,
             topic=priority.title[:200],
             scope=f"Referred by the health and wellbeing board for fuller scrutiny.\n\n{question}",
@@ -172,35 +182,41 @@ def referral_make(
             priority=priority, to_body=to_body, question=question, review=review, report_by=report_by, referred_by=user
         )
         priority.reviews.add(review)
-        link = reverse("reports:review", args=[locality.slug, review.pk])
-        officers = User.objects.filter(
-            memberships__body=to_body,
-            memberships__role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR],
-            is_active=True,
-        ).distinct()
-        body = render_to_string(
-            "reports/email/referral.txt",
-            {"referral": referral, "priority": priority, "user": user, "url": settings.SITE_URL.rstrip("/") + link},
-        )
-        for officer in officers:
-            notify_user(
-                user=officer,
-                kind="referral",
-                key=f"referral-{referral.pk}:user-{officer.pk}",
-                subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
-                body=body,
-                link=link,
-                locality=locality,
-                related=("review", review.pk),
-            )
+        _referral_tell_officers(referral=referral, user=user)
     return referral
+
+
+def _referral_tell_officers(*, referral: Referral, user: User) -> None:
+    """The receiving body's officers hear of a referral in the app and by email."""
+    priority, to_body, review = referral.priority, referral.to_body, referral.review
+    link = reverse("reports:review", args=[priority.locality.slug, review.pk])
+    officers = User.objects.filter(
+        memberships__body=to_body,
+        memberships__role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR],
+        is_active=True,
+    ).distinct()
+    body = render_to_string(
+        "reports/email/referral.txt",
+        {"referral": referral, "priority": priority, "user": user, "url": absolute_url(link)},
+    )
+    for officer in officers:
+        notify_user(
+            user=officer,
+            kind="referral",
+            key=f"referral-{referral.pk}:user-{officer.pk}",
+            subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
+            body=body,
+            link=link,
+            locality=priority.locality,
+            related=("review", review.pk),
+        )
 
 
 # ---------------------------------------------------------------- Quality Surveillance Group
 
 
 def surveillance_record(
-    *, locality: Locality, user, provider: Body, level: str, decided_on: datetime.date, summary: str
+    *, locality: Locality, user: User, provider: Body, level: str, decided_on: datetime.date, summary: str
 ) -> SurveillanceView:
     _same_area(locality, provider=provider)
     if decided_on > timezone.localdate():
@@ -213,7 +229,7 @@ def surveillance_record(
 # ---------------------------------------------------------------- board packs
 
 
-def board_pack_request(*, locality: Locality, user, meeting_on: datetime.date) -> BoardPack:
+def board_pack_request(*, locality: Locality, user: User, meeting_on: datetime.date) -> BoardPack:
     """Ask for a board pack; the build runs in the background (or at once with no broker)."""
     from quality_system.jobs import enqueue_on_commit
 
@@ -228,10 +244,10 @@ def _step(pack: BoardPack, text: str) -> None:
     BoardPack.objects.filter(pk=pack.pk).update(step=text)
 
 
-def board_pack_build(pack_id: int) -> BoardPack | None:
+def board_pack_build(pack_id: int, /) -> BoardPack | None:
     """Build one pack: claim it, render the paper, make the PDF. Safe to run twice: only the
     run that claims a queued pack builds it."""
-    from . import dashboard, pack_render
+    from . import pack_render
 
     now = timezone.now()
     claimed = BoardPack.objects.filter(pk=pack_id, state=BoardPack.State.QUEUED).update(
@@ -260,7 +276,7 @@ def board_pack_build(pack_id: int) -> BoardPack | None:
     return pack
 
 
-def board_packs_stuck(now: datetime.datetime, after: datetime.timedelta = datetime.timedelta(minutes=15)) -> int:
+def board_packs_stuck(now: datetime.datetime, /, *, after: datetime.timedelta = datetime.timedelta(minutes=15)) -> int:
     """Packs whose worker died mid-build go back in the queue (the beat sweep re-sends them)."""
     return BoardPack.objects.filter(state=BoardPack.State.BUILDING, started_at__lt=now - after).update(
         state=BoardPack.State.QUEUED
@@ -270,12 +286,17 @@ def board_packs_stuck(now: datetime.datetime, after: datetime.timedelta = dateti
 # ---------------------------------------------------------------- weekly digest
 
 
-def week_key(today: datetime.date) -> str:
+def _week_key(today: datetime.date) -> str:
     year, week, _ = today.isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def digest_text(locality: Locality, since: datetime.datetime, today: datetime.date) -> str:
+def _counted(n: int, one: str, many: str, then: str) -> list[str]:
+    """A digest line for a count, or none when nothing happened."""
+    return [f"{n} {one if n == 1 else many} {then}"] if n else []
+
+
+def _digest_lines(*, locality: Locality, since: datetime.datetime, today: datetime.date) -> list[str]:
     """What changed on the board's dashboard in an area since a moment, in plain words."""
     since_day = timezone.localtime(since).date()
     lines = []
@@ -290,35 +311,25 @@ def digest_text(locality: Locality, since: datetime.datetime, today: datetime.da
     for update in updates.order_by("priority__title")[:20]:
         lines.append(f"Progress on ‘{update.priority.title}’: now {update.get_status_display().lower()}")
     alerts = Alert.all_objects.filter(locality=locality, created_at__gte=since).count()
-    if alerts:
-        lines.append(f"{alerts} new alert{'s' if alerts != 1 else ''} raised")
+    lines += _counted(alerts, "new alert", "new alerts", "raised")
     overdue_alerts = AlertRecipient.objects.filter(
         alert__locality=locality, state=AlertRecipient.State.SENT, due_on__lt=today
     ).count()
-    if overdue_alerts:
-        lines.append(f"{overdue_alerts} alert acknowledgement{'s' if overdue_alerts != 1 else ''} overdue now")
+    lines += _counted(overdue_alerts, "alert acknowledgement", "alert acknowledgements", "overdue now")
     responses = Response.objects.filter(recommendation__locality=locality, responded_on__gte=since_day).count()
-    if responses:
-        lines.append(f"{responses} response{'s' if responses != 1 else ''} to recommendations received")
-    overdue_recs = Recommendation.objects.filter(
-        locality=locality, state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True, due_on__lt=today
-    ).count()
-    if overdue_recs:
-        lines.append(f"{overdue_recs} recommendation{'s' if overdue_recs != 1 else ''} overdue for a response")
+    lines += _counted(responses, "response", "responses", "to recommendations received")
+    overdue_recs = Recommendation.objects.filter(locality=locality).overdue(today).count()
+    lines += _counted(overdue_recs, "recommendation", "recommendations", "overdue for a response")
     signals = TrendSignal.all_objects.filter(locality=locality, detected_at__gte=since).count()
-    if signals:
-        lines.append(f"{signals} unusual rise{'s' if signals != 1 else ''} in concerns found")
+    lines += _counted(signals, "unusual rise", "unusual rises", "in concerns found")
     qsg = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
     for view in qsg[:10]:
         lines.append(f"Quality Surveillance Group: {view.provider.name} – {view.get_level_display().lower()}")
-    return "\n".join(f"- {line}" for line in lines)
+    return lines
 
 
-def weekly_digests_send(today: datetime.date) -> int:
-    """One email per board member who asked for it, once per ISO week (the dedupe key makes a
-    second run, or a second beat process, add nothing)."""
-    since = timezone.now() - datetime.timedelta(days=7)
-    week = week_key(today)
+def _digest_readers(today: datetime.date) -> list[tuple[User, list[Locality]]]:
+    """Each board member who asked for the weekly email, with the areas whose board they sit on."""
     members = (
         Membership.objects.filter(
             user__weekly_digest=True,
@@ -335,19 +346,31 @@ def weekly_digests_send(today: datetime.date) -> int:
         user, areas = by_user.setdefault(membership.user_id, (membership.user, []))
         if membership.body.locality not in areas:
             areas.append(membership.body.locality)
+    return list(by_user.values())
+
+
+def weekly_digests_send(today: datetime.date, /) -> int:
+    """One email per board member who asked for it, once per ISO week (the dedupe key makes a
+    second run, or a second beat process, add nothing). `today` is positional: the beat task
+    passes it."""
+    since = timezone.now() - datetime.timedelta(days=7)
+    week = _week_key(today)
     sent = 0
-    for user, areas in by_user.values():
-        parts = []
-        for locality in areas:
-            text = digest_text(locality, since, today) or "- Nothing changed this week."
-            url = settings.SITE_URL.rstrip("/") + reverse("reports:dashboard", args=[locality.slug])
-            parts.append(f"{locality.name}\n{text}\n\nThe dashboard: {url}")
-        body = (
-            f"Here is what changed on the health and wellbeing board's dashboard in the week to {today:%-d %B %Y}.\n\n"
-            + "\n\n".join(parts)
-            + "\n\nYou get this email because you asked for a weekly summary. You can stop it on your "
-            "notification settings page."
-        )
+    for user, areas in _digest_readers(today):
+        body = render_to_string(
+            "reports/email/weekly_digest.txt",
+            {
+                "today": today,
+                "areas": [
+                    {
+                        "locality": locality,
+                        "lines": _digest_lines(locality=locality, since=since, today=today),
+                        "url": absolute_url(reverse("reports:dashboard", args=[locality.slug])),
+                    }
+                    for locality in areas
+                ],
+            },
+        ).strip()
         try:
             with transaction.atomic():
                 made = notify(
