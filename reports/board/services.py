@@ -7,6 +7,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -71,7 +72,7 @@ def _check_measure(locality: Locality, fields: dict) -> None:
         fields["measure_service"] = None
 
 
-def priority_save(*, locality: Locality, user: User, priority: Priority | None = None, **fields) -> Priority:
+def priority_save(*, locality: Locality, user: User, priority: Priority | None = None, **fields: Any) -> Priority:
     """Add a priority, or change one. The history keeps every earlier version."""
     _same_area(locality, owner_body=fields.get("owner_body"), measure_service=fields.get("measure_service"))
     _check_measure(locality, fields)
