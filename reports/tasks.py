@@ -12,7 +12,7 @@ def chase_recommendations() -> int:
     from .recommendations.services import evidence_chase, recommendations_chase
 
     today = timezone.localdate()
-    return recommendations_chase(today) + evidence_chase(today)
+    return recommendations_chase(today=today) + evidence_chase(today=today)
 
 
 @shared_task(name="reports.tasks.build_board_pack", time_limit=900, soft_time_limit=840)
