@@ -11,7 +11,7 @@ from django.urls import resolve, reverse
 
 from agencies.models import Notification, ResponseDuty, Role
 from reports.models import Recommendation
-from reports.recommendations import services
+from reports.recommendations import chasing, services
 from tests.conftest import make_recommendation
 from tests.factories import MembershipFactory
 
@@ -137,8 +137,8 @@ def test_a_missed_deadline_is_chased_up_the_ladder_once_each(world):
         datetime.date(2026, 12, 20),
     ):
         with at(day):
-            services.recommendations_chase(today=day)
-            services.recommendations_chase(today=day)
+            chasing.recommendations_chase(today=day)
+            chasing.recommendations_chase(today=day)
     body_kinds = list(
         Notification.objects.filter(to_email="icb@example.org").order_by("id").values_list("kind", flat=True)
     )
@@ -324,7 +324,7 @@ def test_an_extended_deadline_is_chased_again_and_people_hear_of_responses(world
     with at(datetime.date(2026, 11, 2)):
         rec = make_recommendation(world)
     with at(datetime.date(2026, 12, 1)):
-        services.recommendations_chase(today=datetime.date(2026, 12, 1))
+        chasing.recommendations_chase(today=datetime.date(2026, 12, 1))
     services.extension_record(
         recommendation=rec,
         new_due_on=datetime.date(2027, 1, 15),
@@ -333,7 +333,7 @@ def test_an_extended_deadline_is_chased_again_and_people_hear_of_responses(world
         user=world.scrutiny_officer,
     )
     with at(datetime.date(2027, 1, 18)):
-        services.recommendations_chase(today=datetime.date(2027, 1, 18))
+        chasing.recommendations_chase(today=datetime.date(2027, 1, 18))
     overdue = Notification.objects.filter(to_email="icb@example.org", kind="recommendation-overdue")
     assert overdue.count() == 2  # once for each deadline
     assert Notification.objects.filter(user=world.icb_officer, kind="recommendation", channel="inbox").exists()

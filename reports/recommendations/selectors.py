@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from agencies.models import Body, Locality
@@ -126,6 +127,29 @@ def response_statistics(locality: Locality, today: datetime.date) -> list[dict]:
         row["on_time_rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
         row["median_days"] = round(statistics.median(row["days"])) if row["days"] else None
     return sorted(rows.values(), key=lambda r: r["body"].lower())
+
+
+def tracker(user, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date) -> dict:
+    """What the tracker page (or the printed committee document) shows for these filters."""
+    shown = tracker_page(
+        tracker_rows(user, locality, params, today), printable=printable, page_number=params.get("page"), today=today
+    )
+    bodies, committees = addressed_bodies(locality), issuing_committees(locality)
+    query = params.copy()
+    for key in ("print", "format", "page"):
+        query.pop(key, None)
+    return {
+        "rows": shown.rows,
+        "total": shown.total,
+        "page": shown.page,
+        "bodies": bodies,
+        "committees": committees,
+        "states": TRACKER_STATES,
+        "filters": params,
+        "query": query.urlencode(),
+        "stats": response_statistics(locality, today),
+        "filter_words": filter_words(params, bodies, committees),
+    }
 
 
 def tracker_csv_rows(qs: QuerySet, today: datetime.date):

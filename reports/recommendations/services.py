@@ -1,4 +1,5 @@
-"""Writes that span apps (reports may use concerns and agencies)."""
+"""The room's writes: reviews, reports, recommendations, responses, evidence requests and
+closure days (reports may use concerns and agencies). The scheduled chase is in chasing.py."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import figures
-from agencies.access import bodies_holding
 from agencies.links import link_consume
-from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, SignedLink, User
+from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty, Role, SignedLink, User
 from agencies.notifications import AnswerLink, notify_body, notify_user
 from concerns.alerts import recompute_due_dates
 
 from ..models import (
-    ChaseLadder,
     EvidenceRequest,
     Extension,
     ImplementationUpdate,
@@ -36,11 +35,11 @@ EVIDENCE_PURPOSE = "evidence-request"
 LINK_DAYS = 120
 
 
-def _message(template: str, **context) -> str:
+def message(template: str, **context) -> str:
     return render_to_string(f"reports/email/{template}.txt", context)
 
 
-def _recommendation_link(rec: Recommendation) -> AnswerLink:
+def recommendation_link(rec: Recommendation) -> AnswerLink:
     return AnswerLink(
         purpose=LINK_PURPOSE, object_id=rec.pk, url_name="recommendation-respond", url_args=(rec.pk,), days=LINK_DAYS
     )
@@ -172,13 +171,13 @@ def recommendation_issue(
             kind="recommendation",
             key=f"recommendation-{recommendation.pk}",
             subject=f"Recommendation {reference} from {report.issuing_body.name}: response due {due.due_on:%-d %B %Y}",
-            text=_message("recommendation", r=recommendation, report=report),
+            text=message("recommendation", r=recommendation, report=report),
             locality=locality,
             related=("recommendation", recommendation.pk),
-            answer_link=_recommendation_link(recommendation),
+            answer_link=recommendation_link(recommendation),
             tell_members=True,
             member_subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
-            member_text=_message("recommendation_member", r=recommendation, report=report),
+            member_text=message("recommendation_member", r=recommendation, report=report),
             member_link=reverse("reports:recommendation", args=[locality.slug, recommendation.pk]),
             members_urgent=False,
         )
@@ -251,7 +250,7 @@ def response_record(
         _tell_issuers(
             locked,
             subject=f"{locked.addressed_to.name} responded to {locked.reference}: {response.get_decision_display()}",
-            body=_message("response", response=response),
+            body=message("response", response=response),
             key=f"response-{response.pk}",
         )
     return response
@@ -341,93 +340,6 @@ def update_record(
     return update
 
 
-def _chase_stages(rec: Recommendation, ladder: ChaseLadder, today: datetime.date) -> list[tuple[str, list, str]]:
-    """The reminders and escalations due for one recommendation today: (stage, targets, subject)."""
-    late = (today - rec.due_on).days
-    stages = []
-    if -ladder.remind_days_before <= late < 0:
-        subject = f"Reminder: response to {rec.reference} due {rec.due_on:%-d %B}"
-        stages.append(("due-soon", [rec.addressed_to], subject))
-    elif late == 0:
-        stages.append(("due-today", [rec.addressed_to], f"Reminder: response to {rec.reference} is due today"))
-    issuer = rec.report.issuing_body
-    if late >= ladder.officer_after_days:
-        stages.append(("overdue", [rec.addressed_to], f"Overdue: no response to {rec.reference}"))
-        stages.append(
-            (
-                "officer",
-                Membership.people(issuer, [Role.OFFICER]),
-                f"Chase: {rec.addressed_to.name} has not responded to {rec.reference}",
-            )
-        )
-    if late >= ladder.chair_after_days:
-        stages.append(
-            ("chair", Membership.people(issuer, [Role.CHAIR]), f"Escalation: {rec.reference} is {late} days overdue")
-        )
-    if late >= ladder.hwb_agenda_after_days:
-        boards = bodies_holding(Function.HWB, rec.locality, today)
-        chairs = [m.user for m in Membership.objects.filter(body__in=boards, role=Role.CHAIR).select_related("user")]
-        stages.append(("hwb-agenda", chairs, f"For the HWB agenda: {rec.reference} is {late} days overdue"))
-    return stages
-
-
-def recommendations_chase(*, today: datetime.date) -> int:
-    """Reminders before and on the deadline, then the area's escalation ladder, each once."""
-    added = 0
-    open_items = (
-        Recommendation.objects.filter(state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True)
-        .select_related("locality", "report__issuing_body", "addressed_to")
-        .order_by("pk")
-    )
-    ladders: dict[int, ChaseLadder] = {}
-    for rec in open_items:
-        try:
-            ladder = ladders.setdefault(rec.locality_id, ChaseLadder.for_area(rec.locality))
-            if (today - rec.due_on).days < -ladder.remind_days_before:
-                continue
-            for stage, targets, subject in _chase_stages(rec, ladder, today):
-                added += _chase_stage(rec, stage=stage, targets=targets, subject=subject)
-        except Exception:
-            logger.exception("Chasing recommendation %s failed; moving on", rec.pk)
-    return added
-
-
-def _chase_stage(rec: Recommendation, *, stage: str, targets: list, subject: str) -> int:
-    """One stage's messages, each once per deadline: the body by email with a fresh answer link
-    (no link is left behind when its email was already sent), people in the app and by email."""
-    added = 0
-    page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
-    body = _message("chase", r=rec, stage=stage)
-    deadline = f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}"
-    with transaction.atomic():
-        for target in targets:
-            if isinstance(target, Body):
-                added += notify_body(
-                    body=target,
-                    kind=f"recommendation-{stage}",
-                    key=f"{deadline}:body-{target.pk}",
-                    email_key=f"{deadline}:body-{target.pk}",
-                    subject=subject,
-                    text=body,
-                    locality=rec.locality,
-                    related=("recommendation", rec.pk),
-                    answer_link=_recommendation_link(rec),
-                )
-            else:
-                added += notify_user(
-                    kind=f"recommendation-{stage}",
-                    key=f"{deadline}:user-{target.pk}",
-                    subject=subject,
-                    body=body,
-                    user=target,
-                    urgent=True,
-                    link=page,
-                    locality=rec.locality,
-                    related=("recommendation", rec.pk),
-                )
-    return added
-
-
 def recommendation_due_dates_recompute(*, locality: Locality) -> int:
     """Work out again the deadlines still open (after closure days change). Extended ones stay."""
     days_off = ClosureDay.dates_for(locality)
@@ -467,7 +379,7 @@ def evidence_request_send(
             kind="evidence-request",
             key=f"evidence-{item.pk}",
             subject=f"{review.lead_body.name} asks for your help with ‘{review.topic}’ by {due.due_on:%-d %B %Y}",
-            text=_message("evidence_request", item=item, review=review),
+            text=message("evidence_request", item=item, review=review),
             locality=review.locality,
             related=("review", review.pk),
             answer_link=AnswerLink(
@@ -511,22 +423,3 @@ def evidence_answer(
                 related=("review", review.pk),
             )
     return locked
-
-
-def evidence_chase(*, today: datetime.date) -> int:
-    """A reminder on the due day and one when overdue, each once."""
-    added = 0
-    for item in EvidenceRequest.objects.filter(state=EvidenceRequest.State.SENT, due_on__lte=today).select_related(
-        "review__locality", "review__lead_body", "to_body"
-    ):
-        stage = "due-today" if item.due_on == today else "overdue"
-        added += notify_body(
-            body=item.to_body,
-            kind=f"evidence-{stage}",
-            key=f"evidence-{item.pk}",
-            subject=f"{'Due today' if stage == 'due-today' else 'Overdue'}: evidence for ‘{item.review.topic}’",
-            text=_message("evidence_chase", item=item),
-            locality=item.review.locality,
-            related=("review", item.review_id),
-        )
-    return added

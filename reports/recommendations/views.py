@@ -69,30 +69,9 @@ def tracker(request, locality):
     today = timezone.localdate()
     word = request.GET.get("format") == "word"
     printable = word or request.GET.get("print") == "yes"
-    rows = selectors.tracker_rows(request.user, locality, request.GET, today)
-    shown = selectors.tracker_page(rows, printable=printable, page_number=request.GET.get("page"), today=today)
-    bodies, committees = selectors.addressed_bodies(locality), selectors.issuing_committees(locality)
-    query = request.GET.copy()
-    for key in ("print", "format", "page"):
-        query.pop(key, None)
-    response = render(
-        request,
-        "reports/tracker_print.html" if printable else "reports/tracker.html",
-        {
-            "locality": locality,
-            "rows": shown.rows,
-            "total": shown.total,
-            "page": shown.page,
-            "today": today,
-            "bodies": bodies,
-            "committees": committees,
-            "states": selectors.TRACKER_STATES,
-            "filters": request.GET,
-            "query": query.urlencode(),
-            "stats": selectors.response_statistics(locality, today),
-            "filter_words": selectors.filter_words(request.GET, bodies, committees),
-        },
-    )
+    context = selectors.tracker(request.user, locality, request.GET, printable=printable, today=today)
+    template = "reports/tracker_print.html" if printable else "reports/tracker.html"
+    response = render(request, template, {"locality": locality, "today": today, **context})
     if word:  # Word opens an HTML page saved as .doc: the committee paper, ready to edit.
         response["Content-Type"] = "application/msword"
         response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.doc"'
@@ -349,89 +328,70 @@ def _recommendation_to_change(request, locality, pk: int, *, answering_too: bool
     raise PermissionDenied(CHANGE_REFUSAL)
 
 
-def _done(request, locality, rec: Recommendation, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("reports:recommendation", locality.slug, rec.pk)
+def _action(
+    run: Callable[[Recommendation, dict, object], object],
+    done: Callable[[Recommendation], str],
+    *,
+    form_class: type[BaseForm] | None = None,
+    answering_too: bool = False,
+):
+    """A POST-only view for one action on a recommendation: authorise, check the form (if any),
+    run the service, and go back to the page with `done`; on an error, show the page again with
+    the form's errors (400). A button's refusal shows with the extension form, as it always has."""
+
+    @area_view
+    @require_POST
+    def view(request, locality, pk: int):
+        rec = _recommendation_to_change(request, locality, pk, answering_too=answering_too)
+        form = form_class(request.POST, request.FILES) if form_class else ExtensionForm()
+        if form_class and not form.is_valid():
+            return _recommendation_page(request, locality, rec, failed=form)
+        try:
+            run(rec, form.cleaned_data if form_class else {}, request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return _recommendation_page(request, locality, rec, failed=form)
+        messages.success(request, done(rec))
+        return redirect("reports:recommendation", locality.slug, rec.pk)
+
+    return view
 
 
-def _form_action(request, locality, rec, form: BaseForm, run: Callable[[dict], object], done: str) -> HttpResponse:
-    """A form's action on the recommendation: its page again with the form's errors (400), or
-    back to it with `done`."""
-    if _submit(request, form, run) is None:
-        return _recommendation_page(request, locality, rec, failed=form)
-    return _done(request, locality, rec, done)
+def _letter(rec: Recommendation, data: dict, user) -> object:
+    data["responded_on"] = data.pop("received_on")
+    return services.response_record(recommendation=rec, user=user, **data)
 
 
-def _button_action(request, locality, rec, run: Callable[[], object], done: str) -> HttpResponse:
-    """A button's action: its refusal shows with the extension form, as it always has."""
-    try:
-        run()
-    except ValidationError as error:
-        form = ExtensionForm()
-        apply_service_errors(form, error)
-        return _recommendation_page(request, locality, rec, failed=form)
-    return _done(request, locality, rec, done)
-
-
-@area_view
-@require_POST
-def recommendation_extend(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-    run = lambda data: services.extension_record(recommendation=rec, user=request.user, **data)  # noqa: E731
-    return _form_action(request, locality, rec, ExtensionForm(request.POST), run, "Extension recorded.")
-
-
-@area_view
-@require_POST
-def recommendation_clock_stop(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-    run = lambda: services.clock_stop(recommendation=rec, on=timezone.localdate())  # noqa: E731
-    return _button_action(request, locality, rec, run, "Clock stopped.")
-
-
-@area_view
-@require_POST
-def recommendation_clock_restart(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-    run = lambda: services.clock_restart(recommendation=rec, on=timezone.localdate())  # noqa: E731
-    return _button_action(request, locality, rec, run, "Clock restarted: the deadline moved on.")
-
-
-@area_view
-@require_POST
-def recommendation_close(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-    run = lambda: services.recommendation_close(recommendation=rec)  # noqa: E731
-    return _button_action(request, locality, rec, run, f"{rec.reference} closed.")
-
-
-@area_view
-@require_POST
-def recommendation_reopen(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-    run = lambda: services.recommendation_close(recommendation=rec, reopen=True)  # noqa: E731
-    return _button_action(request, locality, rec, run, f"{rec.reference} reopened.")
-
-
-@area_view
-@require_POST
-def recommendation_update(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk, answering_too=True)
-    run = lambda data: services.update_record(recommendation=rec, user=request.user, **data)  # noqa: E731
-    return _form_action(request, locality, rec, UpdateForm(request.POST), run, "Progress update added.")
-
-
-@area_view
-@require_POST
-def recommendation_letter_record(request, locality, pk: int):
-    rec = _recommendation_to_change(request, locality, pk)
-
-    def run(data: dict):
-        data["responded_on"] = data.pop("received_on")
-        return services.response_record(recommendation=rec, user=request.user, **data)
-
-    form = LetterForm(request.POST, request.FILES)
-    return _form_action(request, locality, rec, form, run, f"Response recorded for {rec.addressed_to.name}.")
+recommendation_extend = _action(
+    lambda rec, data, user: services.extension_record(recommendation=rec, user=user, **data),
+    lambda rec: "Extension recorded.",
+    form_class=ExtensionForm,
+)
+recommendation_clock_stop = _action(
+    lambda rec, data, user: services.clock_stop(recommendation=rec, on=timezone.localdate()),
+    lambda rec: "Clock stopped.",
+)
+recommendation_clock_restart = _action(
+    lambda rec, data, user: services.clock_restart(recommendation=rec, on=timezone.localdate()),
+    lambda rec: "Clock restarted: the deadline moved on.",
+)
+recommendation_close = _action(
+    lambda rec, data, user: services.recommendation_close(recommendation=rec),
+    lambda rec: f"{rec.reference} closed.",
+)
+recommendation_reopen = _action(
+    lambda rec, data, user: services.recommendation_close(recommendation=rec, reopen=True),
+    lambda rec: f"{rec.reference} reopened.",
+)
+recommendation_update = _action(
+    lambda rec, data, user: services.update_record(recommendation=rec, user=user, **data),
+    lambda rec: "Progress update added.",
+    form_class=UpdateForm,
+    answering_too=True,
+)
+recommendation_letter_record = _action(
+    _letter, lambda rec: f"Response recorded for {rec.addressed_to.name}.", form_class=LetterForm
+)
 
 
 def _respond(request, rec: Recommendation, *, user=None, link=None) -> HttpResponse:
