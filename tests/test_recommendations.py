@@ -376,3 +376,17 @@ def test_the_tracker_pages_by_100_and_the_committee_document_lists_all(world, lo
     assert client.get(url, {"page": "junk"}).status_code == 200
     document = client.get(url, {"print": "yes"}).content.decode()
     assert document.count("<tr>") == 151  # the header row and every recommendation
+
+
+def test_evidence_is_asked_of_the_body_holding_healthwatch_today_or_a_community_group(world):
+    from agencies.models import BodyKind, Function, FunctionHolding
+    from reports.recommendations.forms import EvidenceForm
+    from tests.factories import BodyFactory, hold
+
+    successor = BodyFactory(locality=world.area, name="Testshire Voices CIC", kind=BodyKind.PROVIDER)
+    group = BodyFactory(locality=world.area, name="Carers Together", kind=BodyKind.VCS)
+    FunctionHolding.objects.filter(body=world.healthwatch).update(ends_on=datetime.date(2026, 3, 31))
+    hold(Function.LOCAL_HEALTHWATCH, successor, starts_on=datetime.date(2026, 4, 1))
+    with at(datetime.date(2026, 11, 2)):
+        offered = set(EvidenceForm(locality=world.area).fields["to_body"].queryset)
+    assert offered == {successor, group}  # the former holder's kind no longer makes it one

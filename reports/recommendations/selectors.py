@@ -6,14 +6,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
-from agencies.models import Body, Locality
+from agencies.models import Body, Locality, User
 
 from ..models import Recommendation, Referral, Review
 from ..references import small_int
@@ -28,7 +28,7 @@ PRINT_LIMIT = 2000  # the committee document lists them all, up to this many
 PAGE_SIZE = 100
 
 
-def tracker_rows(user, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
+def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
     """The recommendations this person sees in the area, filtered as the query string asks."""
     qs = Recommendation.objects.for_user(user).filter(locality=locality)
     body, committee, state, year = (params.get(k, "") for k in ("body", "committee", "state", "year"))
@@ -82,7 +82,7 @@ def issuing_committees(locality: Locality) -> QuerySet[Body]:
     return Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
 
 
-def filter_words(params: Mapping[str, str], bodies, committees) -> str:
+def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: Iterable[Body]) -> str:
     """The filters in words, for the printed committee document."""
     names = {str(b.pk): b.name for b in list(bodies) + list(committees)}
     words = []
@@ -129,7 +129,7 @@ def response_statistics(locality: Locality, today: datetime.date) -> list[dict]:
     return sorted(rows.values(), key=lambda r: r["body"].lower())
 
 
-def tracker(user, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date) -> dict:
+def tracker(user: User, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date) -> dict:
     """What the tracker page (or the printed committee document) shows for these filters."""
     shown = tracker_page(
         tracker_rows(user, locality, params, today), printable=printable, page_number=params.get("page"), today=today
@@ -152,7 +152,7 @@ def tracker(user, locality: Locality, params: QueryDict, *, printable: bool, tod
     }
 
 
-def tracker_csv_rows(qs: QuerySet, today: datetime.date):
+def tracker_csv_rows(qs: QuerySet[Recommendation], today: datetime.date) -> Iterator[list]:
     """The spreadsheet's cells, one list per recommendation (unescaped)."""
     yield ["reference", "body", "made", "due", "days_left", "response", "implementation", "recommendation"]
     for rec in qs:
@@ -174,11 +174,11 @@ def tracker_csv_rows(qs: QuerySet, today: datetime.date):
 # ---------------------------------------------------------------- one record
 
 
-def visible_reviews(user, locality: Locality) -> QuerySet[Review]:
+def visible_reviews(user: User, locality: Locality) -> QuerySet[Review]:
     return Review.objects.for_user(user).filter(locality=locality).select_related("lead_body")[:200]
 
 
-def review_for(user, locality: Locality, pk: int) -> Review:
+def review_for(user: User, locality: Locality, pk: int) -> Review:
     return get_object_or_404(Review.objects.for_user(user).select_related("lead_body"), pk=pk, locality=locality)
 
 
@@ -195,7 +195,7 @@ def review_page(review: Review) -> dict:
     }
 
 
-def recommendation_for(user, locality: Locality, pk: int) -> Recommendation:
+def recommendation_for(user: User, locality: Locality, pk: int) -> Recommendation:
     return get_object_or_404(
         Recommendation.objects.for_user(user).select_related("addressed_to", "report__issuing_body", "duty"),
         pk=pk,

@@ -7,6 +7,7 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -210,7 +211,7 @@ def response_record(
     user: User | None = None,
     link: SignedLink | None = None,
     via_link: bool = False,
-    letter=None,
+    letter: File | None = None,
     responded_on: datetime.date | None = None,
 ) -> Response:
     """Record the addressed body's response (in the app, by letter on its behalf, or with the
