@@ -390,3 +390,32 @@ def test_evidence_is_asked_of_the_body_holding_healthwatch_today_or_a_community_
     with at(datetime.date(2026, 11, 2)):
         offered = set(EvidenceForm(locality=world.area).fields["to_body"].queryset)
     assert offered == {successor, group}  # the former holder's kind no longer makes it one
+
+
+def test_each_action_has_its_own_url_and_a_refused_button_shows_on_the_page(world, login):
+    rec = make_recommendation(world)
+    client = login(world.scrutiny_officer)
+    restart = client.post(reverse("reports:recommendation-clock-restart", args=[world.area.slug, rec.pk]))
+    assert restart.status_code == 400
+    assert "There is a problem" in restart.content.decode() and "The clock is not stopped." in restart.content.decode()
+    closed = client.post(reverse("reports:recommendation-close", args=[world.area.slug, rec.pk]), follow=True)
+    assert f"{rec.reference} closed." in closed.content.decode()
+    refused = login(world.icb_officer).post(reverse("reports:recommendation-reopen", args=[world.area.slug, rec.pk]))
+    assert refused.status_code == 403
+    page = login(world.scrutiny_officer).get(reverse("reports:recommendation", args=[world.area.slug, rec.pk]))
+    page = page.content.decode()
+    assert 'name="action"' not in page
+    assert reverse("reports:recommendation-reopen", args=[world.area.slug, rec.pk]) in page
+
+
+def test_a_chase_that_was_already_sent_leaves_no_link_behind(world):
+    from agencies.models import SignedLink
+
+    with at(datetime.date(2026, 11, 2)):
+        make_recommendation(world)
+    day = datetime.date(2026, 12, 1)
+    with at(day):
+        chasing.recommendations_chase(today=day)
+        links = SignedLink.objects.count()
+        assert chasing.recommendations_chase(today=day) == 0
+    assert SignedLink.objects.count() == links

@@ -344,6 +344,8 @@ def _action(
     def view(request, locality, pk: int):
         rec = _recommendation_to_change(request, locality, pk, answering_too=answering_too)
         form = form_class(request.POST, request.FILES) if form_class else ExtensionForm()
+        if form_class is None:
+            form.cleaned_data = {}  # a button's refusal goes on the empty extension form (add_error needs it)
         if form_class and not form.is_valid():
             return _recommendation_page(request, locality, rec, failed=form)
         try:
