@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import access as agency_access
+from agencies.answer_links import answer_by_link, problem_page
 from agencies.http import area_view, posted
-from agencies.links import LinkProblem, link_check, link_consume
+from agencies.links import LinkProblem
 from agencies.models import Body, Notification, Role
 from quality_system.forms import apply_service_errors
 
@@ -241,41 +242,31 @@ def _record(recipient, response: str, **who):
 
 @require_http_methods(["GET", "POST"])
 def respond_by_link(request, alert_id: int, recipient_id: int, token: str):
-    """For people without an account. GET only shows; POST consumes the link and records."""
+    """For people without an account. GET only shows; POST records, using up the link."""
     recipient = (
         AlertRecipient.objects.select_related("alert__locality", "alert__raised_by_body", "body")
         .filter(pk=recipient_id)
         .first()
     )
-    try:
-        if recipient is None or recipient.alert_id != alert_id:
-            raise LinkProblem("mismatch", "This link is not valid. Use the link in the email about this alert.")
-        link = link_check(purpose=alerts.LINK_PURPOSE, object_id=recipient.pk, token=token)
-    except LinkProblem as problem:
-        return render(
-            request,
-            "concerns/link_problem.html",
-            {"problem": problem},
-            status=410 if problem.reason in ("used", "expired") else 400,
-        )
+    return answer_by_link(
+        request,
+        found=recipient is not None and recipient.alert_id == alert_id,
+        not_found=LinkProblem("mismatch", "This link is not valid. Use the link in the email about this alert."),
+        purpose=alerts.LINK_PURPOSE,
+        object_id=recipient_id,
+        token=token,
+        answer=lambda link: _answer_by_link(request, recipient, link),
+    )
+
+
+def _answer_by_link(request, recipient: AlertRecipient, link) -> HttpResponse:
     alert = recipient.alert
     form = RespondForm(posted(request), acknowledged=recipient.state == AlertRecipient.State.ACKNOWLEDGED)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # the link is used up only if the answer is recorded
-                link_consume(link)
-                answered = _record(
-                    recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], via_link=True
-                )
-        except LinkProblem as problem:
-            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
+            answered = _record(recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], link=link)
         except ValidationError as error:
-            return render(
-                request,
-                "concerns/link_problem.html",
-                {"problem": LinkProblem("done", " ".join(error.messages))},
-                status=409,
-            )
+            return problem_page(request, LinkProblem("done", " ".join(error.messages)), status=409)
         return render(
             request,
             "concerns/alert_answered.html",

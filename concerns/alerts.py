@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from agencies.access import bodies_holding
 from agencies.deadlines import is_working_day, working_days_between
-from agencies.links import link_issue
-from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, User
+from agencies.links import link_consume, link_issue
+from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, SignedLink, User
 from agencies.notifications import AnswerLink, notify, notify_body, notify_user
 from quality_system.site import absolute_url
 
@@ -129,11 +129,22 @@ def _tell_recipient(alert: Alert, recipient: AlertRecipient, urgent: bool) -> No
     )
 
 
-def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User | None, name: str, via_link: bool):
+def _answer(
+    recipient: AlertRecipient,
+    *,
+    state: str,
+    response: str,
+    user: User | None,
+    name: str,
+    link: SignedLink | None,
+):
     if recipient.state == AlertRecipient.State.RESPONDED:
         raise ValidationError("This alert has already been answered.")
     now = timezone.now()
-    with transaction.atomic():
+    via_link = link is not None
+    with transaction.atomic():  # a link is used up only if the answer is recorded
+        if link is not None:
+            link_consume(link)
         locked = AlertRecipient.objects.select_for_update().get(pk=recipient.pk)
         if locked.state == AlertRecipient.State.RESPONDED:
             raise ValidationError("This alert has already been answered.")
@@ -178,7 +189,14 @@ def _answer(recipient: AlertRecipient, *, state: str, response: str, user: User 
     return locked
 
 
-def alert_acknowledge(*, recipient: AlertRecipient, user: User | None = None, name: str = "", via_link=False):
+def alert_acknowledge(
+    *,
+    recipient: AlertRecipient,
+    user: User | None = None,
+    name: str = "",
+    link: SignedLink | None = None,
+) -> AlertRecipient:
+    """Acknowledge for the body (in the app, or with the checked answer `link`, used up here)."""
     if recipient.state != AlertRecipient.State.SENT:
         raise ValidationError("This alert has already been acknowledged.")
     return _answer(
@@ -187,13 +205,19 @@ def alert_acknowledge(*, recipient: AlertRecipient, user: User | None = None, na
         response="",
         user=user,
         name=name,
-        via_link=via_link,
+        link=link,
     )
 
 
 def alert_respond(
-    *, recipient: AlertRecipient, response: str, user: User | None = None, name: str = "", via_link=False
-):
+    *,
+    recipient: AlertRecipient,
+    response: str,
+    user: User | None = None,
+    name: str = "",
+    link: SignedLink | None = None,
+) -> AlertRecipient:
+    """Respond for the body (in the app, or with the checked answer `link`, used up here)."""
     if not response.strip():
         raise ValidationError({"response": "Enter what your organisation will do"})
     if len(response) > 5000:
@@ -204,7 +228,7 @@ def alert_respond(
         response=response,
         user=user,
         name=name,
-        via_link=via_link,
+        link=link,
     )
 
 

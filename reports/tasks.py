@@ -9,10 +9,10 @@ from django.utils import timezone
 @shared_task(name="reports.tasks.chase_recommendations")
 def chase_recommendations() -> int:
     """Reminders before and on a response deadline, then the area's escalation ladder."""
-    from .recommendations.services import evidence_chase, recommendations_chase
+    from .recommendations.chasing import evidence_chase, recommendations_chase
 
     today = timezone.localdate()
-    return recommendations_chase(today) + evidence_chase(today)
+    return recommendations_chase(today=today) + evidence_chase(today=today)
 
 
 @shared_task(name="reports.tasks.build_board_pack", time_limit=900, soft_time_limit=840)

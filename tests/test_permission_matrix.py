@@ -10,7 +10,8 @@ Kinds of page:
 - AREA_WRITE: readable by members; a POST needs a higher role (read-only → 403).
 - AREA_ADMIN: a role-restricted page (administrators, or the page's `owner` persona, such as
   the Healthwatch officer for concerns); read-only → 403 on GET and POST; outsider → 404.
-- AREA_ACTION: a button's target: POST only (GET → 405); read-only → 403; outsider → 404.
+- AREA_ACTION: a button's or a form's target: POST only (GET → 405); read-only → 403; outsider
+  → 404; the owner's empty POST acts and redirects (302) or, for a form, shows its errors (400).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Page:
     post: bool = True  # False: the page only reads, and a POST gets 405
     owner: str = "owner"  # the World persona who may use the page fully
     html: bool = True  # False for downloads and feeds (CSV, Atom, plain text)
+    empty_post: int = 302  # AREA_ACTION: what the owner's empty POST gets (400 for a form's errors)
 
 
 def area(w: World) -> dict:
@@ -112,6 +114,22 @@ def evidence_link(w: World) -> dict:
     from agencies.links import link_issue
 
     return {"request_id": item.pk, "token": link_issue(purpose="evidence-request", object_id=item.pk)}
+
+
+def a_recommendation(w: World) -> dict:
+    return {**area(w), "pk": make_recommendation(w).pk}
+
+
+def a_stopped_clock(w: World) -> dict:
+    from reports.recommendations import services
+
+    rec = make_recommendation(w)
+    services.clock_stop(recommendation=rec, on=rec.sent_on)
+    return {**area(w), "pk": rec.pk}
+
+
+def a_review(w: World) -> dict:
+    return {**area(w), "pk": make_recommendation(w).report.review_id}
 
 
 def a_letter(w: World) -> int:
@@ -257,17 +275,24 @@ MATRIX: dict[str, Page] = {
     "reports:board-pack-pdf": Page(AREA_READ, a_board_pack, post=False, html=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
     "reports:tracker-csv": Page(AREA_READ, area, post=False, html=False),
-    "reports:recommendation": Page(
-        AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).pk}, owner="scrutiny_officer"
+    "reports:recommendation": Page(AREA_READ, a_recommendation, post=False, owner="scrutiny_officer"),
+    "reports:recommendation-extend": Page(AREA_ACTION, a_recommendation, owner="scrutiny_officer", empty_post=400),
+    "reports:recommendation-clock-stop": Page(AREA_ACTION, a_recommendation, owner="scrutiny_officer"),
+    "reports:recommendation-clock-restart": Page(AREA_ACTION, a_stopped_clock, owner="scrutiny_officer"),
+    "reports:recommendation-close": Page(AREA_ACTION, a_recommendation, owner="scrutiny_officer"),
+    "reports:recommendation-reopen": Page(AREA_ACTION, a_recommendation, owner="scrutiny_officer"),
+    "reports:recommendation-update": Page(AREA_ACTION, a_recommendation, owner="scrutiny_officer", empty_post=400),
+    "reports:recommendation-letter-record": Page(
+        AREA_ACTION, a_recommendation, owner="scrutiny_officer", empty_post=400
     ),
     "reports:recommendation-respond-in-app": Page(
         AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).pk}, owner="icb_officer"
     ),
     "reports:reviews": Page(AREA_READ, area, post=False),
     "reports:review-create": Page(AREA_ADMIN, area, owner="scrutiny_officer"),
-    "reports:review": Page(
-        AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, owner="scrutiny_officer"
-    ),
+    "reports:review": Page(AREA_READ, a_review, post=False, owner="scrutiny_officer"),
+    "reports:review-state": Page(AREA_ACTION, a_review, owner="scrutiny_officer"),
+    "reports:review-evidence": Page(AREA_ACTION, a_review, owner="scrutiny_officer", empty_post=400),
     "reports:report-create": Page(
         AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report.review_id}, owner="scrutiny_officer"
     ),
@@ -385,7 +410,10 @@ def test_actions_only_answer_a_post(name, world, login):
     client = login(getattr(world, MATRIX[name].owner))
     url = reverse(name, kwargs=MATRIX[name].kwargs(world))
     assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == MATRIX[name].empty_post
+    if response.status_code == 400:
+        assert "There is a problem" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN}) if MATRIX[n].post])

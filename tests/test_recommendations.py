@@ -7,11 +7,11 @@ import re
 
 import time_machine
 from django.core import mail
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from agencies.models import Notification, ResponseDuty, Role
 from reports.models import Recommendation
-from reports.recommendations import services
+from reports.recommendations import chasing, services
 from tests.conftest import make_recommendation
 from tests.factories import MembershipFactory
 
@@ -87,11 +87,10 @@ def test_bad_recommendations_are_refused(world, login):
 def test_extensions_and_the_stopped_clock_move_the_deadline(world, login):
     rec = make_recommendation(world)
     client = login(world.scrutiny_officer)
-    url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    extend = reverse("reports:recommendation-extend", args=[world.area.slug, rec.pk])
     early = client.post(
-        url,
+        extend,
         {
-            "action": "extend",
             "new_due_on_0": "1",
             "new_due_on_1": "10",
             "new_due_on_2": "2026",
@@ -101,9 +100,8 @@ def test_extensions_and_the_stopped_clock_move_the_deadline(world, login):
     )
     assert "The new date must be after the date the recommendation was sent" in early.content.decode()
     client.post(
-        url,
+        extend,
         {
-            "action": "extend",
             "new_due_on_0": "15",
             "new_due_on_1": "12",
             "new_due_on_2": "2026",
@@ -114,9 +112,14 @@ def test_extensions_and_the_stopped_clock_move_the_deadline(world, login):
     rec.refresh_from_db()
     assert rec.due_on == datetime.date(2026, 12, 15) and rec.extensions.count() == 1
     with at(datetime.date(2026, 12, 1)):  # sessions last a working day: sign in on the day
-        login(world.scrutiny_officer).post(url, {"action": "stop"})
+        stop = login(world.scrutiny_officer).post(
+            reverse("reports:recommendation-clock-stop", args=[world.area.slug, rec.pk])
+        )
+    assert stop.status_code == 302
     with at(datetime.date(2026, 12, 11)):
-        login(world.scrutiny_officer).post(url, {"action": "restart"})
+        login(world.scrutiny_officer).post(
+            reverse("reports:recommendation-clock-restart", args=[world.area.slug, rec.pk])
+        )
     rec.refresh_from_db()
     assert rec.due_on == datetime.date(2026, 12, 25) and "clock stopped 10 days" in rec.due_explanation
 
@@ -134,8 +137,8 @@ def test_a_missed_deadline_is_chased_up_the_ladder_once_each(world):
         datetime.date(2026, 12, 20),
     ):
         with at(day):
-            services.recommendations_chase(day)
-            services.recommendations_chase(day)
+            chasing.recommendations_chase(today=day)
+            chasing.recommendations_chase(today=day)
     body_kinds = list(
         Notification.objects.filter(to_email="icb@example.org").order_by("id").values_list("kind", flat=True)
     )
@@ -197,10 +200,11 @@ def test_officers_record_a_letter_and_progress_updates(world, login):
     rec = make_recommendation(world)
     client = login(world.scrutiny_officer)
     url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    letter = reverse("reports:recommendation-letter-record", args=[world.area.slug, rec.pk])
+    update = reverse("reports:recommendation-update", args=[world.area.slug, rec.pk])
     wrong = client.post(
-        url,
+        letter,
         {
-            "action": "letter",
             "name": "CEO",
             "decision": "accepted",
             "action_plan": "Plan",
@@ -209,9 +213,8 @@ def test_officers_record_a_letter_and_progress_updates(world, login):
     )
     assert "The letter must be a PDF or Word file" in wrong.content.decode()
     client.post(
-        url,
+        letter,
         {
-            "action": "letter",
             "name": "CEO",
             "decision": "accepted",
             "action_plan": "Weekly from January",
@@ -226,12 +229,11 @@ def test_officers_record_a_letter_and_progress_updates(world, login):
     assert rec.response.responded_on == datetime.date(2026, 11, 20) and rec.response.on_time()
     download = client.get(reverse("reports:recommendation-letter", args=[world.area.slug, rec.pk]))
     assert b"".join(download.streaming_content) == b"%PDF-1.4"
-    slipped = client.post(url, {"action": "update", "status": "slipped", "progress": "Data feed late"})
+    slipped = client.post(update, {"status": "slipped", "progress": "Data feed late"})
     assert "Give the new date and the reason it slipped" in slipped.content.decode()
     client.post(
-        url,
+        update,
         {
-            "action": "update",
             "status": "slipped",
             "progress": "Data feed late",
             "new_date_0": "1",
@@ -276,7 +278,8 @@ def test_a_review_links_its_evidence_and_asks_healthwatch_for_views(
     duty = ResponseDuty.objects.get(code="healthwatch-report", locality=None).pk
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(
-            review_url, {"to_body": world.healthwatch.pk, "request": "Gather views of ambulance users", "duty": duty}
+            reverse("reports:review-evidence", args=[world.area.slug, resolve(review_url).kwargs["pk"]]),
+            {"to_body": world.healthwatch.pk, "request": "Gather views of ambulance users", "duty": duty},
         )
     email = next(m for m in mail.outbox if world.healthwatch.contact_email in m.to[0])
     link = re.search(r"(/respond/evidence/\S+/)", email.body).group(1)
@@ -303,11 +306,10 @@ def test_filters_never_fail_and_extensions_only_move_later(world, login):
     for params in ({"year": "0"}, {"year": "10000"}, {"body": "9" * 20}, {"committee": "²"}):
         assert client.get(reverse("reports:recommendations", args=[world.area.slug]), params).status_code == 200
     officer = login(world.scrutiny_officer)
-    url = reverse("reports:recommendation", args=[world.area.slug, rec.pk])
+    url = reverse("reports:recommendation-extend", args=[world.area.slug, rec.pk])
     earlier = officer.post(
         url,
         {
-            "action": "extend",
             "new_due_on_0": "10",
             "new_due_on_1": "11",
             "new_due_on_2": "2026",
@@ -322,7 +324,7 @@ def test_an_extended_deadline_is_chased_again_and_people_hear_of_responses(world
     with at(datetime.date(2026, 11, 2)):
         rec = make_recommendation(world)
     with at(datetime.date(2026, 12, 1)):
-        services.recommendations_chase(datetime.date(2026, 12, 1))
+        chasing.recommendations_chase(today=datetime.date(2026, 12, 1))
     services.extension_record(
         recommendation=rec,
         new_due_on=datetime.date(2027, 1, 15),
@@ -331,7 +333,7 @@ def test_an_extended_deadline_is_chased_again_and_people_hear_of_responses(world
         user=world.scrutiny_officer,
     )
     with at(datetime.date(2027, 1, 18)):
-        services.recommendations_chase(datetime.date(2027, 1, 18))
+        chasing.recommendations_chase(today=datetime.date(2027, 1, 18))
     overdue = Notification.objects.filter(to_email="icb@example.org", kind="recommendation-overdue")
     assert overdue.count() == 2  # once for each deadline
     assert Notification.objects.filter(user=world.icb_officer, kind="recommendation", channel="inbox").exists()
@@ -374,3 +376,46 @@ def test_the_tracker_pages_by_100_and_the_committee_document_lists_all(world, lo
     assert client.get(url, {"page": "junk"}).status_code == 200
     document = client.get(url, {"print": "yes"}).content.decode()
     assert document.count("<tr>") == 151  # the header row and every recommendation
+
+
+def test_evidence_is_asked_of_the_body_holding_healthwatch_today_or_a_community_group(world):
+    from agencies.models import BodyKind, Function, FunctionHolding
+    from reports.recommendations.forms import EvidenceForm
+    from tests.factories import BodyFactory, hold
+
+    successor = BodyFactory(locality=world.area, name="Testshire Voices CIC", kind=BodyKind.PROVIDER)
+    group = BodyFactory(locality=world.area, name="Carers Together", kind=BodyKind.VCS)
+    FunctionHolding.objects.filter(body=world.healthwatch).update(ends_on=datetime.date(2026, 3, 31))
+    hold(Function.LOCAL_HEALTHWATCH, successor, starts_on=datetime.date(2026, 4, 1))
+    with at(datetime.date(2026, 11, 2)):
+        offered = set(EvidenceForm(locality=world.area).fields["to_body"].queryset)
+    assert offered == {successor, group}  # the former holder's kind no longer makes it one
+
+
+def test_each_action_has_its_own_url_and_a_refused_button_shows_on_the_page(world, login):
+    rec = make_recommendation(world)
+    client = login(world.scrutiny_officer)
+    restart = client.post(reverse("reports:recommendation-clock-restart", args=[world.area.slug, rec.pk]))
+    assert restart.status_code == 400
+    assert "There is a problem" in restart.content.decode() and "The clock is not stopped." in restart.content.decode()
+    closed = client.post(reverse("reports:recommendation-close", args=[world.area.slug, rec.pk]), follow=True)
+    assert f"{rec.reference} closed." in closed.content.decode()
+    refused = login(world.icb_officer).post(reverse("reports:recommendation-reopen", args=[world.area.slug, rec.pk]))
+    assert refused.status_code == 403
+    page = login(world.scrutiny_officer).get(reverse("reports:recommendation", args=[world.area.slug, rec.pk]))
+    page = page.content.decode()
+    assert 'name="action"' not in page
+    assert reverse("reports:recommendation-reopen", args=[world.area.slug, rec.pk]) in page
+
+
+def test_a_chase_that_was_already_sent_leaves_no_link_behind(world):
+    from agencies.models import SignedLink
+
+    with at(datetime.date(2026, 11, 2)):
+        make_recommendation(world)
+    day = datetime.date(2026, 12, 1)
+    with at(day):
+        chasing.recommendations_chase(today=day)
+        links = SignedLink.objects.count()
+        assert chasing.recommendations_chase(today=day) == 0
+    assert SignedLink.objects.count() == links

@@ -1,25 +1,25 @@
-"""Writes that span apps (reports may use concerns and agencies)."""
+"""The room's writes: reviews, reports, recommendations, responses, evidence requests and
+closure days (reports may use concerns and agencies). The scheduled chase is in chasing.py."""
 
 from __future__ import annotations
 
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies import figures
-from agencies.links import link_issue
-from agencies.models import Body, BodyKind, ClosureDay, Locality, Membership, ResponseDuty, Role
-from agencies.notifications import notify, notify_user
+from agencies.links import link_consume
+from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty, Role, SignedLink, User
+from agencies.notifications import AnswerLink, notify_body, notify_user
 from concerns.alerts import recompute_due_dates
 
 from ..models import (
-    ChaseLadder,
     EvidenceRequest,
     Extension,
     ImplementationUpdate,
@@ -31,6 +31,20 @@ from ..models import (
 
 logger = logging.getLogger(__name__)
 
+LINK_PURPOSE = "recommendation"
+EVIDENCE_PURPOSE = "evidence-request"
+LINK_DAYS = 120
+
+
+def message(template: str, **context) -> str:
+    return render_to_string(f"reports/email/{template}.txt", context)
+
+
+def recommendation_link(rec: Recommendation) -> AnswerLink:
+    return AnswerLink(
+        purpose=LINK_PURPOSE, object_id=rec.pk, url_name="recommendation-respond", url_args=(rec.pk,), days=LINK_DAYS
+    )
+
 
 def closure_day_add(*, locality: Locality, date: datetime.date, reason: str) -> tuple[ClosureDay, int]:
     """Add a non-working day and work out again every open deadline. Returns the day and how
@@ -38,7 +52,7 @@ def closure_day_add(*, locality: Locality, date: datetime.date, reason: str) -> 
     try:
         with transaction.atomic():
             day = ClosureDay.objects.create(locality=locality, date=date, reason=reason)
-            moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
+            moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality=locality)
     except IntegrityError:
         raise ValidationError({"date": f"{date:%-d %B %Y} is already a closure day."}) from None
     figures.changed(locality.pk)  # deadlines moved in bulk, without model signals
@@ -49,17 +63,15 @@ def closure_day_remove(*, day: ClosureDay) -> int:
     with transaction.atomic():
         locality = day.locality
         day.delete()
-        moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality)
+        moved = recompute_due_dates(locality) + recommendation_due_dates_recompute(locality=locality)
     figures.changed(locality.pk)
     return moved
 
 
-# ---------------------------------------------------------------- recommendations
-
-LINK_PURPOSE = "recommendation"
+# ---------------------------------------------------------------- reviews, reports and recommendations
 
 
-def review_create(*, locality: Locality, lead_body, created_by, **fields) -> Review:
+def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields) -> Review:
     if lead_body.locality_id != locality.pk:
         raise ValidationError({"lead_body": "Choose a body in this area"})
     concerns = fields.pop("concerns", [])
@@ -79,7 +91,15 @@ def review_set_state(*, review: Review, state: str) -> Review:
     return review
 
 
-def report_create(*, locality: Locality, issuing_body, title: str, summary: str, reference_prefix: str, review=None):
+def report_create(
+    *,
+    locality: Locality,
+    issuing_body: Body,
+    title: str,
+    summary: str,
+    reference_prefix: str,
+    review: Review | None = None,
+) -> Report:
     if issuing_body.locality_id != locality.pk:
         raise ValidationError({"issuing_body": "Choose a body in this area"})
     if Report.objects.filter(locality=locality, reference_prefix__iexact=reference_prefix).exists():
@@ -107,7 +127,13 @@ def report_publish(*, report: Report, on: datetime.date) -> Report:
 
 
 def recommendation_issue(
-    *, report: Report, text: str, addressed_to, duty: ResponseDuty, sent_on: datetime.date, reference: str = ""
+    *,
+    report: Report,
+    text: str,
+    addressed_to: Body | None,
+    duty: ResponseDuty,
+    sent_on: datetime.date,
+    reference: str = "",
 ) -> Recommendation:
     """Make a recommendation to one body, fix its deadline from the duty, and tell the body."""
     locality = report.locality
@@ -141,36 +167,25 @@ def recommendation_issue(
             due_on=due.due_on,
             due_explanation=due.explanation()[:400],
         )
-        token = link_issue(purpose=LINK_PURPOSE, object_id=recommendation.pk, days=120)
-        link = reverse("recommendation-respond", args=[recommendation.pk, token])
-        notify(
+        notify_body(
+            body=addressed_to,
             kind="recommendation",
-            key=f"recommendation-{recommendation.pk}:body-email",
+            key=f"recommendation-{recommendation.pk}",
             subject=f"Recommendation {reference} from {report.issuing_body.name}: response due {due.due_on:%-d %B %Y}",
-            body=render_to_string("reports/email/recommendation.txt", {"r": recommendation, "report": report})
-            + f"\nRespond without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
-            to_email=addressed_to.contact_email,
-            to_name=addressed_to.name,
-            urgent=True,
+            text=message("recommendation", r=recommendation, report=report),
             locality=locality,
             related=("recommendation", recommendation.pk),
+            answer_link=recommendation_link(recommendation),
+            tell_members=True,
+            member_subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
+            member_text=message("recommendation_member", r=recommendation, report=report),
+            member_link=reverse("reports:recommendation", args=[locality.slug, recommendation.pk]),
+            members_urgent=False,
         )
-        page = reverse("reports:recommendation", args=[locality.slug, recommendation.pk])
-        for user in Membership.people(addressed_to, [Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR]):
-            notify_user(
-                kind="recommendation",
-                key=f"recommendation-{recommendation.pk}:user-{user.pk}",
-                subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
-                body=f"{report.issuing_body.name} has made a recommendation to {addressed_to.name}:\n\n{text}",
-                user=user,
-                link=page,
-                locality=locality,
-                related=("recommendation", recommendation.pk),
-            )
     return recommendation
 
 
-def _tell_issuers(rec: Recommendation, subject: str, body: str, key: str) -> None:
+def _tell_issuers(rec: Recommendation, *, subject: str, body: str, key: str) -> None:
     page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
     for user in Membership.people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
         notify_user(
@@ -193,12 +208,14 @@ def response_record(
     action_plan: str,
     target_date: datetime.date | None,
     name: str,
-    user=None,
+    user: User | None = None,
+    link: SignedLink | None = None,
     via_link: bool = False,
-    letter=None,
+    letter: File | None = None,
     responded_on: datetime.date | None = None,
 ) -> Response:
-    """Record the addressed body's response (in the app, by link, or by letter on its behalf)."""
+    """Record the addressed body's response (in the app, by letter on its behalf, or with the
+    checked answer `link`, used up here only if the response is recorded)."""
     errors = {}
     if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
         errors["reasons"] = "Give the reasons the recommendation is not accepted"
@@ -211,6 +228,8 @@ def response_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if link is not None:
+            link_consume(link)
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if hasattr(locked, "response"):
             raise ValidationError("This recommendation already has a response. Add an update instead.")
@@ -222,7 +241,7 @@ def response_record(
             target_date=target_date,
             responded_on=responded_on or timezone.localdate(),
             answered_by_name=name or (user.full_name if user else ""),
-            via_link=via_link,
+            via_link=via_link or link is not None,
             recorded_by=user,
             letter=letter or "",
         )
@@ -231,14 +250,16 @@ def response_record(
         locked.save(update_fields=["state", "follow_up_on"])
         _tell_issuers(
             locked,
-            f"{locked.addressed_to.name} responded to {locked.reference}: {response.get_decision_display()}",
-            f"{response.get_decision_display()}.\n\n{action_plan or reasons}",
+            subject=f"{locked.addressed_to.name} responded to {locked.reference}: {response.get_decision_display()}",
+            body=message("response", response=response),
             key=f"response-{response.pk}",
         )
     return response
 
 
-def extension_record(*, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user):
+def extension_record(
+    *, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user: User
+) -> Recommendation:
     if new_due_on <= recommendation.sent_on:
         raise ValidationError({"new_due_on": "The new date must be after the date the recommendation was sent"})
     if new_due_on <= recommendation.due_on:
@@ -294,7 +315,15 @@ def recommendation_close(*, recommendation: Recommendation, reopen: bool = False
     return recommendation
 
 
-def update_record(*, recommendation: Recommendation, status: str, progress: str, new_date, reason: str, user):
+def update_record(
+    *,
+    recommendation: Recommendation,
+    status: str,
+    progress: str,
+    new_date: datetime.date | None,
+    reason: str,
+    user: User,
+) -> ImplementationUpdate:
     if status == ImplementationUpdate.Status.SLIPPED and not (new_date and reason.strip()):
         raise ValidationError({"new_date": "Give the new date and the reason it slipped"})
     with transaction.atomic():
@@ -312,101 +341,7 @@ def update_record(*, recommendation: Recommendation, status: str, progress: str,
     return update
 
 
-def recommendations_chase(today: datetime.date) -> int:
-    """Reminders before and on the deadline, then the area's escalation ladder, each once."""
-    added = 0
-    open_items = (
-        Recommendation.objects.filter(state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True)
-        .select_related("locality", "report__issuing_body", "addressed_to")
-        .order_by("pk")
-    )
-    ladders: dict[int, ChaseLadder] = {}
-    for rec in open_items:
-        try:
-            ladder = ladders.setdefault(rec.locality_id, ChaseLadder.for_area(rec.locality))
-            late = (today - rec.due_on).days
-            if late < -ladder.remind_days_before:
-                continue
-            stages = []
-            if -ladder.remind_days_before <= late < 0:
-                stages.append(
-                    ("due-soon", [rec.addressed_to], f"Reminder: response to {rec.reference} due {rec.due_on:%-d %B}")
-                )
-            elif late == 0:
-                stages.append(("due-today", [rec.addressed_to], f"Reminder: response to {rec.reference} is due today"))
-            if late >= ladder.officer_after_days:
-                stages.append(("overdue", [rec.addressed_to], f"Overdue: no response to {rec.reference}"))
-                stages.append(
-                    (
-                        "officer",
-                        Membership.people(rec.report.issuing_body, [Role.OFFICER]),
-                        f"Chase: {rec.addressed_to.name} has not responded to {rec.reference}",
-                    )
-                )
-            if late >= ladder.chair_after_days:
-                stages.append(
-                    (
-                        "chair",
-                        Membership.people(rec.report.issuing_body, [Role.CHAIR]),
-                        f"Escalation: {rec.reference} is {late} days overdue",
-                    )
-                )
-            if late >= ladder.hwb_agenda_after_days:
-                hwb_chairs = [
-                    m.user
-                    for m in Membership.objects.filter(
-                        body__locality=rec.locality, body__kind=BodyKind.HWB, role=Role.CHAIR
-                    ).select_related("user")
-                ]
-                stages.append(("hwb-agenda", hwb_chairs, f"For the HWB agenda: {rec.reference} is {late} days overdue"))
-            for stage, targets, subject in stages:
-                added += _chase_stage(rec, stage, targets, subject)
-        except Exception:
-            logger.exception("Chasing recommendation %s failed; moving on", rec.pk)
-    return added
-
-
-def _chase_stage(rec: Recommendation, stage: str, targets, subject: str) -> int:
-    added = 0
-    page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
-    body = render_to_string("reports/email/chase.txt", {"r": rec, "stage": stage})
-    with transaction.atomic():
-        for target in targets:
-            if isinstance(target, Body):
-                token = link_issue(purpose=LINK_PURPOSE, object_id=rec.pk, days=120)
-                link = reverse("recommendation-respond", args=[rec.pk, token])
-                row = notify(
-                    kind=f"recommendation-{stage}",
-                    key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:body-{target.pk}",
-                    subject=subject,
-                    body=body
-                    + f"\nRespond without signing in (the link works once):\n{settings.SITE_URL.rstrip('/')}{link}\n",
-                    to_email=target.contact_email,
-                    to_name=target.name,
-                    urgent=True,
-                    locality=rec.locality,
-                    related=("recommendation", rec.pk),
-                )
-                if row is None:
-                    transaction.set_rollback(True)  # already sent: the new link is not needed
-                    return added
-                added += 1
-            else:
-                added += notify_user(
-                    kind=f"recommendation-{stage}",
-                    key=f"recommendation-{rec.pk}:due-{rec.due_on.isoformat()}:user-{target.pk}",
-                    subject=subject,
-                    body=body,
-                    user=target,
-                    urgent=True,
-                    link=page,
-                    locality=rec.locality,
-                    related=("recommendation", rec.pk),
-                )
-    return added
-
-
-def recommendation_due_dates_recompute(locality: Locality) -> int:
+def recommendation_due_dates_recompute(*, locality: Locality) -> int:
     """Work out again the deadlines still open (after closure days change). Extended ones stay."""
     days_off = ClosureDay.dates_for(locality)
     changed = 0
@@ -421,10 +356,9 @@ def recommendation_due_dates_recompute(locality: Locality) -> int:
     return changed
 
 
-EVIDENCE_PURPOSE = "evidence-request"
-
-
-def evidence_request_send(*, review: Review, to_body, request: str, duty: ResponseDuty, sent_on: datetime.date):
+def evidence_request_send(
+    *, review: Review, to_body: Body, request: str, duty: ResponseDuty, sent_on: datetime.date
+) -> EvidenceRequest:
     """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
     if to_body.locality_id != review.locality_id:
         raise ValidationError({"to_body": "Choose a body in this area"})
@@ -441,28 +375,35 @@ def evidence_request_send(*, review: Review, to_body, request: str, duty: Respon
             due_on=due.due_on,
             due_explanation=due.explanation()[:400],
         )
-        token = link_issue(purpose=EVIDENCE_PURPOSE, object_id=item.pk, days=120)
-        link = reverse("evidence-answer", args=[item.pk, token])
-        notify(
+        notify_body(
+            body=to_body,
             kind="evidence-request",
-            key=f"evidence-{item.pk}:body-email",
+            key=f"evidence-{item.pk}",
             subject=f"{review.lead_body.name} asks for your help with ‘{review.topic}’ by {due.due_on:%-d %B %Y}",
-            body=f"{review.lead_body.name} is reviewing ‘{review.topic}’ and asks:\n\n{request}\n\n"
-            f"Please answer by {due.due_on:%A %-d %B %Y}.\n\nAnswer without signing in (the link works once):\n"
-            f"{settings.SITE_URL.rstrip('/')}{link}\n",
-            to_email=to_body.contact_email,
-            to_name=to_body.name,
-            urgent=True,
+            text=message("evidence_request", item=item, review=review),
             locality=review.locality,
             related=("review", review.pk),
+            answer_link=AnswerLink(
+                purpose=EVIDENCE_PURPOSE,
+                object_id=item.pk,
+                url_name="evidence-answer",
+                url_args=(item.pk,),
+                invitation="Answer without signing in (the link works once):",
+                days=LINK_DAYS,
+            ),
         )
     return item
 
 
-def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> EvidenceRequest:
+def evidence_answer(
+    *, item: EvidenceRequest, answer: str, name: str, link: SignedLink | None = None
+) -> EvidenceRequest:
+    """Record the body's answer, with the checked answer `link`, used up here only if it is recorded."""
     if not answer.strip():
         raise ValidationError({"answer": "Enter what you found"})
     with transaction.atomic():
+        if link is not None:
+            link_consume(link)
         locked = EvidenceRequest.objects.select_for_update().get(pk=item.pk)
         if locked.state == EvidenceRequest.State.ANSWERED:
             raise ValidationError("This request has already been answered.")
@@ -483,28 +424,3 @@ def evidence_answer(*, item: EvidenceRequest, answer: str, name: str) -> Evidenc
                 related=("review", review.pk),
             )
     return locked
-
-
-def evidence_chase(today: datetime.date) -> int:
-    """A reminder on the due day and one when overdue, each once."""
-    added = 0
-    for item in EvidenceRequest.objects.filter(state=EvidenceRequest.State.SENT, due_on__lte=today).select_related(
-        "review__locality", "review__lead_body", "to_body"
-    ):
-        stage = "due-today" if item.due_on == today else "overdue"
-        added += (
-            notify(
-                kind=f"evidence-{stage}",
-                key=f"evidence-{item.pk}:body-email",
-                subject=f"{'Due today' if stage == 'due-today' else 'Overdue'}: evidence for ‘{item.review.topic}’",
-                body=f"{item.review.lead_body.name} asked for your help with ‘{item.review.topic}’ by "
-                f"{item.due_on:%A %-d %B %Y}.\n\n{item.request}\n\nUse the link in the first email to answer.",
-                to_email=item.to_body.contact_email,
-                to_name=item.to_body.name,
-                urgent=True,
-                locality=item.review.locality,
-                related=("review", item.review_id),
-            )
-            is not None
-        )
-    return added

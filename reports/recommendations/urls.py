@@ -1,5 +1,6 @@
-"""Reviews, reports and recommendations (mounted under areas/<slug>/ by reports.urls, in the
-"reports" namespace). The answer-by-link and public pages are in quality_system.urls."""
+"""Reviews, reports and recommendations, and the area's closure days (mounted under
+areas/<slug>/ by reports.urls, in the "reports" namespace). Each action has its own URL, POST
+only. The answer-by-link and public pages are in quality_system.urls."""
 
 from django.urls import path
 
@@ -9,12 +10,29 @@ urlpatterns = [
     path("recommendations/", rv.tracker, name="recommendations"),
     path("recommendations/tracker.csv", rv.tracker_csv, name="tracker-csv"),
     path("recommendations/<int:pk>/", rv.recommendation, name="recommendation"),
+    path("recommendations/<int:pk>/extend/", rv.recommendation_extend, name="recommendation-extend"),
+    path("recommendations/<int:pk>/clock/stop/", rv.recommendation_clock_stop, name="recommendation-clock-stop"),
+    path(
+        "recommendations/<int:pk>/clock/restart/", rv.recommendation_clock_restart, name="recommendation-clock-restart"
+    ),
+    path("recommendations/<int:pk>/close/", rv.recommendation_close, name="recommendation-close"),
+    path("recommendations/<int:pk>/reopen/", rv.recommendation_reopen, name="recommendation-reopen"),
+    path("recommendations/<int:pk>/updates/new/", rv.recommendation_update, name="recommendation-update"),
+    path(
+        "recommendations/<int:pk>/letter/record/",
+        rv.recommendation_letter_record,
+        name="recommendation-letter-record",
+    ),
     path("recommendations/<int:pk>/respond/", rv.recommendation_respond, name="recommendation-respond-in-app"),
     path("recommendations/<int:pk>/letter/", rv.letter, name="recommendation-letter"),
     path("reviews/", rv.reviews, name="reviews"),
     path("reviews/new/", rv.review_create, name="review-create"),
     path("reviews/<int:pk>/", rv.review, name="review"),
+    path("reviews/<int:pk>/state/", rv.review_state, name="review-state"),
+    path("reviews/<int:pk>/evidence/", rv.review_evidence, name="review-evidence"),
     path("reviews/<int:pk>/report/", rv.report_create, name="report-create"),
     path("reports/<int:pk>/", rv.report, name="report"),
     path("reports/<int:pk>/publish/", rv.report_publish, name="report-publish"),
+    path("closure-days/", rv.closure_days, name="closure-days"),
+    path("closure-days/<int:pk>/remove/", rv.closure_day_remove, name="closure-day-remove"),
 ]

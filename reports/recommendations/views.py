@@ -1,164 +1,78 @@
-"""Reviews, reports, recommendations and responses; the scrutiny officer's tracker."""
+"""Reviews, reports, recommendations and responses; the scrutiny officer's tracker; closure
+days. Each view parses, authorises, calls one service or selector and renders or redirects;
+each button or form posts to its own action."""
 
 from __future__ import annotations
 
 import csv
-import statistics
+from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies import access as agency_access
+from agencies.access import require_administrator
+from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
-from agencies.links import LinkProblem, link_check, link_consume
-from agencies.models import ROLE_RANK, Body, ResponseDuty, Role
-from quality_system.forms import GovDateField, GovForm, LongTextField, apply_service_errors
+from agencies.links import LinkProblem
+from agencies.models import ClosureDay
+from quality_system.forms import apply_service_errors
 from quality_system.text import spreadsheet_safe
 
 from .. import access
-from ..models import EvidenceRequest, ImplementationUpdate, Recommendation, Referral, Report, Response, Review
-from ..references import ReferencesMixin, small_int
-from . import services
+from ..models import EvidenceRequest, Recommendation, Report, Review
+from . import selectors, services
+from .forms import (
+    ClosureDayForm,
+    EvidenceAnswerForm,
+    EvidenceForm,
+    ExtensionForm,
+    LetterForm,
+    RecommendationForm,
+    ReportForm,
+    ResponseForm,
+    ReviewForm,
+    UpdateForm,
+)
 
 
-def response_duties(locality):
-    """The rules for responses to reports and requests (not the alert acknowledgement rules)."""
-    rules = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(locality=locality)
-    return rules.exclude(code__startswith="alert-")
+def _submit(request, form: BaseForm, run: Callable[[dict], object]):
+    """What the service returned for a valid POSTed form, or None (the errors are on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return run(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
 
 
-working_bodies = access.review_bodies
-require_worker = access.require_reviewer
-
-
-# ---------------------------------------------------------------- the tracker
-
-
-def _tracker_rows(request, locality):
-    qs = Recommendation.objects.for_user(request.user).filter(locality=locality)
-    body, committee, state, year = (request.GET.get(k, "") for k in ("body", "committee", "state", "year"))
-    today = timezone.localdate()
-    if small_int(body):
-        qs = qs.filter(addressed_to_id=int(body))
-    if small_int(committee):
-        qs = qs.filter(report__issuing_body_id=int(committee))
-    if state == "overdue":
-        qs = qs.filter(state=Recommendation.State.AWAITING, due_on__lt=today, clock_stopped_on__isnull=True)
-    elif state in Recommendation.State.values:
-        qs = qs.filter(state=state)
-    if small_int(year) and 2000 <= int(year) <= 2100:
-        qs = qs.filter(sent_on__year=int(year))
-    return (
-        qs.select_related("addressed_to", "report__issuing_body", "response")
-        .prefetch_related("updates")
-        .order_by("due_on", "reference")
+def _form_page(request, locality, form: BaseForm, title: str) -> HttpResponse:
+    return render(
+        request,
+        "reports/form.html",
+        {"locality": locality, "form": form, "title": title},
+        status=400 if form.errors else 200,
     )
 
 
-def _filter_words(params, bodies, committees) -> str:
-    """The filters in words, for the printed committee document."""
-    names = {str(b.pk): b.name for b in list(bodies) + list(committees)}
-    words = []
-    if params.get("committee") in names:
-        words.append(f"made by {names[params['committee']]}")
-    if params.get("body") in names:
-        words.append(f"to {names[params['body']]}")
-    state = {"awaiting": "awaiting a response", "overdue": "overdue", "responded": "responded", "closed": "closed"}
-    if params.get("state") in state:
-        words.append(state[params["state"]])
-    if small_int(params.get("year", "")):
-        words.append(f"made in {params['year']}")
-    return ", ".join(words)
-
-
-def _statistics(locality) -> list[dict]:
-    """Per body: recommendations made, on-time response rate, median days to respond, outstanding."""
-    rows: dict[int, dict] = {}
-    today = timezone.localdate()
-    for rec in Recommendation.objects.filter(locality=locality).select_related("addressed_to", "response"):
-        row = rows.setdefault(
-            rec.addressed_to_id,
-            {
-                "body": rec.addressed_to.name,
-                "made": 0,
-                "on_time": 0,
-                "answered": 0,
-                "days": [],
-                "outstanding": 0,
-                "overdue": 0,
-            },
-        )
-        row["made"] += 1
-        response = getattr(rec, "response", None)
-        if response:
-            row["answered"] += 1
-            row["on_time"] += response.on_time()
-            row["days"].append((response.responded_on - rec.sent_on).days)
-        elif rec.state == Recommendation.State.AWAITING:
-            row["outstanding"] += 1
-            row["overdue"] += rec.is_overdue(today)
-    for row in rows.values():
-        row["on_time_rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
-        row["median_days"] = round(statistics.median(row["days"])) if row["days"] else None
-    return sorted(rows.values(), key=lambda r: r["body"].lower())
+# ---------------------------------------------------------------- the tracker
 
 
 @area_view
 @require_safe
 def tracker(request, locality):
     today = timezone.localdate()
-    printable = request.GET.get("print") == "yes" or request.GET.get("format") == "word"
-    qs = _tracker_rows(request, locality)
-    page = None
-    if printable:  # the committee document lists them all (up to 2,000)
-        rows = list(qs[:2000])
-        total = len(rows)
-    else:
-        page = Paginator(qs, 100).get_page(request.GET.get("page"))
-        rows, total = list(page.object_list), page.paginator.count
-    for row in rows:  # whole days, for "due in 3 days" and "overdue by 2 days"
-        row.days_left = (row.due_on - today).days
-        row.days_late = -row.days_left
-    bodies = Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
-    committees = Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
+    word = request.GET.get("format") == "word"
+    printable = word or request.GET.get("print") == "yes"
+    context = selectors.tracker(request.user, locality, request.GET, printable=printable, today=today)
     template = "reports/tracker_print.html" if printable else "reports/tracker.html"
-    query = request.GET.copy()
-    query.pop("print", None)
-    query.pop("format", None)
-    query.pop("page", None)
-    response = render(
-        request,
-        template,
-        {
-            "locality": locality,
-            "rows": rows,
-            "total": total,
-            "page": page,
-            "today": today,
-            "bodies": bodies,
-            "committees": committees,
-            "states": [
-                ("awaiting", "Awaiting response"),
-                ("overdue", "Overdue"),
-                ("responded", "Responded"),
-                ("closed", "Closed"),
-            ],
-            "filters": request.GET,
-            "query": query.urlencode(),
-            "stats": _statistics(locality),
-            "filter_words": _filter_words(request.GET, bodies, committees),
-            "can_work": bool(working_bodies(request.user, locality)),
-        },
-    )
-    if request.GET.get("format") == "word":
-        # Word opens an HTML page saved as .doc: the committee paper, ready to edit.
+    response = render(request, template, {"locality": locality, "today": today, **context})
+    if word:  # Word opens an HTML page saved as .doc: the committee paper, ready to edit.
         response["Content-Type"] = "application/msword"
         response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.doc"'
     return response
@@ -172,292 +86,174 @@ def tracker_csv(request, locality):
     response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["reference", "body", "made", "due", "days_left", "response", "implementation", "recommendation"])
-    for rec in _tracker_rows(request, locality):
-        update = rec.updates.all()[0] if rec.updates.all() else None
-        decision = rec.response.get_decision_display() if hasattr(rec, "response") else "No response"
-        cells = [
-            rec.reference,
-            rec.addressed_to.name,
-            f"{rec.sent_on:%d/%m/%Y}",
-            f"{rec.due_on:%d/%m/%Y}",
-            rec.days_left(today),
-            decision,
-            update.get_status_display() if update else "",
-            rec.text,
-        ]
+    rows = selectors.tracker_rows(request.user, locality, request.GET, today)
+    for cells in selectors.tracker_csv_rows(rows, today):
         writer.writerow([spreadsheet_safe(c) for c in cells])
     return response
 
 
-# ---------------------------------------------------------------- reviews and reports
-
-
-class ReviewForm(ReferencesMixin, GovForm):
-    submit_label = "Create the review"
-    kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
-    topic = forms.CharField(label="Topic", max_length=200)
-    scope = LongTextField(
-        label="Scope", max_length=5000, required=False, help_text="What the work will and will not look at."
-    )
-    priority_consultation = LongTextField(
-        label="How the priority was consulted on",
-        max_length=3000,
-        required=False,
-        help_text="For Healthwatch research projects.",
-    )
-    starts_on = GovDateField(label="Start date", required=False)
-    ends_on = GovDateField(label="Planned end date", required=False)
-    concern_refs = forms.CharField(
-        label="Experiences behind it",
-        max_length=2000,
-        required=False,
-        help_text="Optional. References separated by commas, like C-001234, C-001240.",
-    )
-    alert_refs = forms.CharField(
-        label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
-    )
-
-    def __init__(self, *args, locality, user, **kwargs):
-        self.locality, self.user = locality, user
-        super().__init__(*args, **kwargs)
+# ---------------------------------------------------------------- reviews
 
 
 @area_view
 @require_safe
 def reviews(request, locality):
-    items = Review.objects.for_user(request.user).filter(locality=locality).select_related("lead_body")[:200]
     return render(
         request,
         "reports/reviews.html",
-        {"locality": locality, "reviews": items, "can_work": bool(working_bodies(request.user, locality))},
+        {
+            "locality": locality,
+            "reviews": selectors.visible_reviews(request.user, locality),
+            "can_work": bool(access.review_bodies(request.user, locality)),
+        },
     )
 
 
 @area_view
 @require_http_methods(["GET", "POST"])
 def review_create(request, locality):
-    body = require_worker(request.user, locality)[0]
+    body = access.require_reviewer(request.user, locality)[0]
     form = ReviewForm(posted(request), locality=locality, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        data["concerns"] = data.pop("concern_refs")
-        data["alerts"] = data.pop("alert_refs")
-        if data["starts_on"] and data["ends_on"] and data["ends_on"] < data["starts_on"]:
-            form.add_error("ends_on", "The planned end date must be after the start date")
-        else:
-            review = services.review_create(locality=locality, lead_body=body, created_by=request.user, **data)
-            messages.success(request, f"Review ‘{review.topic}’ created.")
-            return redirect("reports:review", locality.slug, review.pk)
-    return render(
+    review = _submit(
         request,
-        "reports/form.html",
-        {"locality": locality, "form": form, "title": "Start a review"},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.review_create(
+            locality=locality,
+            lead_body=body,
+            created_by=request.user,
+            concerns=data.pop("concern_refs"),
+            alerts=data.pop("alert_refs"),
+            **data,
+        ),
     )
+    if review:
+        messages.success(request, f"Review ‘{review.topic}’ created.")
+        return redirect("reports:review", locality.slug, review.pk)
+    return _form_page(request, locality, form, "Start a review")
 
 
-class ReportForm(GovForm):
-    submit_label = "Create the report"
-    title = forms.CharField(label="Title", max_length=200)
-    summary = LongTextField(
-        label="Summary", max_length=10_000, help_text="What you found. This becomes public when you publish."
-    )
-    reference_prefix = forms.RegexField(
-        label="Reference prefix",
-        max_length=30,
-        regex=r"^[A-Za-z0-9-]+$",
-        help_text="Recommendations are numbered after it, like HOSC-2026-07-R1.",
-        error_messages={"invalid": "Use letters, numbers and hyphens only, like HOSC-2026-07"},
-    )
-
-
-class EvidenceForm(GovForm):
-    submit_label = "Send the request"
-    to_body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Ask", empty_label="Choose a body")
-    request = LongTextField(
-        label="What are you asking for?",
-        max_length=5000,
-        help_text="For example, gather views of people using the service.",
-    )
-    duty = forms.ModelChoiceField(
-        queryset=ResponseDuty.objects.none(), label="Answer due under", empty_label="Choose the rule"
-    )
-
-    def __init__(self, *args, locality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_body"].queryset = Body.objects.filter(
-            locality=locality, kind__in=["healthwatch", "vcs"]
-        ).active()
-        self.fields["to_body"].error_messages.update(
-            required="Choose who to ask", invalid_choice="Choose who to ask from the list"
-        )
-        self.fields["duty"].queryset = response_duties(locality)
-        self.fields["duty"].error_messages.update(
-            required="Choose when the answer is due", invalid_choice="Choose a rule from the list"
-        )
-        self.fields["request"].error_messages["required"] = "Enter what you are asking for"
-
-
-class EvidenceAnswerForm(GovForm):
-    submit_label = "Send your answer"
-    name = forms.CharField(label="Your name", max_length=150)
-    answer = LongTextField(
-        label="What did you find?", max_length=10_000, help_text="A summary, with links to anything longer."
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["answer"].error_messages["required"] = "Enter what you found"
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def review(request, locality, pk: int):
-    item = get_object_or_404(
-        Review.objects.for_user(request.user).select_related("lead_body"), pk=pk, locality=locality
-    )
-    can_work = bool(working_bodies(request.user, locality))
-    form = EvidenceForm(posted(request), locality=locality) if can_work else None
-    if request.method == "POST" and request.POST.get("action") == "state":
-        if not can_work:
-            raise PermissionDenied("Only scrutiny and Healthwatch officers can change a review.")
-        try:
-            services.review_set_state(review=item, state=request.POST.get("state", ""))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Review status is now ‘{item.get_state_display().lower()}’.")
-        return redirect("reports:review", locality.slug, item.pk)
-    if request.method == "POST":
-        if not can_work:
-            raise PermissionDenied("Only scrutiny and Healthwatch officers can ask for evidence.")
-        if form.is_valid():
-            try:
-                sent = services.evidence_request_send(review=item, sent_on=timezone.localdate(), **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Request sent to {sent.to_body.name}: answer due {sent.due_on:%-d %B %Y}.")
-                return redirect("reports:review", locality.slug, item.pk)
+def _review_page(request, locality, review: Review, evidence_form: EvidenceForm | None = None) -> HttpResponse:
+    can_work = bool(access.review_bodies(request.user, locality))
+    form = evidence_form or (EvidenceForm(locality=locality) if can_work else None)
+    if form is not None:
+        form.embedded_with_button()  # inside the page's form that posts to review-evidence
     return render(
         request,
         "reports/review.html",
         {
             "locality": locality,
-            "review": item,
-            "reports": item.reports.all(),
+            "review": review,
             "can_work": can_work,
             "form": form,
-            "evidence": item.evidence_requests.select_related("to_body"),
             "today": timezone.localdate(),
-            "states": Review.State.choices,
-            "concerns": item.concerns.all()[:50],
-            "alerts": item.alerts.all()[:50],
-            "signals": item.trend_signals.select_related("theme", "service")[:50],
-            "referral": Referral.objects.filter(review=item).select_related("priority").first(),
+            **selectors.review_page(review),
         },
         status=400 if form is not None and form.errors else 200,
     )
 
 
-@require_http_methods(["GET", "POST"])
-def evidence_by_link(request, request_id: int, token: str):
-    """For a body without an account: GET shows the request; POST consumes the link and records."""
-    item = EvidenceRequest.objects.select_related("review__lead_body", "to_body").filter(pk=request_id).first()
+@area_view
+@require_safe
+def review(request, locality, pk: int):
+    return _review_page(request, locality, selectors.review_for(request.user, locality, pk))
+
+
+def _review_to_change(request, locality, pk: int, refusal: str) -> Review:
+    item = selectors.review_for(request.user, locality, pk)
+    if not access.review_bodies(request.user, locality):
+        raise PermissionDenied(refusal)
+    return item
+
+
+@area_view
+@require_POST
+def review_state(request, locality, pk: int):
+    item = _review_to_change(request, locality, pk, "Only scrutiny and Healthwatch officers can change a review.")
     try:
-        if item is None:
-            raise LinkProblem("unknown", "This link is not valid. Use the link in the email about this request.")
-        link = link_check(purpose=services.EVIDENCE_PURPOSE, object_id=item.pk, token=token)
-    except LinkProblem as problem:
-        status = 410 if problem.reason in ("used", "expired") else 400
-        return render(request, "concerns/link_problem.html", {"problem": problem}, status=status)
+        services.review_set_state(review=item, state=request.POST.get("state", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Review status is now ‘{item.get_state_display().lower()}’.")
+    return redirect("reports:review", locality.slug, item.pk)
+
+
+@area_view
+@require_POST
+def review_evidence(request, locality, pk: int):
+    item = _review_to_change(request, locality, pk, "Only scrutiny and Healthwatch officers can ask for evidence.")
+    form = EvidenceForm(request.POST, locality=locality)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.evidence_request_send(review=item, sent_on=timezone.localdate(), **data),
+    )
+    if sent:
+        messages.success(request, f"Request sent to {sent.to_body.name}: answer due {sent.due_on:%-d %B %Y}.")
+        return redirect("reports:review", locality.slug, item.pk)
+    return _review_page(request, locality, item, form)
+
+
+def _answer_evidence(request, item: EvidenceRequest, link) -> HttpResponse:
     form = EvidenceAnswerForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                link_consume(link)
-                services.evidence_answer(item=item, **form.cleaned_data)
-        except LinkProblem as problem:
-            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return render(request, "reports/evidence_answered.html", {"item": item})
+    if _submit(request, form, lambda data: services.evidence_answer(item=item, link=link, **data)):
+        return render(request, "reports/evidence_answered.html", {"item": item})
     return render(
         request, "reports/evidence_answer.html", {"item": item, "form": form}, status=400 if form.errors else 200
     )
 
 
+@require_http_methods(["GET", "POST"])
+def evidence_by_link(request, request_id: int, token: str):
+    """For a body without an account: GET shows the request; POST records the answer."""
+    item = EvidenceRequest.objects.select_related("review__lead_body", "to_body").filter(pk=request_id).first()
+    return answer_by_link(
+        request,
+        found=item is not None,
+        not_found=LinkProblem("unknown", "This link is not valid. Use the link in the email about this request."),
+        purpose=services.EVIDENCE_PURPOSE,
+        object_id=request_id,
+        token=token,
+        answer=lambda link: _answer_evidence(request, item, link),
+    )
+
+
+# ---------------------------------------------------------------- reports
+
+
 @area_view
 @require_http_methods(["GET", "POST"])
 def report_create(request, locality, pk: int):
-    item = get_object_or_404(Review.objects.for_user(request.user), pk=pk, locality=locality)
-    body = require_worker(request.user, locality)[0]
+    item = selectors.review_for(request.user, locality, pk)
+    body = access.require_reviewer(request.user, locality)[0]
     form = ReportForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        report = services.report_create(locality=locality, issuing_body=body, review=item, **form.cleaned_data)
+    report = _submit(
+        request,
+        form,
+        lambda data: services.report_create(locality=locality, issuing_body=body, review=item, **data),
+    )
+    if report:
         messages.success(request, "Report created. Now add its recommendations.")
         return redirect("reports:report", locality.slug, report.pk)
-    return render(
-        request,
-        "reports/form.html",
-        {"locality": locality, "form": form, "title": f"Write a report for ‘{item.topic}’"},
-        status=400 if form.errors else 200,
-    )
-
-
-class RecommendationForm(GovForm):
-    submit_label = "Make the recommendation"
-    text = LongTextField(label="Recommendation", max_length=5000)
-    addressed_to = forms.ModelChoiceField(
-        queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body"
-    )
-    duty = forms.ModelChoiceField(
-        queryset=ResponseDuty.objects.none(), label="Duty to respond", empty_label="Choose the rule"
-    )
-    sent_on = GovDateField(label="Date sent", allow_future=False)
-    reference = forms.CharField(
-        label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
-    )
-
-    def __init__(self, *args, locality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["addressed_to"].queryset = Body.objects.filter(locality=locality).active()
-        self.fields["addressed_to"].error_messages.update(
-            required="Choose the body this recommendation is for",
-            invalid_choice="Choose a body in this area from the list",
-        )
-        self.fields["duty"].queryset = response_duties(locality)
-        self.fields["duty"].error_messages.update(
-            required="Choose the duty to respond", invalid_choice="Choose a duty from the list"
-        )
-        self.fields["text"].error_messages["required"] = "Enter the recommendation"
+    return _form_page(request, locality, form, f"Write a report for ‘{item.topic}’")
 
 
 @area_view
 @require_http_methods(["GET", "POST"])
 def report(request, locality, pk: int):
     item = get_object_or_404(Report.objects.select_related("issuing_body"), pk=pk, locality=locality)
-    can_work = item.issuing_body in working_bodies(request.user, locality)
-    form = (
-        RecommendationForm(posted(request), locality=locality, initial={"sent_on": timezone.localdate()})
-        if can_work
-        else None
-    )
-    if request.method == "POST":
-        if not can_work:
-            raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
-        if form.is_valid():
-            try:
-                rec = services.recommendation_issue(report=item, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"{rec.reference} made to {rec.addressed_to.name}: response due {rec.due_on:%-d %B %Y}."
-                )
-                return redirect("reports:report", locality.slug, item.pk)
+    can_work = item.issuing_body in access.review_bodies(request.user, locality)
+    if request.method == "POST" and not can_work:
+        raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
+    form = None
+    if can_work:
+        form = RecommendationForm(posted(request), locality=locality, initial={"sent_on": timezone.localdate()})
+        rec = _submit(request, form, lambda data: services.recommendation_issue(report=item, **data))
+        if rec:
+            messages.success(
+                request, f"{rec.reference} made to {rec.addressed_to.name}: response due {rec.due_on:%-d %B %Y}."
+            )
+            return redirect("reports:report", locality.slug, item.pk)
     return render(
         request,
         "reports/report.html",
@@ -476,7 +272,7 @@ def report(request, locality, pk: int):
 @require_POST
 def report_publish(request, locality, pk: int):
     item = get_object_or_404(Report, pk=pk, locality=locality)
-    if item.issuing_body not in working_bodies(request.user, locality):
+    if item.issuing_body not in access.review_bodies(request.user, locality):
         raise PermissionDenied("Only officers of the body that wrote the report can publish it.")
     try:
         services.report_publish(report=item, on=timezone.localdate())
@@ -490,204 +286,137 @@ def report_publish(request, locality, pk: int):
 # ---------------------------------------------------------------- one recommendation
 
 
-class ResponseForm(GovForm):
-    submit_label = "Send the response"
-    name = forms.CharField(label="Your name", max_length=150)
-    decision = forms.ChoiceField(
-        label="Do you accept the recommendation?", choices=Response.Decision.choices, widget=forms.RadioSelect
-    )
-    reasons = LongTextField(
-        label="Reasons", max_length=5000, required=False, help_text="Needed if you do not accept it."
-    )
-    action_plan = LongTextField(
-        label="Action plan", max_length=10_000, required=False, help_text="What you will do, by when."
-    )
-    target_date = GovDateField(label="Target date", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["decision"].error_messages["required"] = "Select whether you accept the recommendation"
-        self.fields["name"].error_messages["required"] = "Enter your name"
-
-
-class ExtensionForm(GovForm):
-    submit_label = "Record the extension"
-    new_due_on = GovDateField(label="New deadline")
-    reason = forms.CharField(label="Reason", max_length=500)
-    agreed_by = forms.CharField(label="Agreed by", max_length=150, help_text="For example, the committee chair.")
-
-
-class UpdateForm(GovForm):
-    submit_label = "Add the update"
-    status = forms.ChoiceField(label="Status", choices=ImplementationUpdate.Status.choices, widget=forms.RadioSelect)
-    progress = LongTextField(label="Progress and evidence", max_length=5000)
-    new_date = GovDateField(label="New target date", required=False, help_text="If it has slipped.")
-    reason = forms.CharField(label="Why it slipped", max_length=500, required=False)
-
-
-class LetterForm(ResponseForm):
-    submit_label = "Record the response"
-    received_on = GovDateField(label="Date the letter was received", allow_future=False)
-    letter = forms.FileField(label="The letter (PDF or Word)", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Who signed the response"
-
-    def clean_letter(self):
-        letter = self.cleaned_data.get("letter")
-        if letter and not letter.name.lower().endswith((".pdf", ".doc", ".docx")):
-            raise forms.ValidationError("The letter must be a PDF or Word file")
-        if letter and letter.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The letter must be smaller than 20 MB")
-        return letter
-
-
-def _recommendation(request, locality, pk) -> Recommendation:
-    return get_object_or_404(
-        Recommendation.objects.for_user(request.user).select_related("addressed_to", "report__issuing_body", "duty"),
-        pk=pk,
-        locality=locality,
-    )
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def recommendation(request, locality, pk: int):
-    rec = _recommendation(request, locality, pk)
-    can_work = rec.report.issuing_body in working_bodies(request.user, locality)
-    can_answer = agency_access.highest_rank_at(request.user, rec.addressed_to_id) >= ROLE_RANK[Role.MEMBER]
-    action = request.POST.get("action") if request.method == "POST" else None
-    extension_form = ExtensionForm(posted(request) if action == "extend" else None)
-    update_form = UpdateForm(posted(request) if action == "update" else None)
-    letter_form = LetterForm(posted(request) if action == "letter" else None, request.FILES or None)
-    if action == "update" and (can_work or can_answer):
-        if update_form.is_valid():
-            try:
-                services.update_record(recommendation=rec, user=request.user, **update_form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(update_form, error)
-            else:
-                messages.success(request, "Progress update added.")
-                return redirect("reports:recommendation", locality.slug, rec.pk)
-    elif action == "letter" and can_work:
-        if letter_form.is_valid():
-            data = letter_form.cleaned_data
-            try:
-                services.response_record(
-                    recommendation=rec,
-                    decision=data["decision"],
-                    reasons=data["reasons"],
-                    action_plan=data["action_plan"],
-                    target_date=data["target_date"],
-                    name=data["name"],
-                    user=request.user,
-                    letter=data["letter"],
-                    responded_on=data["received_on"],
-                )
-            except ValidationError as error:
-                apply_service_errors(letter_form, error)
-            else:
-                messages.success(request, f"Response recorded for {rec.addressed_to.name}.")
-                return redirect("reports:recommendation", locality.slug, rec.pk)
-    elif request.method == "POST":
-        if not can_work:
-            raise PermissionDenied("Only officers of the body that made the recommendation can change it.")
-        try:
-            if action == "extend" and extension_form.is_valid():
-                services.extension_record(recommendation=rec, user=request.user, **extension_form.cleaned_data)
-                messages.success(request, "Extension recorded.")
-                return redirect("reports:recommendation", locality.slug, rec.pk)
-            if action in ("stop", "restart"):
-                (services.clock_stop if action == "stop" else services.clock_restart)(
-                    recommendation=rec, on=timezone.localdate()
-                )
-                messages.success(
-                    request, "Clock stopped." if action == "stop" else "Clock restarted: the deadline moved on."
-                )
-                return redirect("reports:recommendation", locality.slug, rec.pk)
-            if action in ("close", "reopen"):
-                services.recommendation_close(recommendation=rec, reopen=action == "reopen")
-                messages.success(request, f"{rec.reference} {'reopened' if action == 'reopen' else 'closed'}.")
-                return redirect("reports:recommendation", locality.slug, rec.pk)
-            if action not in ("extend", "update", "letter"):
-                extension_form = ExtensionForm({})
-                extension_form.is_valid()  # an unknown action: show what an extension needs
-        except ValidationError as error:
-            apply_service_errors(extension_form, error)
+def _recommendation_page(request, locality, rec: Recommendation, failed: BaseForm | None = None) -> HttpResponse:
+    """The recommendation, with its forms; `failed` is the form whose POST had errors (400)."""
+    forms_ = {"extension_form": ExtensionForm(), "update_form": UpdateForm(), "letter_form": LetterForm()}
+    for slot, form in forms_.items():
+        forms_[slot] = (failed if type(failed) is type(form) else form).embedded_with_button()
     return render(
         request,
         "reports/recommendation.html",
         {
             "locality": locality,
             "r": rec,
-            "response": getattr(rec, "response", None),
-            "can_work": can_work,
-            "can_answer": can_answer,
-            "extension_form": extension_form.embedded_with_button(),
+            "can_work": rec.report.issuing_body in access.review_bodies(request.user, locality),
+            "can_answer": access.can_answer_for(request.user, rec.addressed_to_id),
             "today": timezone.localdate(),
-            "updates": rec.updates.select_related("recorded_by"),
-            "extensions": rec.extensions.all(),
-            "update_form": update_form.embedded_with_button(),
-            "letter_form": letter_form.embedded_with_button(),
-            "errors_form": next((f for f in (extension_form, update_form, letter_form) if f.errors), None),
+            "errors_form": failed,
+            **forms_,
+            **selectors.recommendation_page(rec),
         },
-        status=400 if (extension_form.errors or update_form.errors or letter_form.errors) else 200,
+        status=400 if failed is not None else 200,
     )
 
 
-def _respond(request, rec, *, via_link: bool, user=None, before=None):
-    form = ResponseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+@area_view
+@require_safe
+def recommendation(request, locality, pk: int):
+    return _recommendation_page(request, locality, selectors.recommendation_for(request.user, locality, pk))
+
+
+CHANGE_REFUSAL = "Only officers of the body that made the recommendation can change it."
+
+
+def _recommendation_to_change(request, locality, pk: int, *, answering_too: bool = False) -> Recommendation:
+    """The recommendation, for officers of the body that made it (and, when `answering_too`,
+    members of the body it is addressed to)."""
+    rec = selectors.recommendation_for(request.user, locality, pk)
+    if rec.report.issuing_body in access.review_bodies(request.user, locality):
+        return rec
+    if answering_too and access.can_answer_for(request.user, rec.addressed_to_id):
+        return rec
+    raise PermissionDenied(CHANGE_REFUSAL)
+
+
+def _action(
+    run: Callable[[Recommendation, dict, object], object],
+    done: Callable[[Recommendation], str],
+    *,
+    form_class: type[BaseForm] | None = None,
+    answering_too: bool = False,
+):
+    """A POST-only view for one action on a recommendation: authorise, check the form (if any),
+    run the service, and go back to the page with `done`; on an error, show the page again with
+    the form's errors (400). A button's refusal shows with the extension form, as it always has."""
+
+    @area_view
+    @require_POST
+    def view(request, locality, pk: int):
+        rec = _recommendation_to_change(request, locality, pk, answering_too=answering_too)
+        form = form_class(request.POST, request.FILES) if form_class else ExtensionForm()
+        if form_class is None:
+            form.cleaned_data = {}  # a button's refusal goes on the empty extension form (add_error needs it)
+        if form_class and not form.is_valid():
+            return _recommendation_page(request, locality, rec, failed=form)
         try:
-            with transaction.atomic():
-                if before:
-                    before()
-                services.response_record(
-                    recommendation=rec,
-                    decision=data["decision"],
-                    reasons=data["reasons"],
-                    action_plan=data["action_plan"],
-                    target_date=data["target_date"],
-                    name=data["name"],
-                    user=user,
-                    via_link=via_link,
-                )
-        except LinkProblem as problem:
-            return render(request, "concerns/link_problem.html", {"problem": problem}, status=410)
+            run(rec, form.cleaned_data if form_class else {}, request.user)
         except ValidationError as error:
             apply_service_errors(form, error)
-        else:
-            return render(request, "reports/responded.html", {"r": rec})
+            return _recommendation_page(request, locality, rec, failed=form)
+        messages.success(request, done(rec))
+        return redirect("reports:recommendation", locality.slug, rec.pk)
+
+    return view
+
+
+def _letter(rec: Recommendation, data: dict, user) -> object:
+    data["responded_on"] = data.pop("received_on")
+    return services.response_record(recommendation=rec, user=user, **data)
+
+
+recommendation_extend = _action(
+    lambda rec, data, user: services.extension_record(recommendation=rec, user=user, **data),
+    lambda rec: "Extension recorded.",
+    form_class=ExtensionForm,
+)
+recommendation_clock_stop = _action(
+    lambda rec, data, user: services.clock_stop(recommendation=rec, on=timezone.localdate()),
+    lambda rec: "Clock stopped.",
+)
+recommendation_clock_restart = _action(
+    lambda rec, data, user: services.clock_restart(recommendation=rec, on=timezone.localdate()),
+    lambda rec: "Clock restarted: the deadline moved on.",
+)
+recommendation_close = _action(
+    lambda rec, data, user: services.recommendation_close(recommendation=rec),
+    lambda rec: f"{rec.reference} closed.",
+)
+recommendation_reopen = _action(
+    lambda rec, data, user: services.recommendation_close(recommendation=rec, reopen=True),
+    lambda rec: f"{rec.reference} reopened.",
+)
+recommendation_update = _action(
+    lambda rec, data, user: services.update_record(recommendation=rec, user=user, **data),
+    lambda rec: "Progress update added.",
+    form_class=UpdateForm,
+    answering_too=True,
+)
+recommendation_letter_record = _action(
+    _letter, lambda rec: f"Response recorded for {rec.addressed_to.name}.", form_class=LetterForm
+)
+
+
+def _respond(request, rec: Recommendation, *, user=None, link=None) -> HttpResponse:
+    """The response form, for a member in the app (`user`) or a body by link (`link`)."""
+    form = ResponseForm(posted(request))
+    if _submit(request, form, lambda data: services.response_record(recommendation=rec, user=user, link=link, **data)):
+        return render(request, "reports/responded.html", {"r": rec})
     return render(request, "reports/respond.html", {"r": rec, "form": form}, status=400 if form.errors else 200)
 
 
 @area_view
 @require_http_methods(["GET", "POST"])
 def recommendation_respond(request, locality, pk: int):
-    rec = _recommendation(request, locality, pk)
-    if agency_access.highest_rank_at(request.user, rec.addressed_to_id) < ROLE_RANK[Role.MEMBER]:
+    rec = selectors.recommendation_for(request.user, locality, pk)
+    if not access.can_answer_for(request.user, rec.addressed_to_id):
         raise PermissionDenied(f"Only members of {rec.addressed_to.name} can respond for it.")
-    return _respond(request, rec, via_link=False, user=request.user)
+    return _respond(request, rec, user=request.user)
 
 
-@area_view
-@require_safe
-def letter(request, locality, pk: int):
-    """The letter a response came in, for the two bodies involved."""
-    rec = _recommendation(request, locality, pk)
-    allowed = rec.report.issuing_body in working_bodies(request.user, locality) or (
-        agency_access.highest_rank_at(request.user, rec.addressed_to_id) >= ROLE_RANK[Role.MEMBER]
-    )
-    response = getattr(rec, "response", None)
-    if not allowed:
-        raise PermissionDenied("Only the two bodies involved can open the letter.")
-    if response is None or not response.letter:
-        raise Http404("No letter")
-    return FileResponse(
-        response.letter.open("rb"), as_attachment=True, filename=response.letter.name.rsplit("/", 1)[-1]
-    )
+def _respond_by_link(request, rec: Recommendation, link) -> HttpResponse:
+    if hasattr(rec, "response"):
+        raise LinkProblem("done", "This recommendation already has a response.")
+    return _respond(request, rec, link=link)
 
 
 @require_http_methods(["GET", "POST"])
@@ -697,22 +426,68 @@ def respond_by_link(request, recommendation_id: int, token: str):
         .filter(pk=recommendation_id)
         .first()
     )
-    try:
-        if rec is None:
-            raise LinkProblem("unknown", "This link is not valid. Use the link in the email about this recommendation.")
-        link = link_check(purpose=services.LINK_PURPOSE, object_id=rec.pk, token=token)
-    except LinkProblem as problem:
-        return render(
-            request,
-            "concerns/link_problem.html",
-            {"problem": problem},
-            status=410 if problem.reason in ("used", "expired") else 400,
-        )
-    if hasattr(rec, "response"):
-        return render(
-            request,
-            "concerns/link_problem.html",
-            {"problem": LinkProblem("done", "This recommendation already has a response.")},
-            status=410,
-        )
-    return _respond(request, rec, via_link=True, before=lambda: link_consume(link))
+    return answer_by_link(
+        request,
+        found=rec is not None,
+        not_found=LinkProblem(
+            "unknown", "This link is not valid. Use the link in the email about this recommendation."
+        ),
+        purpose=services.LINK_PURPOSE,
+        object_id=recommendation_id,
+        token=token,
+        answer=lambda link: _respond_by_link(request, rec, link),
+    )
+
+
+@area_view
+@require_safe
+def letter(request, locality, pk: int):
+    """The letter a response came in, for the two bodies involved."""
+    rec = selectors.recommendation_for(request.user, locality, pk)
+    allowed = rec.report.issuing_body in access.review_bodies(request.user, locality) or access.can_answer_for(
+        request.user, rec.addressed_to_id
+    )
+    if not allowed:
+        raise PermissionDenied("Only the two bodies involved can open the letter.")
+    response = getattr(rec, "response", None)
+    if response is None or not response.letter:
+        raise Http404("No letter")
+    return FileResponse(
+        response.letter.open("rb"), as_attachment=True, filename=response.letter.name.rsplit("/", 1)[-1]
+    )
+
+
+# ---------------------------------------------------------------- closure days
+
+
+def _moved(moved: int) -> str:
+    return f"{moved} open deadline{'s' if moved != 1 else ''} moved."
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def closure_days(request, locality):
+    """Extra non-working days for this area; adding or removing one moves open deadlines."""
+    require_administrator(request.user, locality)
+    form = ClosureDayForm(posted(request))
+    added = _submit(request, form, lambda data: services.closure_day_add(locality=locality, **data))
+    if added:
+        day, moved = added
+        messages.success(request, f"{day.date:%-d %B %Y} added. {_moved(moved)}")
+        return redirect("reports:closure-days", locality.slug)
+    return render(
+        request,
+        "reports/closure_days.html",
+        {"locality": locality, "form": form, "days": ClosureDay.objects.filter(locality=locality).order_by("-date")},
+        status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_POST
+def closure_day_remove(request, locality, pk: int):
+    require_administrator(request.user, locality)
+    day = get_object_or_404(ClosureDay, pk=pk, locality=locality)
+    moved = services.closure_day_remove(day=day)
+    messages.success(request, f"{day.date:%-d %B %Y} removed. {_moved(moved)}")
+    return redirect("reports:closure-days", locality.slug)

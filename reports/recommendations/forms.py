@@ -1,0 +1,208 @@
+"""The forms of the recommendations room: reviews, reports, recommendations, evidence requests,
+responses and closure days. Services check the rules that span records; forms check input."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from agencies.access import bodies_holding
+from agencies.models import Body, BodyKind, Function, Locality, ResponseDuty
+from quality_system.forms import GovDateField, GovForm, LongTextField
+
+from ..models import ImplementationUpdate, Response, Review
+from ..references import ReferencesMixin
+
+
+def response_duties(locality: Locality) -> QuerySet[ResponseDuty]:
+    """The rules for responses to reports and requests (not the alert acknowledgement rules)."""
+    rules = ResponseDuty.objects.filter(locality__isnull=True) | ResponseDuty.objects.filter(locality=locality)
+    return rules.exclude(code__startswith="alert-")
+
+
+def _duty_field(form: forms.Form, locality: Locality, *, required: str, invalid_choice: str) -> None:
+    form.fields["duty"].queryset = response_duties(locality)
+    form.fields["duty"].error_messages.update(required=required, invalid_choice=invalid_choice)
+
+
+class ReviewForm(ReferencesMixin, GovForm):
+    submit_label = "Create the review"
+    kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
+    topic = forms.CharField(label="Topic", max_length=200)
+    scope = LongTextField(
+        label="Scope", max_length=5000, required=False, help_text="What the work will and will not look at."
+    )
+    priority_consultation = LongTextField(
+        label="How the priority was consulted on",
+        max_length=3000,
+        required=False,
+        help_text="For Healthwatch research projects.",
+    )
+    starts_on = GovDateField(label="Start date", required=False)
+    ends_on = GovDateField(label="Planned end date", required=False)
+    concern_refs = forms.CharField(
+        label="Experiences behind it",
+        max_length=2000,
+        required=False,
+        help_text="Optional. References separated by commas, like C-001234, C-001240.",
+    )
+    alert_refs = forms.CharField(
+        label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
+    )
+
+    def __init__(self, *args, locality: Locality, user, **kwargs):
+        self.locality, self.user = locality, user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The planned end date must be after the start date")
+        return data
+
+
+class ReportForm(GovForm):
+    submit_label = "Create the report"
+    title = forms.CharField(label="Title", max_length=200)
+    summary = LongTextField(
+        label="Summary", max_length=10_000, help_text="What you found. This becomes public when you publish."
+    )
+    reference_prefix = forms.RegexField(
+        label="Reference prefix",
+        max_length=30,
+        regex=r"^[A-Za-z0-9-]+$",
+        help_text="Recommendations are numbered after it, like HOSC-2026-07-R1.",
+        error_messages={"invalid": "Use letters, numbers and hyphens only, like HOSC-2026-07"},
+    )
+
+
+def evidence_bodies(locality: Locality) -> QuerySet[Body]:
+    """Who a review may ask for evidence: bodies holding the local Healthwatch function today,
+    and community groups (VCS is a kind of body, not a function)."""
+    healthwatch = bodies_holding(Function.LOCAL_HEALTHWATCH, locality)
+    return (
+        Body.objects.filter(locality=locality)
+        .filter(Q(pk__in=healthwatch.values("pk")) | Q(kind=BodyKind.VCS))
+        .active()
+    )
+
+
+class EvidenceForm(GovForm):
+    submit_label = "Send the request"
+    to_body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Ask", empty_label="Choose a body")
+    request = LongTextField(
+        label="What are you asking for?",
+        max_length=5000,
+        help_text="For example, gather views of people using the service.",
+    )
+    duty = forms.ModelChoiceField(
+        queryset=ResponseDuty.objects.none(), label="Answer due under", empty_label="Choose the rule"
+    )
+
+    def __init__(self, *args, locality: Locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_body"].queryset = evidence_bodies(locality)
+        self.fields["to_body"].error_messages.update(
+            required="Choose who to ask", invalid_choice="Choose who to ask from the list"
+        )
+        _duty_field(
+            self, locality, required="Choose when the answer is due", invalid_choice="Choose a rule from the list"
+        )
+        self.fields["request"].error_messages["required"] = "Enter what you are asking for"
+
+
+class EvidenceAnswerForm(GovForm):
+    submit_label = "Send your answer"
+    name = forms.CharField(label="Your name", max_length=150)
+    answer = LongTextField(
+        label="What did you find?", max_length=10_000, help_text="A summary, with links to anything longer."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].error_messages["required"] = "Enter what you found"
+
+
+class RecommendationForm(GovForm):
+    submit_label = "Make the recommendation"
+    text = LongTextField(label="Recommendation", max_length=5000)
+    addressed_to = forms.ModelChoiceField(
+        queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body"
+    )
+    duty = forms.ModelChoiceField(
+        queryset=ResponseDuty.objects.none(), label="Duty to respond", empty_label="Choose the rule"
+    )
+    sent_on = GovDateField(label="Date sent", allow_future=False)
+    reference = forms.CharField(
+        label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
+    )
+
+    def __init__(self, *args, locality: Locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = Body.objects.filter(locality=locality).active()
+        self.fields["addressed_to"].error_messages.update(
+            required="Choose the body this recommendation is for",
+            invalid_choice="Choose a body in this area from the list",
+        )
+        _duty_field(self, locality, required="Choose the duty to respond", invalid_choice="Choose a duty from the list")
+        self.fields["text"].error_messages["required"] = "Enter the recommendation"
+
+
+class ResponseForm(GovForm):
+    submit_label = "Send the response"
+    name = forms.CharField(label="Your name", max_length=150)
+    decision = forms.ChoiceField(
+        label="Do you accept the recommendation?", choices=Response.Decision.choices, widget=forms.RadioSelect
+    )
+    reasons = LongTextField(
+        label="Reasons", max_length=5000, required=False, help_text="Needed if you do not accept it."
+    )
+    action_plan = LongTextField(
+        label="Action plan", max_length=10_000, required=False, help_text="What you will do, by when."
+    )
+    target_date = GovDateField(label="Target date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select whether you accept the recommendation"
+        self.fields["name"].error_messages["required"] = "Enter your name"
+
+
+class ExtensionForm(GovForm):
+    submit_label = "Record the extension"
+    new_due_on = GovDateField(label="New deadline")
+    reason = forms.CharField(label="Reason", max_length=500)
+    agreed_by = forms.CharField(label="Agreed by", max_length=150, help_text="For example, the committee chair.")
+
+
+class UpdateForm(GovForm):
+    submit_label = "Add the update"
+    status = forms.ChoiceField(label="Status", choices=ImplementationUpdate.Status.choices, widget=forms.RadioSelect)
+    progress = LongTextField(label="Progress and evidence", max_length=5000)
+    new_date = GovDateField(label="New target date", required=False, help_text="If it has slipped.")
+    reason = forms.CharField(label="Why it slipped", max_length=500, required=False)
+
+
+class LetterForm(ResponseForm):
+    submit_label = "Record the response"
+    received_on = GovDateField(label="Date the letter was received", allow_future=False)
+    letter = forms.FileField(label="The letter (PDF or Word)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Who signed the response"
+
+    def clean_letter(self):
+        letter = self.cleaned_data.get("letter")
+        if letter and not letter.name.lower().endswith((".pdf", ".doc", ".docx")):
+            raise forms.ValidationError("The letter must be a PDF or Word file")
+        if letter and letter.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The letter must be smaller than 20 MB")
+        return letter
+
+
+class ClosureDayForm(GovForm):
+    submit_label = "Add closure day"
+    date = GovDateField(label="Date", help_text="For example, 24 12 2026")
+    reason = forms.CharField(label="Reason", max_length=200, help_text="For example, council offices closed.")

@@ -1,0 +1,212 @@
+"""Reads for the recommendations room: the tracker's rows and filters, response statistics per
+body, and the records one page shows."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import statistics
+from collections.abc import Iterable, Iterator, Mapping
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+
+from agencies.models import Body, Locality, User
+
+from ..models import Recommendation, Referral, Review
+from ..references import small_int
+
+TRACKER_STATES = [
+    ("awaiting", "Awaiting response"),
+    ("overdue", "Overdue"),
+    ("responded", "Responded"),
+    ("closed", "Closed"),
+]
+PRINT_LIMIT = 2000  # the committee document lists them all, up to this many
+PAGE_SIZE = 100
+
+
+def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
+    """The recommendations this person sees in the area, filtered as the query string asks."""
+    qs = Recommendation.objects.for_user(user).filter(locality=locality)
+    body, committee, state, year = (params.get(k, "") for k in ("body", "committee", "state", "year"))
+    if small_int(body):
+        qs = qs.filter(addressed_to_id=int(body))
+    if small_int(committee):
+        qs = qs.filter(report__issuing_body_id=int(committee))
+    if state == "overdue":
+        qs = qs.overdue(today)
+    elif state in Recommendation.State.values:
+        qs = qs.filter(state=state)
+    if small_int(year) and 2000 <= int(year) <= 2100:
+        qs = qs.filter(sent_on__year=int(year))
+    return (
+        qs.select_related("addressed_to", "report__issuing_body", "response")
+        .prefetch_related("updates")
+        .order_by("due_on", "reference")
+    )
+
+
+@dataclasses.dataclass
+class TrackerPage:
+    rows: list[Recommendation]
+    total: int
+    page: Page | None
+
+
+def tracker_page(qs: QuerySet, *, printable: bool, page_number: str | None, today: datetime.date) -> TrackerPage:
+    """One page of 100 rows, or every row (up to 2,000) for the committee document, each with
+    its whole days left and late."""
+    page = None
+    if printable:
+        rows = list(qs[:PRINT_LIMIT])
+        total = len(rows)
+    else:
+        page = Paginator(qs, PAGE_SIZE).get_page(page_number)
+        rows, total = list(page.object_list), page.paginator.count
+    for row in rows:  # whole days, for "due in 3 days" and "overdue by 2 days"
+        row.days_left = (row.due_on - today).days
+        row.days_late = -row.days_left
+    return TrackerPage(rows=rows, total=total, page=page)
+
+
+def addressed_bodies(locality: Locality) -> QuerySet[Body]:
+    """Bodies that have received recommendations in the area (the tracker's "To" filter)."""
+    return Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
+
+
+def issuing_committees(locality: Locality) -> QuerySet[Body]:
+    """Bodies that have issued reports in the area (the tracker's "Made by" filter)."""
+    return Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
+
+
+def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: Iterable[Body]) -> str:
+    """The filters in words, for the printed committee document."""
+    names = {str(b.pk): b.name for b in list(bodies) + list(committees)}
+    words = []
+    if params.get("committee") in names:
+        words.append(f"made by {names[params['committee']]}")
+    if params.get("body") in names:
+        words.append(f"to {names[params['body']]}")
+    state = {"awaiting": "awaiting a response", "overdue": "overdue", "responded": "responded", "closed": "closed"}
+    if params.get("state") in state:
+        words.append(state[params["state"]])
+    if small_int(params.get("year", "")):
+        words.append(f"made in {params['year']}")
+    return ", ".join(words)
+
+
+def response_statistics(locality: Locality, today: datetime.date) -> list[dict]:
+    """Per body: recommendations made, on-time response rate, median days to respond, outstanding."""
+    rows: dict[int, dict] = {}
+    for rec in Recommendation.objects.filter(locality=locality).select_related("addressed_to", "response"):
+        row = rows.setdefault(
+            rec.addressed_to_id,
+            {
+                "body": rec.addressed_to.name,
+                "made": 0,
+                "on_time": 0,
+                "answered": 0,
+                "days": [],
+                "outstanding": 0,
+                "overdue": 0,
+            },
+        )
+        row["made"] += 1
+        response = getattr(rec, "response", None)
+        if response:
+            row["answered"] += 1
+            row["on_time"] += response.on_time()
+            row["days"].append((response.responded_on - rec.sent_on).days)
+        elif rec.state == Recommendation.State.AWAITING:
+            row["outstanding"] += 1
+            row["overdue"] += rec.is_overdue(today)
+    for row in rows.values():
+        row["on_time_rate"] = round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
+        row["median_days"] = round(statistics.median(row["days"])) if row["days"] else None
+    return sorted(rows.values(), key=lambda r: r["body"].lower())
+
+
+def tracker(user: User, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date) -> dict:
+    """What the tracker page (or the printed committee document) shows for these filters."""
+    shown = tracker_page(
+        tracker_rows(user, locality, params, today), printable=printable, page_number=params.get("page"), today=today
+    )
+    bodies, committees = addressed_bodies(locality), issuing_committees(locality)
+    query = params.copy()
+    for key in ("print", "format", "page"):
+        query.pop(key, None)
+    return {
+        "rows": shown.rows,
+        "total": shown.total,
+        "page": shown.page,
+        "bodies": bodies,
+        "committees": committees,
+        "states": TRACKER_STATES,
+        "filters": params,
+        "query": query.urlencode(),
+        "stats": response_statistics(locality, today),
+        "filter_words": filter_words(params, bodies, committees),
+    }
+
+
+def tracker_csv_rows(qs: QuerySet[Recommendation], today: datetime.date) -> Iterator[list]:
+    """The spreadsheet's cells, one list per recommendation (unescaped)."""
+    yield ["reference", "body", "made", "due", "days_left", "response", "implementation", "recommendation"]
+    for rec in qs:
+        updates = rec.updates.all()
+        update = updates[0] if updates else None
+        decision = rec.response.get_decision_display() if hasattr(rec, "response") else "No response"
+        yield [
+            rec.reference,
+            rec.addressed_to.name,
+            f"{rec.sent_on:%d/%m/%Y}",
+            f"{rec.due_on:%d/%m/%Y}",
+            rec.days_left(today),
+            decision,
+            update.get_status_display() if update else "",
+            rec.text,
+        ]
+
+
+# ---------------------------------------------------------------- one record
+
+
+def visible_reviews(user: User, locality: Locality) -> QuerySet[Review]:
+    return Review.objects.for_user(user).filter(locality=locality).select_related("lead_body")[:200]
+
+
+def review_for(user: User, locality: Locality, pk: int) -> Review:
+    return get_object_or_404(Review.objects.for_user(user).select_related("lead_body"), pk=pk, locality=locality)
+
+
+def review_page(review: Review) -> dict:
+    """What the review page shows besides the review: its reports, evidence and what it builds on."""
+    return {
+        "reports": review.reports.all(),
+        "evidence": review.evidence_requests.select_related("to_body"),
+        "states": Review.State.choices,
+        "concerns": review.concerns.all()[:50],
+        "alerts": review.alerts.all()[:50],
+        "signals": review.trend_signals.select_related("theme", "service")[:50],
+        "referral": Referral.objects.filter(review=review).select_related("priority").first(),
+    }
+
+
+def recommendation_for(user: User, locality: Locality, pk: int) -> Recommendation:
+    return get_object_or_404(
+        Recommendation.objects.for_user(user).select_related("addressed_to", "report__issuing_body", "duty"),
+        pk=pk,
+        locality=locality,
+    )
+
+
+def recommendation_page(rec: Recommendation) -> dict:
+    """What the recommendation page shows besides the recommendation."""
+    return {
+        "response": getattr(rec, "response", None),
+        "updates": rec.updates.select_related("recorded_by"),
+        "extensions": rec.extensions.all(),
+    }
