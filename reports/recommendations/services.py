@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -36,7 +37,7 @@ EVIDENCE_PURPOSE = "evidence-request"
 LINK_DAYS = 120
 
 
-def message(template: str, **context) -> str:
+def message(template: str, **context: Any) -> str:
     return render_to_string(f"reports/email/{template}.txt", context)
 
 
@@ -71,7 +72,7 @@ def closure_day_remove(*, day: ClosureDay) -> int:
 # ---------------------------------------------------------------- reviews, reports and recommendations
 
 
-def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields) -> Review:
+def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields: Any) -> Review:
     if lead_body.locality_id != locality.pk:
         raise ValidationError({"lead_body": "Choose a body in this area"})
     concerns = fields.pop("concerns", [])
@@ -146,7 +147,7 @@ def recommendation_issue(
         errors["sent_on"] = "The date sent must be today or in the past"
     if not text.strip():
         errors["text"] = "Enter the recommendation"
-    if errors:
+    if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
         if not reference:
