@@ -75,16 +75,18 @@ urlpatterns = [
     path("accounts/notifications/", agency_views.notification_settings, name="notification-settings"),
     path(
         "respond/alerts/<int:alert_id>/<int:recipient_id>/<str:token>/",
-        alert_views.respond_by_link,
+        never_cache(alert_views.respond_by_link),  # pages for one recipient: not kept by browsers
         name="alert-respond",
     ),
     path(
         "respond/recommendations/<int:recommendation_id>/<str:token>/",
-        recommendation_views.respond_by_link,
+        never_cache(recommendation_views.respond_by_link),
         name="recommendation-respond",
     ),
     path(
-        "respond/evidence/<int:request_id>/<str:token>/", recommendation_views.evidence_by_link, name="evidence-answer"
+        "respond/evidence/<int:request_id>/<str:token>/",
+        never_cache(recommendation_views.evidence_by_link),
+        name="evidence-answer",
     ),
     path("public/<slug:slug>/", reports_public.reports, name="public-reports"),
     path("public/<slug:slug>/reports/<int:pk>/", reports_public.report, name="public-report"),

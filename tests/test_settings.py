@@ -59,3 +59,32 @@ def test_production_without_a_shared_cache_is_refused():
     result = manage("check", "--deploy", env_overrides=env)
     assert result.returncode != 0
     assert "is not a shared cache" in result.stderr
+
+
+def _readme_deploy_check() -> str:
+    """The deploy-check command exactly as the README gives it."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- deploy-check -->", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) == 1, "the README's deploy check is one command"
+    return lines[0]
+
+
+def _run_shell(command: str) -> subprocess.CompletedProcess:
+    # A clean environment but for PATH (with this interpreter's `python` first) and HOME.
+    bin_dir = str(Path(sys.executable).parent)
+    env = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '')}", "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_readmes_deploy_check_command_reports_no_issues():
+    result = _run_shell(_readme_deploy_check())
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_without_a_shared_cache_the_deploy_check_says_rate_limits_need_one():
+    command = " ".join(word for word in _readme_deploy_check().split() if not word.startswith("CACHE_URL="))
+    result = _run_shell(command)
+    assert result.returncode != 0
+    assert "django_ratelimit.E003" in result.stderr + result.stdout
