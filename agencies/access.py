@@ -180,3 +180,45 @@ def functions_held(body_ids: Iterable[int], on=None) -> dict[int, set[str]]:
     for body_id, code in rows.values_list("body_id", "function__code"):
         held.setdefault(body_id, set()).add(code)
     return held
+
+
+def controls_personal_data(body: Body) -> bool:
+    """A body that holds, or has held, the local Healthwatch function is the data controller
+    for the personal details people gave it (it stays so for what it holds after a move)."""
+    return FunctionHolding.objects.filter(body=body, function__code=Function.LOCAL_HEALTHWATCH).exists()
+
+
+def appoints_first_administrator(user, body: Body, role: str) -> bool:
+    """An area administrator, not the body's own, appointing the first administrator of a body
+    that controls personal data (its people are told)."""
+    return (
+        role == Role.ADMINISTRATOR
+        and controls_personal_data(body)
+        and not has_seat_at(user, body.pk, Role.ADMINISTRATOR)
+        and not Membership.objects.filter(body=body, role=Role.ADMINISTRATOR, user__is_active=True).exists()
+    )
+
+
+def seat_grant_refusal(user, body: Body, role: str) -> str | None:
+    """Why this user may not give a seat of this role at this body, or None when they may.
+
+    Area administrators set up every body and its people. But a seat that reaches personal
+    details (officer or above) at a body that controls personal data is granted only by that
+    body's own administrators; the area's administrators may appoint its first administrator.
+    """
+    if ROLE_RANK[role] < ROLE_RANK[Role.OFFICER] or not controls_personal_data(body):
+        return None
+    if has_seat_at(user, body.pk, Role.ADMINISTRATOR) or appoints_first_administrator(user, body, role):
+        return None
+    return (
+        f"Only {body.name}’s own administrators can give someone a role that reaches the personal details "
+        f"people shared with {body.name}. Choose member or read-only, or ask {body.name}’s administrators."
+    )
+
+
+def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
+    """Why this user may not change a seat to this role, or None: lowering a role is always
+    allowed; raising one follows `seat_grant_refusal`."""
+    if ROLE_RANK[role] <= ROLE_RANK[membership.role]:
+        return None
+    return seat_grant_refusal(user, membership.body, role)

@@ -283,6 +283,12 @@ def person_add(request, locality: Locality):
     access.require_administrator(request.user, locality)
     form = PersonAddForm(posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
+        body, role = form.cleaned_data["body"], form.cleaned_data["role"]
+        first_administrator = access.appoints_first_administrator(request.user, body, role)
+        refusal = access.seat_grant_refusal(request.user, body, role)
+        if refusal:
+            form.add_error("role", refusal)
+            return _form_page(request, "agencies/person_add.html", {"locality": locality}, form)
         try:
             membership = services.person_add(
                 locality=locality,
@@ -292,6 +298,8 @@ def person_add(request, locality: Locality):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if first_administrator:
+                services.first_administrator_announce(membership=membership, appointed_by=request.user)
             if getattr(membership, "existing_account", False):
                 messages.success(
                     request,
@@ -322,7 +330,12 @@ def membership_edit(request, locality: Locality, pk: int):
     membership = _membership(request, locality, pk)
     access.require_administrator(request.user, locality)
     form = MembershipRoleForm(posted(request), initial={"role": membership.role})
+    refusal = None
     if request.method == "POST" and form.is_valid():
+        refusal = access.seat_change_refusal(request.user, membership, form.cleaned_data["role"])
+        if refusal:
+            form.add_error("role", refusal)
+    if request.method == "POST" and form.is_valid() and not refusal:
         try:
             services.membership_change_role(membership=membership, **form.cleaned_data)
         except ValidationError as error:
