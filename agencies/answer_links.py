@@ -17,7 +17,7 @@ from django.shortcuts import render
 from .links import LinkProblem, link_check
 from .models import SignedLink
 
-PROBLEM_TEMPLATE = "concerns/link_problem.html"
+PROBLEM_TEMPLATE = "link_problem.html"
 GONE = ("used", "expired", "done")  # the link worked once: 410 Gone; anything else is a bad link
 
 
