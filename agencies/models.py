@@ -446,6 +446,12 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=500, blank=True)
+    link_recipe = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How to make the single-use link that goes in the body's slot when it is sent "
+        "(agencies.outbox_links). The link itself is never stored.",
+    )
     related_type = models.CharField(max_length=40, blank=True)
     related_id = models.PositiveBigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

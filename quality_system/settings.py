@@ -300,6 +300,10 @@ LOGGING = {
 # Public "Share your experience" form: submissions per IP address (django-ratelimit, using
 # the default cache: set CACHE_URL to Redis in production so every web process shares counts).
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+# "Forgotten your password?": requests per email address and per network address (the same
+# answer either way, and no email when limited); set higher for tests that send many.
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="30/h")
 RATELIMIT_USE_CACHE = "default"
 # The local-memory cache counts per process: fine for one development server, wrong in
 # production, where the check stops start-up until CACHE_URL names a shared cache (Redis).
