@@ -174,22 +174,25 @@ def _answer(
             # (made now) and by email (made when the email is sent, so never stored).
             token = link_issue(purpose=LINK_PURPOSE, object_id=locked.pk)
             locked.fresh_link = reverse("alert-respond", args=[alert.pk, locked.pk, token])
-            fresh = _answer_link(locked, "")
-            notify(
-                kind="alert-respond-link",
-                key=f"recipient-{locked.pk}:body-email",
-                subject=f"Respond to alert {alert.reference} when you are ready",
-                body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
-                f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n"
-                f"{fresh.slot}\n",
-                to_email=locked.body.contact_email,
-                to_name=locked.body.name,
-                urgent=True,
-                locality=alert.locality,
-                related=("alert", alert.pk),
-                fresh_link=fresh,
-            )
+            _email_respond_link(alert, locked)
     return locked
+
+
+def _email_respond_link(alert: Alert, recipient: AlertRecipient) -> None:
+    fresh = _answer_link(recipient, "")
+    notify(
+        kind="alert-respond-link",
+        key=f"recipient-{recipient.pk}:body-email",
+        subject=f"Respond to alert {alert.reference} when you are ready",
+        body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
+        f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n{fresh.slot}\n",
+        to_email=recipient.body.contact_email,
+        to_name=recipient.body.name,
+        urgent=True,
+        locality=alert.locality,
+        related=("alert", alert.pk),
+        fresh_link=fresh,
+    )
 
 
 def alert_acknowledge(

@@ -29,11 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="notification",
             name="link_recipe",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="How to make the single-use link that goes in the body's slot when it is sent (agencies.outbox_links). The link itself is never stored.",
-            ),
+            field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(scrub_sent, migrations.RunPython.noop),
     ]
