@@ -416,12 +416,11 @@ class ClosureDay(models.Model):
 
 
 class Notification(models.Model):
-    """One message in the outbox: written in the same transaction as the change that causes it.
+    """One outbox message, written in the same transaction as the change that causes it.
 
-    The database is the source of truth; the queue is only a hint. A unique dedupe key (kind,
-    target, stage) makes a second sweep or a second scheduler unable to create a duplicate. A
-    worker claims a row (pending → sending) before sending; a sweep returns claims that expired
-    (the worker died) and sends what is still pending.
+    A unique dedupe key (kind, target, stage) stops a second sweep adding a duplicate. A worker
+    claims a row (pending → sending) to send it; a sweep resends expired claims. A link that lets
+    someone in is made at send time from `link_recipe`, never stored (agencies.outbox_links).
     """
 
     class State(models.TextChoices):
@@ -446,6 +445,7 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=500, blank=True)
+    link_recipe = models.JSONField(default=dict, blank=True)
     related_type = models.CharField(max_length=40, blank=True)
     related_id = models.PositiveBigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
 import secrets
@@ -23,14 +22,15 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from quality_system.jobs import enqueue_on_commit
 from quality_system.site import absolute_url
 
-from .links import link_issue
 from .models import Body, Membership, Notification, Role, User
+from .outbox_links import AnswerLink, SetPasswordLink, body_to_send, scrub
+
+__all__ = ["AnswerLink", "SetPasswordLink", "notify", "notify_body", "notify_user"]
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,15 @@ def notify(
     link: str = "",
     locality=None,
     related: tuple[str, int] | None = None,
+    fresh_link: AnswerLink | SetPasswordLink | None = None,
 ) -> Notification | None:
     """Add a message to the outbox (once per dedupe key). Returns the new row, or None when a
-    message with this key already exists."""
+    message with this key already exists.
+
+    With `fresh_link`, the body holds the link's slot, and a new link is made there each time the
+    message is sent (agencies.outbox_links): no usable link is ever stored."""
+    if fresh_link is not None and fresh_link.slot not in body:
+        raise ValueError("The body needs the link's slot")
     if channel == Notification.Channel.EMAIL and not (to_email or (user and user.email)):
         raise ValueError("An email needs an address")
     now = timezone.now()
@@ -80,6 +86,7 @@ def notify(
         subject=_one_line(subject, 200),
         body=body,
         link=link,
+        link_recipe=fresh_link.recipe() if fresh_link is not None else {},
         related_type=related[0] if related else "",
         related_id=related[1] if related else None,
         state=state,
@@ -99,9 +106,10 @@ def notify(
 
 
 def _send(row: Notification, connection=None) -> None:
+    body = body_to_send(row.body, row.link_recipe)
     message = EmailMessage(
         subject=row.subject,
-        body=row.body + (f"\n\n{absolute_url(row.link)}" if row.link.startswith("/") else ""),
+        body=body + (f"\n\n{absolute_url(row.link)}" if row.link.startswith("/") else ""),
         to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
         headers={"Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
         connection=connection,
@@ -123,7 +131,10 @@ def _finish(pk: int, token: str, error: Exception | None) -> bool:
     now = timezone.now()
     mine = Notification.objects.filter(pk=pk, state=Notification.State.SENDING, claim_token=token)
     if error is None:
-        return mine.update(state=Notification.State.SENT, sent_at=now, last_error="") == 1
+        if mine.update(state=Notification.State.SENT, sent_at=now, last_error="") != 1:
+            return False
+        _scrub_sent(pk)
+        return True
     row = mine.first()
     if row is None:
         return False
@@ -135,6 +146,14 @@ def _finish(pk: int, token: str, error: Exception | None) -> bool:
     )
     logger.warning("Sending notification %s failed (attempt %s): %s", pk, row.attempts, error)
     return False
+
+
+def _scrub_sent(pk: int) -> None:
+    """A message written before links had recipes carries its link in the body: take it out now
+    it has gone."""
+    row = Notification.objects.only("body", "link_recipe").get(pk=pk)
+    if not row.link_recipe and scrub(row.body) != row.body:
+        Notification.objects.filter(pk=pk).update(body=scrub(row.body))
 
 
 def deliver(pk: int) -> bool:
@@ -273,18 +292,6 @@ def notify_user(*, user: User, key: str, **message) -> int:
 ANSWERING_ROLES = (Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR)
 
 
-@dataclasses.dataclass(frozen=True)
-class AnswerLink:
-    """A single-use link by which a body without an account answers (agencies.links)."""
-
-    purpose: str
-    object_id: int
-    url_name: str
-    url_args: tuple = ()  # the URL's arguments before the token
-    invitation: str = "Respond without signing in (the link works once):"
-    days: int | None = None
-
-
 def notify_body(
     *,
     body: Body,
@@ -306,9 +313,9 @@ def notify_body(
     people who answer for it in the app and by email: each message once (its dedupe key is
     `key` + ":body-email" unless `email_key` is given, and ":user-<id>" for each person).
 
-    Runs inside the caller's transaction. When the body's email already exists, the link made
-    for it is rolled back (a savepoint), so no unused link is left behind. Returns how many
-    messages were new.
+    Runs inside the caller's transaction. The answer link is made only when the email is sent
+    (agencies.outbox_links), so a message already in the outbox leaves no unused link behind.
+    Returns how many messages were new.
     """
     added = _email_body(
         body=body,
@@ -337,31 +344,20 @@ def notify_body(
 
 
 def _email_body(*, body: Body, kind: str, key: str, subject: str, text: str, locality, related, answer_link) -> int:
-    """The body's email, with a fresh answer link when asked; 0 when it was already sent (then
-    the savepoint takes the new link back)."""
-    try:
-        with transaction.atomic():
-            if answer_link is not None:
-                token = link_issue(purpose=answer_link.purpose, object_id=answer_link.object_id, days=answer_link.days)
-                url = absolute_url(reverse(answer_link.url_name, args=[*answer_link.url_args, token]))
-                text = f"{text}\n{answer_link.invitation}\n{url}\n"
-            row = notify(
-                kind=kind,
-                key=key,
-                subject=subject,
-                body=text,
-                to_email=body.contact_email,
-                to_name=body.name,
-                urgent=True,
-                locality=locality,
-                related=related,
-            )
-            if row is None:
-                raise _AlreadySent
-    except _AlreadySent:
-        return 0
-    return 1
-
-
-class _AlreadySent(Exception):
-    """Rolls back the savepoint of a body's email that was already in the outbox."""
+    """The body's email, with the slot for a fresh answer link when asked (made when it is
+    sent); 0 when it was already in the outbox."""
+    if answer_link is not None:
+        text = f"{text}\n{answer_link.invitation}\n{answer_link.slot}\n"
+    row = notify(
+        kind=kind,
+        key=key,
+        subject=subject,
+        body=text,
+        to_email=body.contact_email,
+        to_name=body.name,
+        urgent=True,
+        locality=locality,
+        related=related,
+        fresh_link=answer_link,
+    )
+    return 0 if row is None else 1

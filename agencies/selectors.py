@@ -7,7 +7,7 @@ import datetime
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Field, Prefetch, Q, QuerySet
+from django.db.models import Count, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     FunctionHolding,
     Locality,
     Membership,
+    Notification,
 )
 
 
@@ -92,9 +93,15 @@ def holdings_in(locality: Locality) -> QuerySet[FunctionHolding]:
 
 
 def people_in(locality: Locality) -> QuerySet[Membership]:
+    """The area's people, each with `invitation`: the state of the email that invited them to
+    this body, if there was one (pending, sending, sent or failed)."""
+    invitation = Notification.objects.filter(
+        kind="invitation", related_type="membership", related_id=OuterRef("pk")
+    ).values("state")[:1]
     return (
         Membership.objects.filter(body__locality=locality)
         .select_related("user", "body")
+        .annotate(invitation=Subquery(invitation))
         .order_by(Lower("user__full_name"), Lower("body__name"))
     )
 

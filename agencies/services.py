@@ -7,18 +7,13 @@ management commands and tasks call these; none repeats their rules.
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
 from .models import (
     Body,
@@ -31,8 +26,7 @@ from .models import (
     Role,
     User,
 )
-
-logger = logging.getLogger(__name__)
+from .notifications import SetPasswordLink, notify
 
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
 
@@ -170,10 +164,9 @@ def _administrator_count(locality: Locality, excluding: Membership | None = None
     return qs.count()
 
 
-def person_add(
-    *, locality: Locality, email: str, full_name: str, body: Body, role: str, invite_url_base: str
-) -> Membership:
-    """Add a person to a body. A new person gets an email with a link to set their password."""
+def person_add(*, locality: Locality, email: str, full_name: str, body: Body, role: str) -> Membership:
+    """Add a person to a body. A new person gets an email (through the outbox) with a link to
+    set their password."""
     if body.locality_id != locality.pk:
         raise ValidationError({"body": "Choose a body in this area."})
     email = email.strip().lower()
@@ -186,24 +179,51 @@ def person_add(
         membership = Membership.objects.create(user=user, body=body, role=role)
         membership.existing_account = not created  # type: ignore[attr-defined]  # a note for the page, not a field
         if created:
-            transaction.on_commit(lambda: _send_invitation(user, body, invite_url_base))
+            _invite(membership)
     return membership
 
 
-def _send_invitation(user: User, body: Body, url_base: str) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    context = {"user": user, "body": body, "link": url_base.rstrip("/") + path}
-    try:
-        send_mail(
-            subject=f"You have been added to {body.name}: set your password",
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
+def _invite(membership: Membership) -> None:
+    """The invitation: an outbox message whose set-password link is made when it is sent."""
+    link = SetPasswordLink(user_id=membership.user_id)
+    context = {"user": membership.user, "body": membership.body, "link": link.slot}
+    notify(
+        kind="invitation",
+        key=f"membership-{membership.pk}",
+        subject=f"You have been added to {membership.body.name}: set your password",
+        body=render_to_string("accounts/email/invitation.txt", context),
+        user=membership.user,
+        urgent=True,
+        locality=membership.body.locality,
+        related=("membership", membership.pk),
+        fresh_link=link,
+    )
+
+
+# One reset email per person in each window, however often the form is sent.
+RESET_WINDOW_SECONDS = 15 * 60
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a set-password link (through the outbox) to each active account with this address
+    that has a password, or was invited and has not set one yet (its invitation may never have
+    arrived). Says nothing about whether there was one: returns how many were new."""
+    window = int(timezone.now().timestamp()) // RESET_WINDOW_SECONDS
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    sent = 0
+    for user in (u for u in users if u.has_usable_password() or u.last_login is None):
+        link = SetPasswordLink(user_id=user.pk)
+        row = notify(
+            kind="password-reset",
+            key=f"user-{user.pk}:{window}",
+            subject=render_to_string("accounts/email/password_reset_subject.txt").strip(),
+            body=render_to_string("accounts/email/password_reset.txt", {"user": user, "link": link.slot}),
+            user=user,
+            urgent=True,
+            fresh_link=link,
         )
-    except Exception:  # the person can still use "Forgotten your password?"
-        logger.exception("Could not send invitation email to user %s", user.pk)
+        sent += row is not None
+    return sent
 
 
 def membership_change_role(*, membership: Membership, role: str) -> Membership:

@@ -292,7 +292,6 @@ def person_add(request, locality: Locality):
         try:
             membership = services.person_add(
                 locality=locality,
-                invite_url_base=request.build_absolute_uri("/"),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -310,7 +309,7 @@ def person_add(request, locality: Locality):
                 messages.success(
                     request,
                     f"{membership.user.full_name} added to {membership.body.name}. "
-                    "They have been emailed a link to set their password.",
+                    "We are sending them an email with a link to set their password.",
                 )
             return redirect("agencies:people", locality.slug)
     return _form_page(request, "agencies/person_add.html", {"locality": locality}, form)

@@ -170,23 +170,29 @@ def _answer(
             related=("alert", alert.pk),
         )
         if state == AlertRecipient.State.ACKNOWLEDGED and via_link:
-            # The link was used to acknowledge: send a fresh one for the response.
+            # The link was used to acknowledge: offer a fresh one for the response, on the page
+            # (made now) and by email (made when the email is sent, so never stored).
             token = link_issue(purpose=LINK_PURPOSE, object_id=locked.pk)
             locked.fresh_link = reverse("alert-respond", args=[alert.pk, locked.pk, token])
-            notify(
-                kind="alert-respond-link",
-                key=f"recipient-{locked.pk}:body-email",
-                subject=f"Respond to alert {alert.reference} when you are ready",
-                body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
-                f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n"
-                f"{absolute_url(locked.fresh_link)}\n",
-                to_email=locked.body.contact_email,
-                to_name=locked.body.name,
-                urgent=True,
-                locality=alert.locality,
-                related=("alert", alert.pk),
-            )
+            _email_respond_link(alert, locked)
     return locked
+
+
+def _email_respond_link(alert: Alert, recipient: AlertRecipient) -> None:
+    fresh = _answer_link(recipient, "")
+    notify(
+        kind="alert-respond-link",
+        key=f"recipient-{recipient.pk}:body-email",
+        subject=f"Respond to alert {alert.reference} when you are ready",
+        body=f"Thank you for acknowledging alert {alert.reference}: {alert.summary}.\n\n"
+        f"Tell {alert.raised_by_body.name} what you will do with this link (it works once):\n{fresh.slot}\n",
+        to_email=recipient.body.contact_email,
+        to_name=recipient.body.name,
+        urgent=True,
+        locality=alert.locality,
+        related=("alert", alert.pk),
+        fresh_link=fresh,
+    )
 
 
 def alert_acknowledge(

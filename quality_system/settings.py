@@ -119,20 +119,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signed-out"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 
-# Lockout (django-axes): at most 10 wrong passwords per account in 5 minutes, then a
-# 5-minute cool-off that restarts on each further wrong guess. Locking by account only means
-# one person's lockout never locks out colleagues behind the same office IP address.
+# Lockout (django-axes; the rule and why: agencies/auth.py). 10 wrong passwords for one account
+# from one network address stop that account signing in from that address for 5 minutes; from
+# every address together, the account locks at AXES_ACCOUNT_FAILURE_LIMIT. Guesses made during a
+# lock are not counted, so a lock always ends. An attacker who knows someone's address cannot
+# lock them out at their own desk, and colleagues behind one NHS or council address are never
+# locked out together (each account counts alone).
+AXES_HANDLER = "agencies.auth.SignInAttempts"
 AXES_FAILURE_LIMIT = 10
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "agencies.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
-# axes.W006 asks for IP-based lockout too; we lock by account on purpose (see above), so
-# colleagues sharing an NHS or council network address are never locked out together.
+# axes.W006 asks for lockout by address alone; we lock by account and address together (above),
+# so colleagues sharing an NHS or council network address are never locked out together.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en-gb"
@@ -295,6 +301,10 @@ LOGGING = {
 # Public "Share your experience" form: submissions per IP address (django-ratelimit, using
 # the default cache: set CACHE_URL to Redis in production so every web process shares counts).
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+# "Forgotten your password?": requests per email address and per network address (the same
+# answer either way, and no email when limited); set higher for tests that send many.
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="30/h")
 RATELIMIT_USE_CACHE = "default"
 # The local-memory cache counts per process: fine for one development server, wrong in
 # production, where the check stops start-up until CACHE_URL names a shared cache (Redis).

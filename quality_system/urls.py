@@ -5,6 +5,7 @@ from django.urls import include, path, reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from agencies import forms as agency_forms
+from agencies import reset_views
 from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
@@ -40,11 +41,8 @@ accounts = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
+        reset_views.PasswordResetView.as_view(
             form_class=agency_forms.GovPasswordResetForm,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",

@@ -200,7 +200,7 @@ def test_adding_a_new_person_creates_their_account_and_emails_a_set_password_lin
     assert not user.has_usable_password()
     assert Membership.objects.get(user=user).role == Role.OFFICER
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["nia@example.org"]
+    assert mail.outbox[0].to == ["Nia Newcomer <nia@example.org>"]
     assert "/accounts/password/reset/" in mail.outbox[0].body
 
 

@@ -127,3 +127,50 @@ def test_setting_a_new_password_by_email_link_lifts_the_lockout(client, person):
 def test_the_welcome_uses_a_first_name_not_a_title(db):
     assert UserFactory(full_name="Councillor Grace Okafor").get_short_name() == "Grace"
     assert UserFactory(full_name="Dr. Ade Bello").get_short_name() == "Ade"
+
+
+# Lockout as a weapon (issue 11, item 13): a lock is per account *and* network address, with a
+# much higher limit for the account from every address together.
+ATTACKER = "203.0.113.9"
+OWN_DESK = "10.20.30.40"
+
+
+def test_an_attacker_failing_every_few_minutes_for_hours_cannot_lock_the_person_out(client, person):
+    start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(10):  # the burst that locks the account today
+            attempt(client, "alice@example.org", "wrong", ip=ATTACKER)
+    for step in range(1, 60):  # then one wrong password just under every five minutes, for over four hours
+        with time_machine.travel(start + datetime.timedelta(minutes=4.5 * step), tick=False):
+            attempt(client, "alice@example.org", "wrong", ip=ATTACKER)
+            if step % 10 == 0:
+                assert attempt(client, "alice@example.org", "wrong", ip=OWN_DESK).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=4.5 * 60), tick=False):
+        assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK).status_code == 302
+
+
+def test_a_fast_attacker_from_one_address_is_locked_out_but_the_person_is_not(client, person):
+    for _ in range(200):
+        attempt(client, "alice@example.org", "wrong", ip=ATTACKER)
+    assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=ATTACKER).status_code == 429
+    assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK).status_code == 302
+
+
+def test_many_addresses_together_lock_the_account_everywhere_until_a_reset_or_the_cool_off(client, person):
+    start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for source in range(5):
+            for _ in range(10):
+                attempt(client, "alice@example.org", "wrong", ip=f"198.51.100.{source + 1}")
+        locked = attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK)
+        assert locked.status_code == 429
+        assert "Too many attempts to sign in" in locked.content.decode()
+    with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
+        assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK).status_code == 302
+
+
+def test_a_lock_from_one_address_does_not_stop_the_right_password_from_another(client, person):
+    for _ in range(10):
+        attempt(client, "alice@example.org", "wrong", ip=ATTACKER)
+    assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=ATTACKER).status_code == 429
+    assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK).status_code == 302
