@@ -245,5 +245,6 @@ def summary_approve(*, concern: Concern, text: str, user: User) -> Concern:
     concern.shareable_summary = text
     concern.summary_approved_by = user
     concern.summary_approved_at = timezone.now()
+    concern._history_user = user  # type: ignore[attr-defined]  # the history names who approved it
     concern.save()
     return concern

@@ -6,41 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('concerns', '0007_monthly_counts'),
+        ("concerns", "0007_monthly_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='concern',
-            name='shareable_summary',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='shareable summary'),
+            model_name="concern",
+            name="shareable_summary",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="shareable summary"),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='summary_approved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='summary approved'),
+            model_name="concern",
+            name="summary_approved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="summary approved"),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='summary_approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="concern",
+            name="summary_approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='shareable_summary',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='shareable summary'),
+            model_name="historicalconcern",
+            name="shareable_summary",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="shareable summary"),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='summary_approved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='summary approved'),
+            model_name="historicalconcern",
+            name="summary_approved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="summary approved"),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='summary_approved_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalconcern",
+            name="summary_approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
