@@ -3,6 +3,10 @@
 - Logging: members (and above) of a body that holds the local Healthwatch function today.
   When that function moves to an ICB or council, their staff log concerns instead: no code change.
 - Reading: everyone in the area sees reviewed concerns de-identified (concerns.managers).
+- The narrative never leaves the collecting body: only its staff (members and above, not
+  read-only) read it, and they write or approve each experience's shareable summary. Everyone
+  else (other bodies, people answering by link, exports for others, board packs) sees only the
+  approved summary, or "No shareable summary yet".
 - Changing a concern: members (and above) of the body that collected it.
 - Reading or changing personal details: officers (and above) of that body. Read-only members,
   members such as volunteers, and superusers who are not officers there do not see them.
@@ -39,6 +43,12 @@ def require_collector(user, locality: Locality) -> list[Body]:
 def is_collecting_staff(user, concern) -> bool:
     """Members (not read-only) of the body that collected the concern."""
     return access.has_seat_at(user, concern.collecting_body_id, Role.MEMBER)
+
+
+def can_read_narrative(user, concern) -> bool:
+    """The narrative stays with the collecting body's staff; anyone else (including an anonymous
+    person answering by link) sees only the approved shareable summary."""
+    return user is not None and is_collecting_staff(user, concern)
 
 
 def can_see_personal_details(user, concern) -> bool:

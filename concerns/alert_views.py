@@ -78,10 +78,11 @@ def create(request, locality):
             messages.success(request, f"Alert {alert.reference} sent to {count} bod{'y' if count == 1 else 'ies'}.")
             return redirect("concerns:alert-detail", locality.slug, alert.pk)
     linked = list(visible.filter(pk__in=form["concerns"].value() or []))
+    unsummarised = [c.reference for c in linked if not c.has_shareable_summary]
     return render(
         request,
         "concerns/alert_form.html",
-        {"locality": locality, "form": form, "body": body, "linked": linked},
+        {"locality": locality, "form": form, "body": body, "linked": linked, "unsummarised": unsummarised},
         status=400 if form.errors else 200,
     )
 

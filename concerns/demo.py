@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from agencies.demo import DemoArea
@@ -160,6 +161,11 @@ def seed(area: DemoArea) -> int:
                 contact=contact,
             )
             count += 1
+    # The demo's stories name nobody, so most reviewed ones carry an approved shareable summary
+    # (the text itself); the newest month's wait for one, to show "No shareable summary yet".
+    Concern.all_objects.filter(locality=locality, received_on__lt=today.replace(day=1)).update(
+        shareable_summary=F("narrative"), summary_approved_by=officer, summary_approved_at=timezone.now()
+    )
     _public_submissions(rng, locality, healthwatch, today)
     trend_signals_detect(locality=locality, today=today)
     return count + 6

@@ -1,5 +1,8 @@
 """Export the filtered list to CSV: de-identified unless the person is entitled and asks.
 
+The narrative column is only in the collecting body's staff's exports (and filled only for the
+experiences their body collected); everyone else's export has the approved shareable summary.
+
 Every cell is made safe against spreadsheet formula injection. The file streams, so a large
 export never sits in memory.
 """
@@ -25,7 +28,7 @@ COLUMNS = [
     ("channel", lambda c: c.get_channel_display()),
     ("service_type", lambda c: c.get_service_type_display()),
     ("sentiment", lambda c: c.get_sentiment_display()),
-    ("narrative", lambda c: c.narrative),
+    ("shareable_summary", lambda c: c.shareable_summary if c.has_shareable_summary else ""),
     ("service", lambda c: c.service.name if c.service else c.service_described),
     ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
     ("safeguarding", lambda c: "yes" if c.safeguarding else "no"),
@@ -43,8 +46,15 @@ class _Echo:
         return value
 
 
-def _rows(concerns, contacts_for, staff: bool):
-    columns = COLUMNS + ([("severity", lambda c: c.severity)] if staff else [])
+def _columns(user, staff: bool) -> list:
+    """Healthwatch staff also get severity, and the narrative of each experience they may read."""
+    if not staff:
+        return COLUMNS
+    narrative = ("narrative", lambda c: c.narrative if access.can_read_narrative(user, c) else "")
+    return COLUMNS[:4] + [narrative] + COLUMNS[4:] + [("severity", lambda c: c.severity)]
+
+
+def _rows(concerns, contacts_for, columns: list):
     writer = csv.writer(_Echo())
     header = [name for name, _ in columns] + (PERSONAL if contacts_for is not None else [])
     yield "\ufeff" + writer.writerow(header)  # a BOM so Excel reads UTF-8
@@ -85,7 +95,7 @@ def export(request, locality):
 
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     response = StreamingHttpResponse(
-        _rows(qs.iterator(chunk_size=2000), contacts_for, staff=bool(staff_bodies)),
+        _rows(qs.iterator(chunk_size=2000), contacts_for, _columns(request.user, bool(staff_bodies))),
         content_type="text/csv; charset=utf-8",
     )
     kind = "with-personal-details" if contacts_for else "de-identified"

@@ -13,7 +13,7 @@ from agencies.models import Body, BodyKind, ServiceType
 from quality_system.forms import GovDateField, GovForm, LongTextField, plain_english_messages
 from quality_system.text import TextProblem, clean_text
 
-from .models import SEVERITY_LABELS, AgeBand, Channel, Sentiment, Status, Theme
+from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
 from .services import ConcernDetails
 
 
@@ -251,6 +251,7 @@ class ConcernFilterForm(forms.Form):
             plain_english_messages(field)
         if not staff:
             del self.fields["severity"]  # severity is for Healthwatch staff only
+            self.fields["q"].label = "Search the shareable summaries"  # the narrative stays with them
         self.fields["service"].choices = [("", "Any")] + list(_service_choices(locality).values_list("pk", "name"))
         self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality)
 
@@ -350,6 +351,26 @@ class PublicShareForm(TextCleaningMixin, GovForm):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class SummaryForm(TextCleaningMixin, GovForm):
+    """The shareable summary: what other bodies, link pages, exports and board packs show."""
+
+    submit_label = "Approve for sharing"
+
+    shareable_summary = LongTextField(
+        label="Shareable summary",
+        max_length=SUMMARY_MAX,
+        help_text="What other bodies will see instead of what the person told you. Leave out names, "
+        "wards, rooms, dates and anything else that could identify someone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shareable_summary"].error_messages["required"] = "Enter a shareable summary"
+
+    def layout_fields(self) -> list:
+        return [Field.textarea("shareable_summary", rows=8, max_characters=SUMMARY_MAX)]
 
 
 class ThemeForm(TextCleaningMixin, GovForm):

@@ -46,6 +46,7 @@ OPTIONAL = [
     "consent_to_contact",
     "consent_to_share",
     "shared_online_by_public",  # written by the export; read and ignored, so an export imports
+    "shareable_summary",  # likewise: a summary is approved by staff on the experience's page
 ]
 MAX_ERRORS_KEPT = 500
 # A service's field names, as the file's columns call them.

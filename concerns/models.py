@@ -48,6 +48,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+SUMMARY_MAX = 2_000  # characters in a shareable summary
+
 # Statuses whose concerns count in figures and trends (new ones from the public wait for review).
 COUNTED_STATUSES = (Status.REVIEWED, Status.ESCALATED, Status.CLOSED)
 
@@ -131,6 +133,13 @@ class Concern(models.Model):
     severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(5)], default=0)
     safeguarding = models.BooleanField("safeguarding concern", default=False)
     narrative = models.TextField(max_length=10_000)
+    # What may leave the collecting body instead of the narrative (which never does): written or
+    # approved by the collecting body's staff. Until approved, others see "No shareable summary yet".
+    shareable_summary = models.TextField("shareable summary", max_length=SUMMARY_MAX, blank=True)
+    summary_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary_approved_at = models.DateTimeField("summary approved", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     closed_reason = models.CharField("reason for closing", max_length=500, blank=True)
     from_public = models.BooleanField("shared by the public online", default=False)
@@ -173,6 +182,10 @@ class Concern(models.Model):
     def reference(self) -> str:
         """A short reference people can quote, like C-000123."""
         return f"C-{self.pk:06d}" if self.pk else "C-new"
+
+    @property
+    def has_shareable_summary(self) -> bool:
+        return bool(self.summary_approved_at and self.shareable_summary)
 
     def counts_in_figures(self) -> bool:
         """New concerns (from the public or not yet reviewed) do not count until reviewed."""

@@ -13,7 +13,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from agencies.models import Body, Locality, ServiceType, User
+from agencies import access as agency_access
+from agencies.models import Body, Locality, Role, ServiceType, User
 
 from .models import COUNTED_STATUSES, Concern, ConcernTheme, Theme, TrendSignal
 
@@ -42,18 +43,25 @@ def filtered_concerns(user: User, locality: Locality, filters: dict) -> QuerySet
     if filters.get("from_public") == "yes":
         qs = qs.filter(from_public=True)
     if filters.get("q"):
-        qs = search(qs, filters["q"])
+        qs = search(qs, filters["q"], user)
     return qs
 
 
-def search(qs: QuerySet[Concern], text: str) -> QuerySet[Concern]:
-    """Full-text search on PostgreSQL (stemmed, with "quotes" and -exclusions); on SQLite a
-    case-insensitive match of every word."""
+def search(qs: QuerySet[Concern], text: str, user: User) -> QuerySet[Concern]:
+    """Words match the narrative only of experiences collected by a body where the user is staff
+    (full-text on PostgreSQL, stemmed, with "quotes" and -exclusions; on SQLite every word);
+    elsewhere they match only the approved shareable summary, so a search cannot reveal what a
+    narrative says to anyone who may not read it."""
+    words = text.split()
+    summary = Q(summary_approved_at__isnull=False)
+    narrative = Q()
+    for word in words:
+        summary &= Q(shareable_summary__icontains=word)
+        narrative &= Q(narrative__icontains=word)
     if connection.vendor == "postgresql":
-        return qs.filter(search=SearchQuery(text, config="english", search_type="websearch"))
-    for word in text.split():
-        qs = qs.filter(narrative__icontains=word)
-    return qs
+        narrative = Q(search=SearchQuery(text, config="english", search_type="websearch"))
+    own = [seat.body_id for seat in agency_access.seats(user, min_role=Role.MEMBER)]
+    return qs.filter((Q(collecting_body_id__in=own) & narrative) | summary)
 
 
 @dataclasses.dataclass

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from agencies.models import Body, Locality, User
 
-from . import summaries
+from . import redaction, summaries
 from .models import (
     DEFAULT_THEMES,
+    SUMMARY_MAX,
     Channel,
     Concern,
     ConcernContact,
@@ -222,3 +223,28 @@ def personal_details_exported(*, user: User, locality: Locality, filters: str) -
         action=PersonalDataAccess.Action.EXPORT,
         detail=f"Exported the list with personal details ({filters or 'no filters'})"[:200],
     )
+
+
+def summary_approve(*, concern: Concern, text: str, user: User) -> Concern:
+    """Approve the text that may leave the collecting body in place of the narrative. Refused
+    while it still holds an obvious identifier (a name after a title, a phone number…)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"shareable_summary": "Enter a shareable summary"})
+    if len(text) > SUMMARY_MAX:
+        raise ValidationError({"shareable_summary": f"Shareable summary must be {SUMMARY_MAX:,} characters or fewer"})
+    left = redaction.find_identifiers(text)
+    if left:
+        kinds = list(dict.fromkeys(found.kind for found in left))
+        raise ValidationError(
+            {
+                "shareable_summary": f"The summary still has what looks like {' and '.join(kinds)} "
+                f"(‘{left[0].text}’). Remove it, or replace it with a marker like [name removed]"
+            }
+        )
+    concern.shareable_summary = text
+    concern.summary_approved_by = user
+    concern.summary_approved_at = timezone.now()
+    concern._history_user = user  # type: ignore[attr-defined]  # the history names who approved it
+    concern.save()
+    return concern

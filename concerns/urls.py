@@ -11,6 +11,7 @@ urlpatterns = [
     path("concerns/export.csv", exports.export, name="export"),
     path("concerns/<int:pk>/", views.detail, name="detail"),
     path("concerns/<int:pk>/edit/", views.edit, name="edit"),
+    path("concerns/<int:pk>/summary/", views.summary, name="summary"),
     path("concerns/<int:pk>/personal/", views.personal, name="personal"),
     path("concerns/<int:pk>/personal/edit/", views.personal_edit, name="personal-edit"),
     path("concerns/import/", import_views.start, name="import"),

@@ -14,9 +14,9 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors
 
-from . import access, selectors, services, summaries
+from . import access, redaction, selectors, services, summaries
 from .alert_views import can_raise
-from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, ThemeForm
+from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Theme
 
 
@@ -50,7 +50,7 @@ def index(request, locality):
 def _concern(request, locality, pk: int) -> Concern:
     return get_object_or_404(
         Concern.all_objects.for_user(request.user).select_related(
-            "service", "source_body", "collecting_body", "created_by"
+            "service", "source_body", "collecting_body", "created_by", "summary_approved_by"
         ),
         pk=pk,
         locality=locality,
@@ -158,6 +158,36 @@ def edit(request, locality, pk: int):
         request,
         "concerns/form.html",
         {"locality": locality, "form": form, "title": f"Change {concern.reference}", "concern": concern},
+        status=400 if form.errors else 200,
+    )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def summary(request, locality, pk: int):
+    """Write or approve the shareable summary: all that leaves the collecting body of an experience."""
+    concern = _concern(request, locality, pk)
+    access.require_collecting_staff(request.user, concern)
+    suggestion = concern.shareable_summary or redaction.suggest_summary(concern.narrative)
+    form = SummaryForm(posted(request), initial={"shareable_summary": suggestion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.summary_approve(concern=concern, text=form.cleaned_data["shareable_summary"], user=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Shareable summary for {concern.reference} approved.")
+            return redirect("concerns:detail", locality.slug, concern.pk)
+    return render(
+        request,
+        "concerns/summary.html",
+        {
+            "locality": locality,
+            "concern": concern,
+            "form": form,
+            "suggested": not concern.shareable_summary,
+            "marked": bool(redaction.find_identifiers(concern.narrative)),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -74,7 +74,8 @@ def test_the_recipient_acknowledges_and_responds_through_the_emailed_link(
     page = client.get(link)
     assert page.status_code == 200
     assert "Long waits in A&amp;E" in page.content.decode()
-    assert "Waited six hours in A&amp;E." in page.content.decode()  # the concern, de-identified
+    assert "Waited six hours in A&amp;E." not in page.content.decode()  # the narrative stays with Healthwatch
+    assert "No shareable summary yet" in page.content.decode()
     assert "Pat Patient" not in page.content.decode()
     assert client.get(link).status_code == 200  # opening it twice (mail scanners) uses nothing
     with django_capture_on_commit_callbacks(execute=True):

@@ -322,9 +322,15 @@ def test_the_thread_links_a_priority_back_to_the_concerns_behind_it(world, login
     assert concern.reference in text and alert.reference in text and rec.reference in text
     html = client.get(reverse("reports:priority", args=[world.area.slug, priority.pk])).content.decode()
     assert reverse("concerns:detail", args=[world.area.slug, concern.pk]) in html
-    # The concern itself opens, de-identified, for a board member.
-    concern_page = page_text(client.get(reverse("concerns:detail", args=[world.area.slug, concern.pk])))
-    assert "Waited six hours" in concern_page and "Pat Patient" not in concern_page
+    # The concern itself opens for a board member: only its approved shareable summary.
+    concern_url = reverse("concerns:detail", args=[world.area.slug, concern.pk])
+    concern_page = page_text(client.get(concern_url))
+    assert "Waited six hours" not in concern_page and "Pat Patient" not in concern_page
+    assert "No shareable summary yet" in concern_page
+    from concerns.services import summary_approve
+
+    summary_approve(concern=concern, text="A long wait in the emergency department.", user=world.officer)
+    assert "A long wait in the emergency department." in page_text(client.get(concern_url))
 
 
 def test_an_empty_link_form_says_what_to_enter(world, login):

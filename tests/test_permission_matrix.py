@@ -229,6 +229,7 @@ MATRIX: dict[str, Page] = {
     "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
     "concerns:personal-edit": Page(AREA_ADMIN, a_concern, owner="officer"),
+    "concerns:summary": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),
     "concerns:import-job": Page(AREA_ADMIN, an_import, post=False, owner="officer"),

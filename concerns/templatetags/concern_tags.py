@@ -55,3 +55,22 @@ def xmr_chart(values, months, title):
     from concerns.charts import xmr_svg
 
     return xmr_svg(list(values), [m.strftime("%b %Y") for m in months], title)
+
+
+@register.simple_tag(takes_context=True)
+def shared_text(context, concern, limit: int = 0):
+    """What the reader may see of an experience: the narrative for the collecting body's staff;
+    for anyone else (other bodies, a person answering by link, a board pack) only the approved
+    shareable summary, or "No shareable summary yet". Never the narrative."""
+    from django.utils.text import Truncator
+
+    from concerns.access import can_read_narrative
+
+    request = getattr(context, "request", None)
+    if can_read_narrative(getattr(request, "user", None), concern):
+        text = concern.narrative
+    elif concern.has_shareable_summary:
+        text = concern.shareable_summary
+    else:
+        return "No shareable summary yet"
+    return Truncator(text).chars(limit) if limit else text

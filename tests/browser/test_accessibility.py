@@ -221,7 +221,10 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     from tests.conftest import make_concern, make_priority
 
     priority = make_priority(world, title="Waits for urgent care", figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 15])
-    concern = make_concern(world, narrative="Waited eleven hours for a bed.")
+    from concerns.services import summary_approve
+
+    concern = make_concern(world, narrative="Mr Green waited eleven hours for a bed.")
+    summary_approve(concern=concern, text="Waited eleven hours for a bed.", user=world.officer)
     priority.concerns.add(concern)
     sign_in_by_keyboard(page, world.board_member.email)
     assert page.locator("h1").inner_text() == "Priority dashboard"  # a board member lands on it
@@ -235,7 +238,8 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     page.get_by_role("link", name=concern.reference).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Waited eleven hours for a bed." in page.inner_text("main")
+    assert "Waited eleven hours for a bed." in page.inner_text("main")  # the shareable summary
+    assert "Mr Green" not in page.inner_text("main")  # never the narrative
     page.go_back()
 
     follow(page, page.get_by_role("link", name="Refer for fuller scrutiny"))
@@ -262,3 +266,23 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     with page.expect_download() as download:
         page.get_by_role("link", name="download the PDF").click()
     assert download.value.suggested_filename == "board-pack-testshire-2026-12-10.pdf"
+
+
+def test_a_healthwatch_officer_approves_a_shareable_summary(page, world):
+    from tests.conftest import make_concern
+
+    concern = make_concern(world, narrative="Mrs Jones on Larch ward waited all night.")
+    sign_in_by_keyboard(page, world.officer.email)
+    page.goto(reverse("concerns:detail", args=[world.area.slug, concern.pk]))
+    follow(page, page.get_by_role("link", name=f"Write a shareable summary for {concern.reference}"))
+    box = page.get_by_label("Shareable summary")
+    assert box.input_value() == "Mrs [name removed] on Larch ward waited all night."
+    assert_accessible(page)
+    box.fill("Call 07700 900123: a patient waited all night.")
+    submit_by_keyboard(page, "Approve for sharing")
+    assert "looks like a phone number" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Shareable summary").fill("A patient waited all night on a ward.")
+    submit_by_keyboard(page, "Approve for sharing")
+    assert "Shareable summary for " + concern.reference + " approved." in page.inner_text("main")
+    assert_accessible(page)
