@@ -8,7 +8,6 @@ from django import forms
 from agencies.models import Body, BodyKind
 from quality_system.forms import GovForm, LongTextField
 
-from .forms import TextCleaningMixin
 from .models import Alert, Concern
 
 OVERSIGHT_KINDS = [
@@ -23,7 +22,7 @@ OVERSIGHT_KINDS = [
 ]
 
 
-class AlertForm(TextCleaningMixin, GovForm):
+class AlertForm(GovForm):
     submit_label = "Send the alert"
 
     summary = forms.CharField(label="Summary", max_length=200, help_text="One line that says what the concern is.")
@@ -67,6 +66,12 @@ class AlertForm(TextCleaningMixin, GovForm):
         self.fields["action_requested"].error_messages["required"] = "Enter what you are asking the bodies to do"
         self.fields["recipients"].error_messages["invalid_choice"] = "Choose bodies in this area from the list"
         self.fields["provider"].error_messages["invalid_choice"] = "Choose a provider in this area from the list"
+        # The linked experiences travel as hidden inputs: an odd value means a changed page.
+        self.fields["concerns"].error_messages.update(
+            invalid_choice="Choose experiences from the list of reviewed experiences you can see",
+            invalid_pk_value="Choose experiences from the list of reviewed experiences you can see",
+            invalid_list="Choose experiences from the list of reviewed experiences you can see",
+        )
         self.fields["action_requested"].validators[
             -1
         ].message = "What you are asking them to do must be 2,000 characters or fewer"
@@ -93,7 +98,7 @@ class AlertForm(TextCleaningMixin, GovForm):
         return cleaned
 
 
-class RespondForm(TextCleaningMixin, GovForm):
+class RespondForm(GovForm):
     submit_label = "Send your response"
 
     name = forms.CharField(label="Your name", max_length=150)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -21,6 +23,11 @@ from .alert_forms import AlertForm, RespondForm
 from .models import Alert, AlertRecipient, Concern
 
 
+def plain_ids(values) -> list[int]:
+    """The values that are plain record numbers (ASCII digits; "²" and "1.5" are not)."""
+    return [int(v) for v in values if isinstance(v, (str, int)) and re.fullmatch(r"[0-9]{1,18}", str(v))]
+
+
 def raising_body(user, locality) -> Body:
     """Healthwatch officers raise alerts for their body; other bodies' officers for theirs.
     Members such as volunteers do not."""
@@ -38,7 +45,7 @@ def create(request, locality):
     # Only reviewed experiences can be shared with other bodies.
     visible = Concern.all_objects.for_user(request.user).filter(locality=locality).counted()
     initial = {}
-    wanted = [v for v in request.GET.getlist("concern") if v.isdigit()]
+    wanted = plain_ids(request.GET.getlist("concern"))
     chosen = list(visible.filter(pk__in=wanted).select_related("service")) if wanted else []
     if chosen:
         first = chosen[0]
@@ -77,7 +84,7 @@ def create(request, locality):
             count = alert.recipients.count()
             messages.success(request, f"Alert {alert.reference} sent to {count} bod{'y' if count == 1 else 'ies'}.")
             return redirect("concerns:alert-detail", locality.slug, alert.pk)
-    linked = list(visible.filter(pk__in=form["concerns"].value() or []))
+    linked = list(visible.filter(pk__in=plain_ids(form["concerns"].value() or [])))
     unsummarised = [c.reference for c in linked if not c.has_shareable_summary]
     return render(
         request,

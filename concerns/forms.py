@@ -11,30 +11,9 @@ from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
 from quality_system.forms import GovDateField, GovForm, LongTextField, plain_english_messages
-from quality_system.text import TextProblem, clean_text
 
 from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
 from .services import ConcernDetails
-
-
-class TextCleaningMixin:
-    """Refuse NUL and direction-override characters in every text field, with a clear message."""
-
-    single_line_fields: tuple[str, ...] = ()
-
-    def _clean_fields(self):
-        super()._clean_fields()
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if isinstance(field, forms.CharField) and isinstance(value, str) and value:
-                try:
-                    self.cleaned_data[name] = clean_text(
-                        value,
-                        label=str(field.label),
-                        single_line=not isinstance(field.widget, forms.Textarea),
-                    )
-                except TextProblem as problem:
-                    self.add_error(name, str(problem))
 
 
 def _service_choices(locality):
@@ -42,7 +21,7 @@ def _service_choices(locality):
     return Body.objects.filter(locality=locality).active().exclude(service_type="").order_by("name")
 
 
-class ConcernForm(TextCleaningMixin, GovForm):
+class ConcernForm(GovForm):
     submit_label = "Save"
 
     received_on = GovDateField(label="Date received", allow_future=False, help_text="For example, 14 11 2026")
@@ -157,7 +136,7 @@ class ConcernForm(TextCleaningMixin, GovForm):
         )
 
 
-class PersonalDetailsForm(TextCleaningMixin, GovForm):
+class PersonalDetailsForm(GovForm):
     submit_label = "Save personal details"
 
     name = forms.CharField(label="Name", max_length=150, required=False)
@@ -265,7 +244,7 @@ class ConcernFilterForm(forms.Form):
         return cleaned
 
 
-class PublicShareForm(TextCleaningMixin, GovForm):
+class PublicShareForm(GovForm):
     """The public's 'Share your experience' form: no account, anonymous unless they choose."""
 
     submit_label = "Send your experience"
@@ -353,7 +332,7 @@ class PublicShareForm(TextCleaningMixin, GovForm):
         return bool(self.data.get("website"))
 
 
-class SummaryForm(TextCleaningMixin, GovForm):
+class SummaryForm(GovForm):
     """The shareable summary: what other bodies, link pages, exports and board packs show."""
 
     submit_label = "Approve for sharing"
@@ -373,7 +352,7 @@ class SummaryForm(TextCleaningMixin, GovForm):
         return [Field.textarea("shareable_summary", rows=8, max_characters=SUMMARY_MAX)]
 
 
-class ThemeForm(TextCleaningMixin, GovForm):
+class ThemeForm(GovForm):
     submit_label = "Save theme"
 
     name = forms.CharField(label="Theme name", max_length=80)

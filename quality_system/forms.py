@@ -12,6 +12,8 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .text import TextProblem, clean_text
+
 
 class GovDateField(DateInputField):
     """The GOV.UK date input (day, month, year) with messages that say how to fix the date."""
@@ -55,23 +57,37 @@ class GovDateField(DateInputField):
 
 
 class GovFormMixin:
-    """Render with the GOV.UK design system via crispy-forms-gds; errors go in the summary."""
+    """Render with the GOV.UK design system via crispy-forms-gds; errors go in the summary.
+
+    Every free-text field follows one rule (quality_system.text.clean_text): hidden control
+    characters and direction overrides are refused with a message naming the field; text is
+    normalised (NFC, trimmed; one-line fields get single spaces, so no line breaks). Passwords
+    are left exactly as typed: they are never shown and are stored only as a hash.
+    """
 
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        # The server checks everything and shows GOV.UK error messages; the browser's own
-        # pop-up checks would skip the error summary.
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(
-            *self.layout_fields(), Submit(f"submit-{type(self).__name__.lower()}", self.submit_label)
-        )
+        self._helper: FormHelper | None = None
         for field in self.fields.values():
             plain_english_messages(field)
+
+    @property
+    def helper(self) -> FormHelper:
+        """Built when first used, so fields a subclass removes in its __init__ leave the layout."""
+        if self._helper is None:
+            helper = FormHelper()
+            # The server checks everything and shows GOV.UK error messages; the browser's own
+            # pop-up checks would skip the error summary.
+            helper.attrs = {"novalidate": ""}
+            helper.label_size = Size.SMALL
+            helper.legend_size = Size.SMALL
+            helper.layout = Layout(
+                *self.layout_fields(), Submit(f"submit-{type(self).__name__.lower()}", self.submit_label)
+            )
+            self._helper = helper
+        return self._helper
 
     def layout_fields(self) -> list:
         return list(self.fields)
@@ -88,6 +104,26 @@ class GovFormMixin:
         self.helper.layout = Layout(*self.layout_fields())
         return self
 
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not (isinstance(field, forms.CharField) and isinstance(value, str) and value):
+                continue
+            if isinstance(field.widget, forms.PasswordInput):
+                continue
+            try:
+                self.cleaned_data[name] = clean_text(
+                    value, label=field_label(field, name), single_line=not isinstance(field.widget, forms.Textarea)
+                )
+            except TextProblem as problem:
+                self.add_error(name, str(problem))
+
+
+def field_label(field: forms.Field, name: str) -> str:
+    """The field's label as people see it, for messages that start with it."""
+    return str(field.label or name.replace("_", " ").capitalize()).removesuffix(" (optional)")
+
 
 def plain_english_messages(field: forms.Field) -> None:
     """Replace Django's generic messages with ones that name the field and the fix."""
@@ -101,11 +137,32 @@ def plain_english_messages(field: forms.Field) -> None:
         field.error_messages["invalid"] = f"Enter {lower} in the correct format, like name@example.org"
     elif isinstance(field, forms.CharField):
         field.error_messages["required"] = f"Enter {lower}"
+    if isinstance(field, forms.CharField):
+        no_nul = validators.ProhibitNullCharactersValidator
+        field.validators = [v for v in field.validators if not isinstance(v, no_nul)]
+        field.validators.append(no_nul(f"{label} contains a hidden null character. Remove it and try again."))
+    if isinstance(field, forms.ModelChoiceField):
+        refuse_numbers_too_big_to_look_up(field)
     max_length = getattr(field, "max_length", None)
     if max_length:
         field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)] + [
             validators.MaxLengthValidator(max_length, f"{label} must be {max_length:,} characters or fewer")
         ]
+
+
+def refuse_numbers_too_big_to_look_up(field: forms.ModelChoiceField) -> None:
+    """A posted record number too big for the database (SQLite raises OverflowError rather than
+    finding nothing) is an invalid choice, not a server error."""
+    method = "_check_values" if isinstance(field, forms.ModelMultipleChoiceField) else "to_python"
+    look_up = getattr(field, method)
+
+    def guarded(value):
+        try:
+            return look_up(value)
+        except OverflowError:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    setattr(field, method, guarded)
 
 
 class GovForm(GovFormMixin, forms.Form):

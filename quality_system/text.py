@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Characters that silently reverse or embed text direction ("Trojan Source"), and NUL.
+# Characters that silently reverse or embed text direction ("Trojan Source"): embeddings,
+# overrides and isolates. The marks right-to-left writing needs (U+200E, U+200F, U+061C) stay.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NUL = "\x00"
+# Control characters (C0, DEL and C1) other than tab, line feed and carriage return.
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Invisible characters that carry no meaning at the ends of a value.
 _EDGE_INVISIBLES = "\u200b\ufeff\u2060"
 
@@ -20,14 +23,22 @@ def clean_text(value: str, *, label: str, single_line: bool = False) -> str:
     """Normalise typed or imported text, or explain why it cannot be stored.
 
     Keeps what people typed (HTML included: it is escaped on output) but refuses hidden NUL
-    characters and direction overrides, which can make text display differently from what
-    was stored. Zero-width joiners stay: emoji and several scripts need them.
+    and other control characters (tab and line breaks apart) and direction embeddings,
+    overrides and isolates, which can make text display differently from what was stored.
+    Zero-width joiners and the right-to-left marks stay: emoji and several scripts need them.
+    A one-line value has its line breaks, tabs and runs of spaces made single spaces, so it can
+    never carry a line break into an email header.
     """
     if _NUL in value:
         raise TextProblem(f"{label} contains a hidden null character. Remove it and try again.")
     if _BIDI_CONTROLS.search(value):
         raise TextProblem(
             f"{label} contains hidden characters that change the direction of text. "
+            "Remove them (retype the text rather than pasting it) and try again."
+        )
+    if _CONTROLS.search(value):
+        raise TextProblem(
+            f"{label} contains hidden control characters. "
             "Remove them (retype the text rather than pasting it) and try again."
         )
     value = unicodedata.normalize("NFC", value).strip().strip(_EDGE_INVISIBLES).strip()

@@ -76,7 +76,7 @@ def test_save_and_log_another_returns_to_an_empty_form(world, login):
         ({"severity": "9"}, "Select severity from the list"),
         ({"status": "closed"}, "Enter why the concern is closed"),
         ({"narrative": "Fine\u202eevil"}, "hidden characters that change the direction of text"),
-        ({"narrative": "nul\x00byte"}, "Null characters are not allowed"),
+        ({"narrative": "nul\x00byte"}, "contains a hidden null character. Remove it and try again"),
         ({"service": "", "service_type": ""}, "Select the type of service"),
     ],
 )

@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from agencies.models import Locality
@@ -43,6 +44,9 @@ class PublicationsFeed(Feed):
     """New publications and responses in an area, newest first."""
 
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        return require_safe(super().__call__)(request, *args, **kwargs)
 
     def get_object(self, request, slug: str):
         return get_object_or_404(Locality, slug=slug)
@@ -81,7 +85,10 @@ class PublicationsFeed(Feed):
         return f"{rec.addressed_to.name} responded to {rec.reference}: {item.get_decision_display()}"
 
     def item_description(self, item):
-        return item.summary[:500] if isinstance(item, Report) else (item.action_plan or item.reasons)[:500]
+        # Atom summaries are type="html": feed readers render them, so the text people typed
+        # (a response by link needs no account) is escaped to show as text, never run.
+        text = item.summary[:500] if isinstance(item, Report) else (item.action_plan or item.reasons)[:500]
+        return escape(text)
 
     def item_link(self, item):
         report_ = item if isinstance(item, Report) else item.recommendation.report
