@@ -100,6 +100,7 @@ KNOWN: dict[str, Known] = {
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),
+    "concerns:summary": Known({"shareable_summary": "Long waits in the emergency department."}),
     "concerns:import": Known(),
     "concerns:theme-create": Known(),
     "concerns:theme-edit": Known(),
