@@ -9,12 +9,14 @@ from __future__ import annotations
 import collections
 import csv
 import datetime
+import functools
 import io
 import unicodedata
 from collections.abc import Callable, Iterator
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.db.models.functions import Lower
 
 from agencies.models import Body, BodyKind, Locality, ServiceType
@@ -64,13 +66,21 @@ def shown(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _choice(value: str, choices, label: str) -> str:
-    wanted = value.strip().lower()
-    for key, text in choices:
-        if wanted in (key, str(text).lower()):
-            return key
-    options = ", ".join(str(text).lower() for _, text in choices)
-    raise ValueError(f"{label} ‘{shown(value)}’ is not one of: {options}")
+@functools.cache
+def _options(choices: type[models.Choices]) -> tuple[dict[str, str], str]:
+    """A choice's stored value by its value or its label (lower case), and the labels listed."""
+    found = {}
+    for key, text in choices.choices:
+        found[key] = found[str(text).lower()] = key
+    return found, ", ".join(str(text).lower() for _, text in choices.choices)
+
+
+def _choice(value: str, choices: type[models.Choices], label: str) -> str:
+    found, listed = _options(choices)
+    key = found.get(value.strip().lower())
+    if key is None:
+        raise ValueError(f"{label} ‘{shown(value)}’ is not one of: {listed}")
+    return key
 
 
 def _date(value: str) -> datetime.date:
@@ -142,9 +152,9 @@ class _RowParser:
     def parse_concern(self) -> None:
         get, attempt = self.get, self.attempt
         attempt("date_received", lambda: _date(get("date_received")))
-        attempt("channel", lambda: _choice(get("channel"), Channel.choices, "Channel"))
-        attempt("sentiment", lambda: _choice(get("sentiment"), Sentiment.choices, "Sentiment"))
-        attempt("status", lambda: _choice(get("status") or "reviewed", Status.choices, "Status"))
+        attempt("channel", lambda: _choice(get("channel"), Channel, "Channel"))
+        attempt("sentiment", lambda: _choice(get("sentiment"), Sentiment, "Sentiment"))
+        attempt("status", lambda: _choice(get("status") or "reviewed", Status, "Status"))
         attempt(
             "narrative",
             lambda: _text(self.cells.get("narrative") or "", "Narrative", _limit(Concern, "narrative"), False),
@@ -176,7 +186,7 @@ class _RowParser:
         service = self.values.get("service")
         if not raw and service is not None and service.service_type:
             return service.service_type
-        return _choice(raw, ServiceType.choices, "Service type")
+        return _choice(raw, ServiceType, "Service type")
 
     def _themes(self):
         found = []
