@@ -263,3 +263,21 @@ def test_the_sweep_deletes_files_left_by_jobs_that_already_ended(world):
     stored = job.file.name
     assert tasks.forget_import_files.delay().get() == 1
     assert not default_storage.exists(stored)
+
+
+def test_a_check_whose_worker_died_three_times_ends_as_failed(world):
+    job = ImportJob.objects.create(
+        locality=world.area,
+        collecting_body=world.healthwatch,
+        uploaded_by=world.officer,
+        file=SimpleUploadedFile("killer.csv", b"date_received\n"),
+        original_name="killer.csv",
+        attempts=3,
+    )
+    stored = job.file.name
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=11)
+    with time_machine.travel(later):
+        assert tasks.sweep_imports.delay().get() == 0  # not sent a fourth time
+    job.refresh_from_db()
+    assert job.state == "failed" and "could not finish this after 3 tries" in job.failure
+    assert not default_storage.exists(stored)
