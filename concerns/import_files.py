@@ -41,7 +41,9 @@ def end_job(job: ImportJob, state: str, *, failure: str = "", errors: list | Non
     job.state, job.failure, job.finished_at = state, failure, timezone.now()
     if errors is not None:
         job.errors, job.error_count = errors, error_count
-    if state != ImportJob.State.READY:
+    if state == ImportJob.State.READY:
+        job.attempts = 0  # the import step gets its own three tries
+    else:
         _delete_upload(job)
     try:
         job.save()
@@ -70,7 +72,8 @@ def forget_upload_files(now: datetime.datetime) -> int:
         if ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(state=ImportJob.State.EXPIRED):
             had_file = bool(job.file)
             end_job(job, ImportJob.State.EXPIRED, failure=_expired_message(days))
-            forgotten += had_file and not job.file
+            if had_file and not job.file:
+                forgotten += 1
     for job in ImportJob.objects.filter(state__in=ENDED).exclude(file=""):
         if _delete_upload(job):
             job.save(update_fields=["file"])
