@@ -391,8 +391,10 @@ class UploadForm(GovForm):
     submit_label = "Upload and check"
     file = forms.FileField(label="CSV file", help_text="A .csv file saved as UTF-8, up to 100 MB.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stored: tuple[int, int] = (0, 0), **kwargs):
+        """`stored`: how many upload files the area holds now, and their size in bytes."""
         super().__init__(*args, **kwargs)
+        self.stored = stored
         self.fields["file"].error_messages["required"] = "Select a CSV file"
         self.fields["file"].error_messages["empty"] = "The selected file is empty"
 
@@ -402,4 +404,12 @@ class UploadForm(GovForm):
             raise forms.ValidationError("The selected file must be a CSV (.csv)")
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 100 MB. Split it into smaller files.")
+        files, size = self.stored
+        if size + upload.size > settings.IMPORT_AREA_STORAGE_BYTES:
+            them = "it" if files == 1 else "them"
+            raise forms.ValidationError(
+                f"There is no room to store this file. Your area has {files} uploaded "
+                f"file{'' if files == 1 else 's'} waiting to be checked or imported. Import {them}, or wait for "
+                f"{them} to be deleted after {settings.IMPORT_KEEP_CHECKED_DAYS} days, then upload this file again."
+            )
         return upload

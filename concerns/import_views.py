@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies.http import area_view, posted
 from quality_system.jobs import enqueue_on_commit
 
-from . import access, tasks
+from . import access, selectors, tasks
 from .forms import UploadForm
 from .imports import OPTIONAL, REQUIRED, progress_key
 from .models import ImportJob
@@ -23,7 +23,7 @@ from .models import ImportJob
 @require_http_methods(["GET", "POST"])
 def start(request, locality):
     bodies = access.require_collector(request.user, locality)
-    form = UploadForm(posted(request), request.FILES or None)
+    form = UploadForm(posted(request), request.FILES or None, stored=selectors.uploads_stored(locality))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = ImportJob.objects.create(
@@ -31,6 +31,7 @@ def start(request, locality):
             collecting_body=bodies[0],
             uploaded_by=request.user,
             file=upload,
+            file_bytes=upload.size,
             original_name=upload.name[:255],
         )
         enqueue_on_commit(tasks.check_import, job.pk)
@@ -67,7 +68,6 @@ def job(request, locality, pk: int):
             "locality": locality,
             "job": import_job,
             "imported_so_far": imported,
-            "shown_errors": len(import_job.errors),
         },
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from agencies import access as agency_access
@@ -287,3 +287,15 @@ def trends(locality: Locality, today: datetime.date, period: int = 3, months_sho
             .order_by("-month", "kind")[:20]
         ),
     )
+
+
+def uploads_stored(locality: Locality) -> tuple[int, int]:
+    """How many uploaded import files the area stores now, and their total size in bytes."""
+    from .models import ImportJob
+
+    found = (
+        ImportJob.objects.filter(locality=locality)
+        .exclude(file="")
+        .aggregate(files=Count("pk"), size=Sum("file_bytes"))
+    )
+    return found["files"], found["size"] or 0

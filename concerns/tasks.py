@@ -54,6 +54,15 @@ def sweep_imports() -> int:
     return len(checks) + len(imports)
 
 
+@shared_task(name="concerns.tasks.forget_import_files")
+def forget_import_files() -> int:
+    """Delete uploads no longer needed: checked files left waiting too long, and any left by
+    jobs that ended. The jobs' reports are kept."""
+    from .import_files import forget_upload_files
+
+    return forget_upload_files(timezone.now())
+
+
 @shared_task(name="concerns.tasks.chase_alerts")
 def chase_alerts() -> int:
     """Reminders before, on and after an alert's deadline, then escalation; each sent once."""

@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.sweep_imports",
         "schedule": 300.0,
     },
+    # Every hour at 20 past: delete uploaded CSVs no longer needed (checked files not imported
+    # within IMPORT_KEEP_CHECKED_DAYS, and any left by an import that ended), keeping the reports.
+    "forget-import-files": {
+        "task": "concerns.tasks.forget_import_files",
+        "schedule": crontab(minute=20),
+    },
     # Every minute: send what is due in the outbox, and recover messages whose worker died.
     "sweep-outbox": {
         "task": "agencies.tasks.sweep_outbox",
@@ -316,6 +322,10 @@ if DEBUG:
 
 # Uploads: CSV imports up to 100 MB are streamed to disk, never held in memory.
 IMPORT_MAX_BYTES = 100 * 1024 * 1024
+# Uploads hold names and contact details, so they are deleted once their import ends; a checked
+# file waiting for the go-ahead is kept this many days. Each area may store this much at once.
+IMPORT_KEEP_CHECKED_DAYS = env.int("IMPORT_KEEP_CHECKED_DAYS", default=7)
+IMPORT_AREA_STORAGE_BYTES = env.int("IMPORT_AREA_STORAGE_BYTES", default=500 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0007_monthly_counts"),
+        ("concerns", "0008_import_streaming"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
