@@ -19,6 +19,15 @@ import pytest
 from agencies.models import Body, BodyKind, Locality, Role, User
 from tests.factories import BodyFactory, LocalityFactory, MembershipFactory, UserFactory, hold
 
+# Lines a test wants shown at the end of the run, whatever the output capture (for example how
+# many combinations the hostile-input suite tried).
+RUN_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in RUN_SUMMARY:
+        terminalreporter.write_line(line)
+
 
 def require_services() -> bool:
     return os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}

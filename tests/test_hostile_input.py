@@ -30,6 +30,7 @@ from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from tests.conftest import RUN_SUMMARY
 from tests.test_permission_matrix import AREA_ACTION, MATRIX, PUBLIC
 
 pytestmark = pytest.mark.slow
@@ -382,10 +383,11 @@ def test_every_form_resists_hostile_input(world, settings, django_capture_on_com
     run.problems += stored_text_problems()
     run.problems += later_problems(run, django_capture_on_commit_callbacks)
     fields = sum(len(f.fields) for t, f in forms.items() if KNOWN[t].post)
-    print(
-        f"\nhostile input: {len(forms)} forms, {fields} fields, {run.tried} form × field × payload combinations tried"
-    )
     slowest = sorted(((round(v, 1), k) for k, v in run.seconds.items()), reverse=True)[:5]
-    print(f"hostile input: slowest forms (seconds): {slowest}")
+    # Shown at the end of every run (tests/conftest.py, pytest_terminal_summary), CI included.
+    RUN_SUMMARY.append(
+        f"hostile input: {len(forms)} forms, {fields} fields, {run.tried} form × field × payload combinations tried"
+    )
+    RUN_SUMMARY.append(f"hostile input: slowest forms (seconds): {slowest}")
     kinds = sorted({re.sub(r" \(pk \d+\) holds .*| [^ ]+ [^:]+: ", " … ", p) for p in run.problems})
     assert run.problems == [], f"{len(run.problems)} problems; kinds:\n" + "\n".join(kinds[:60])
