@@ -202,23 +202,40 @@ def appoints_first_administrator(user, body: Body, role: str) -> bool:
 def seat_grant_refusal(user, body: Body, role: str) -> str | None:
     """Why this user may not give a seat of this role at this body, or None when they may.
 
-    Area administrators set up every body and its people. But a seat that reaches personal
-    details (officer or above) at a body that controls personal data is granted only by that
-    body's own administrators; the area's administrators may appoint its first administrator.
+    Area administrators set up every body and its people. But at a body that controls personal
+    data, a seat that reads what people told it (member or above: their own words, and for
+    officers their contact details) is granted only by that body's own administrators; the
+    area's administrators may add read-only people and appoint its first administrator.
     """
-    if ROLE_RANK[role] < ROLE_RANK[Role.OFFICER] or not controls_personal_data(body):
+    if ROLE_RANK[role] < ROLE_RANK[Role.MEMBER] or not controls_personal_data(body):
         return None
     if has_seat_at(user, body.pk, Role.ADMINISTRATOR) or appoints_first_administrator(user, body, role):
         return None
-    return (
-        f"Only {body.name}’s own administrators can give someone a role that reaches the personal details "
-        f"people shared with {body.name}. Choose member or read-only, or ask {body.name}’s administrators."
-    )
+    return _not_yours(body)
 
 
 def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
-    """Why this user may not change a seat to this role, or None: lowering a role is always
-    allowed; raising one follows `seat_grant_refusal`."""
-    if ROLE_RANK[role] <= ROLE_RANK[membership.role]:
-        return None
+    """Why this user may not change a seat to this role, or None. At a body that controls
+    personal data, only its own administrators change a seat that reads people's words (so
+    nobody can demote its administrators to appoint themselves in their place)."""
+    if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
+        return _not_yours(membership.body)
     return seat_grant_refusal(user, membership.body, role)
+
+
+def seat_removal_refusal(user, membership: Membership) -> str | None:
+    """Why this user may not remove this seat, or None (the same rule as changing it)."""
+    if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
+        return _not_yours(membership.body)
+    return None
+
+
+def _guarded_from(user, body: Body) -> bool:
+    return controls_personal_data(body) and not has_seat_at(user, body.pk, Role.ADMINISTRATOR)
+
+
+def _not_yours(body: Body) -> str:
+    return (
+        f"Only {body.name}’s own administrators can give, change or remove a role that reads what people "
+        f"shared with {body.name}. Choose read-only, or ask {body.name}’s administrators."
+    )

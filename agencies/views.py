@@ -357,6 +357,8 @@ def membership_remove(request, locality: Locality, pk: int):
     access.require_administrator(request.user, locality)
     error = None
     if request.method == "POST":
+        error = access.seat_removal_refusal(request.user, membership)
+    if request.method == "POST" and not error:
         try:
             services.membership_remove(membership=membership)
         except ValidationError as exc:

@@ -224,7 +224,7 @@ def test_adding_someone_twice_to_the_same_body_is_explained(world, login):
     client = login(world.owner)
     response = client.post(
         url("agencies:person-add", world),
-        {"full_name": "Oscar", "email": world.officer.email, "body": world.healthwatch.pk, "role": "member"},
+        {"full_name": "Oscar", "email": world.officer.email, "body": world.healthwatch.pk, "role": "read_only"},
     )
     assert response.status_code == 400
     assert "is already a member of Healthwatch Testshire" in response.content.decode()

@@ -347,7 +347,9 @@ def later_problems(run: Run, django_capture_on_commit_callbacks) -> list[str]:
     for pack in BoardPack.objects.all():
         if LIVE_MARKUP.search(pack.html or ""):
             problems.append(f"board pack {pack.pk}: live markup")
-    for report in Report.objects.filter(locality=world.area, published_on__isnull=True):
+    # Every report that can be published is (one with no recommendation cannot, nor reach the feed).
+    unpublished = Report.objects.filter(locality=world.area, published_on__isnull=True, recommendations__isnull=False)
+    for report in unpublished.distinct():
         services.report_publish(report=report, on=report.created_at.date())
     feed = Client(raise_request_exception=False).get(reverse("public-feed", args=[world.area.slug]))
     run.check("later: public-feed", feed)

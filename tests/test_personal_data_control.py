@@ -31,11 +31,15 @@ def test_a_council_administrator_cannot_give_themselves_a_seat_that_reads_health
     assert login(world.owner).get(reverse("concerns:personal", args=[world.area.slug, concern.pk])).status_code == 403
 
 
-def test_a_council_administrator_may_add_healthwatch_members_who_cannot_read_personal_details(world, login):
+def test_a_council_administrator_may_add_only_read_only_seats_at_healthwatch(world, login):
     MembershipFactory(body=world.healthwatch, role=Role.ADMINISTRATOR)
-    response = _add(login(world.owner), world, email="volunteer@example.org", body=world.healthwatch, role=Role.MEMBER)
+    client = login(world.owner)
+    # A member reads what people told Healthwatch in their own words: not the council's to grant.
+    response = _add(client, world, email=world.owner.email, body=world.healthwatch, role=Role.MEMBER)
+    assert response.status_code == 400
+    response = _add(client, world, email="observer@example.org", body=world.healthwatch, role=Role.READ_ONLY)
     assert response.status_code == 302
-    assert Membership.objects.get(user__email="volunteer@example.org").role == Role.MEMBER
+    assert Membership.objects.get(user__email="observer@example.org").role == Role.READ_ONLY
 
 
 def test_a_council_administrator_cannot_raise_a_healthwatch_seat_to_officer(world, login):
@@ -74,4 +78,33 @@ def test_the_area_administrator_appoints_healthwatchs_first_administrator_and_it
 def test_other_bodies_seats_are_still_set_up_by_the_area_administrator(world, login):
     user = UserFactory()
     response = _add(login(world.owner), world, email=user.email, body=world.icb, role=Role.OFFICER)
+    assert response.status_code == 302
+
+
+def test_a_council_administrator_cannot_remove_or_demote_healthwatchs_administrator_to_take_over(world, login):
+    concern = make_concern(world)
+    hw_admin = MembershipFactory(body=world.healthwatch, role=Role.ADMINISTRATOR)
+    client = login(world.owner)
+    remove = client.post(reverse("agencies:membership-remove", args=[world.area.slug, hw_admin.pk]))
+    assert remove.status_code == 400
+    demote = client.post(
+        reverse("agencies:membership-edit", args=[world.area.slug, hw_admin.pk]), {"role": Role.MEMBER}
+    )
+    assert demote.status_code == 400
+    hw_admin.refresh_from_db()
+    assert hw_admin.role == Role.ADMINISTRATOR
+    response = _add(client, world, email=world.owner.email, body=world.healthwatch, role=Role.ADMINISTRATOR)
+    assert response.status_code == 400
+    assert login(world.owner).get(reverse("concerns:personal", args=[world.area.slug, concern.pk])).status_code == 403
+
+
+def test_healthwatchs_administrator_manages_its_own_people(world, login):
+    hw_admin = MembershipFactory(body=world.healthwatch, role=Role.ADMINISTRATOR).user
+    officer_seat = Membership.objects.get(user=world.officer, body=world.healthwatch)
+    client = login(hw_admin)
+    response = client.post(
+        reverse("agencies:membership-edit", args=[world.area.slug, officer_seat.pk]), {"role": Role.MEMBER}
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("agencies:membership-remove", args=[world.area.slug, officer_seat.pk]))
     assert response.status_code == 302
