@@ -38,6 +38,15 @@ def raising_body(user, locality) -> Body:
     raise PermissionDenied("Only Healthwatch staff and other bodies' officers can raise alerts.")
 
 
+def _described(user, concern) -> str:
+    """The service as typed, for those who may read it; otherwise words that name no one."""
+    return (
+        concern.service_described
+        if concern.service_described and access.can_read_narrative(user, concern)
+        else "a service"
+    )
+
+
 @area_view
 @require_http_methods(["GET", "POST"])
 def create(request, locality):
@@ -56,7 +65,7 @@ def create(request, locality):
             "safeguarding": safeguarding,
             "severity": Alert.Severity.URGENT if safeguarding else Alert.Severity.SIGNIFICANT,
             "summary": f"{'Safeguarding concern' if safeguarding else 'Concern'} about "
-            f"{first.service.name if first.service else first.service_described or 'a service'}"[:200],
+            f"{first.service.name if first.service else _described(request.user, first)}"[:200],
         }
         if len(services_named) == 1:
             initial["provider"] = next(iter(services_named)).pk

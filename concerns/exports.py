@@ -29,11 +29,11 @@ COLUMNS = [
     ("service_type", lambda c: c.get_service_type_display()),
     ("sentiment", lambda c: c.get_sentiment_display()),
     ("shareable_summary", lambda c: c.shareable_summary if c.has_shareable_summary else ""),
-    ("service", lambda c: c.service.name if c.service else c.service_described),
+    ("service", lambda c: c.service.name if c.service else ""),
     ("themes", lambda c: "; ".join(tag.theme.name for tag in c.theme_tags.all())),
     ("safeguarding", lambda c: "yes" if c.safeguarding else "no"),
     ("status", lambda c: c.get_status_display()),
-    ("closed_reason", lambda c: c.closed_reason),
+    ("closed_reason", lambda c: ""),
     ("source_group", lambda c: c.source_body.name if c.source_body else ""),
     ("external_ref", lambda c: c.external_ref or c.reference),
     ("shared_online_by_public", lambda c: "yes" if c.from_public else "no"),
@@ -46,12 +46,24 @@ class _Echo:
         return value
 
 
+def _typed(user, column: str, value) -> tuple:
+    """A column of words typed by staff or the public (they can name people, wards, rooms):
+    filled only for experiences the user may read in full."""
+    return (column, lambda c: value(c) if access.can_read_narrative(user, c) else "")
+
+
 def _columns(user, staff: bool) -> list:
-    """Healthwatch staff also get severity, and the narrative of each experience they may read."""
+    """Healthwatch staff also get severity, and the narrative, the service as described and the
+    reason for closing of each experience they may read; everyone else, none of those."""
+    typed = {
+        "service": _typed(user, "service", lambda c: c.service.name if c.service else c.service_described),
+        "closed_reason": _typed(user, "closed_reason", lambda c: c.closed_reason),
+    }
+    columns = [(name, get) if name not in typed or not staff else typed[name] for name, get in COLUMNS]
     if not staff:
-        return COLUMNS
-    narrative = ("narrative", lambda c: c.narrative if access.can_read_narrative(user, c) else "")
-    return COLUMNS[:4] + [narrative] + COLUMNS[4:] + [("severity", lambda c: c.severity)]
+        return columns
+    narrative = _typed(user, "narrative", lambda c: c.narrative)
+    return columns[:4] + [narrative] + columns[4:] + [("severity", lambda c: c.severity)]
 
 
 def _rows(concerns, contacts_for, columns: list):

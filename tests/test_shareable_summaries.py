@@ -209,3 +209,32 @@ def test_an_approved_summary_is_kept_in_the_history(world, login):
     latest = re.search(r"<tbody.*?</tr>", page, re.S).group(0)
     assert "Shareable summary, summary approved" in latest and "Oscar Officer" in latest
     assert concern.history.count() == 2
+
+
+# ---------------------------------------------------------------- other free text stays too
+
+DESCRIBED = "Dr Patel's clinic, ward 7"
+REASON = "Closed after talking to Mrs Khan's son on Larch ward"
+
+
+def test_free_text_typed_about_the_service_or_closing_stays_with_the_collecting_body(
+    world, login, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = make_concern(world, service=None, service_described=DESCRIBED, status="closed", closed_reason=REASON)
+        alert = make_alert(world, concerns=[concern])
+    icb = login(world.icb_officer)
+    pages = [
+        icb.get(url("detail", world, pk=concern.pk)),
+        icb.get(url("index", world)),
+        icb.get(url("alert-detail", world, pk=alert.pk)),
+        icb.get(url("export", world)),
+        icb.get(url("alert-create", world) + f"?concern={concern.pk}"),
+    ]
+    client.logout()
+    pages.append(client.get(emailed_link("icb@example.org")))
+    for response in pages:
+        seen = text(response)
+        assert "Patel" not in seen and "Khan" not in seen, response.request["PATH_INFO"]
+    staff = text(login(world.officer).get(url("detail", world, pk=concern.pk)))
+    assert DESCRIBED in staff and REASON in staff

@@ -74,3 +74,27 @@ def shared_text(context, concern, limit: int = 0):
     else:
         return "No shareable summary yet"
     return Truncator(text).chars(limit) if limit else text
+
+
+@register.simple_tag(takes_context=True)
+def service_named(context, concern, empty: str = "Not named"):
+    """The service an experience is about: its record's name for everyone; the words typed to
+    describe it (which can name people, wards or rooms) only for the collecting body's staff."""
+    from concerns.access import can_read_narrative
+
+    if concern.service:
+        return concern.service.name
+    request = getattr(context, "request", None)
+    if concern.service_described and can_read_narrative(getattr(request, "user", None), concern):
+        return concern.service_described
+    return empty
+
+
+@register.simple_tag(takes_context=True)
+def reads_narrative(context, concern) -> bool:
+    """Whether the reader may see what was typed about this experience (the narrative, the
+    service as described, the reason for closing)."""
+    from concerns.access import can_read_narrative
+
+    request = getattr(context, "request", None)
+    return can_read_narrative(getattr(request, "user", None), concern)
