@@ -145,12 +145,14 @@ def _finish(pk: int, token: str, error: Exception | None) -> bool:
         last_error=f"{type(error).__name__}: {error}"[:500],
     )
     logger.warning("Sending notification %s failed (attempt %s): %s", pk, row.attempts, error)
+    if failed:
+        _scrub_sent(pk)  # given up on: its old-style link must not stay at rest either
     return False
 
 
 def _scrub_sent(pk: int) -> None:
     """A message written before links had recipes carries its link in the body: take it out now
-    it has gone."""
+    it has gone, or been given up on."""
     row = Notification.objects.only("body", "link_recipe").get(pk=pk)
     if not row.link_recipe and scrub(row.body) != row.body:
         Notification.objects.filter(pk=pk).update(body=scrub(row.body))

@@ -11,10 +11,11 @@ BEARER_LINK = re.compile(
 
 
 def scrub_sent(apps, schema_editor):
-    """Messages already sent carried their answer link in the body: take the links out. (Messages
-    still waiting keep theirs until they are sent; the outbox takes it out then.)"""
+    """Messages already sent, or given up on, carried their answer link in the body: take the
+    links out. (Messages still waiting keep theirs until they are sent or fail for good; the
+    outbox takes it out then.)"""
     Notification = apps.get_model("agencies", "Notification")
-    for row in Notification.objects.filter(state="sent", channel="email").only("body").iterator():
+    for row in Notification.objects.filter(state__in=["sent", "failed"], channel="email").only("body").iterator():
         scrubbed = BEARER_LINK.sub("[link removed once sent]", row.body)
         if scrubbed != row.body:
             Notification.objects.filter(pk=row.pk).update(body=scrubbed)
