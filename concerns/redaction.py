@@ -71,6 +71,7 @@ RULES = [
 class Found:
     kind: str
     text: str
+    marker: str = ""
 
 
 def find_identifiers(text: str) -> list[Found]:
@@ -78,7 +79,7 @@ def find_identifiers(text: str) -> list[Found]:
     found = []
     for rule in RULES:
         for match in rule.pattern.finditer(text):
-            found.append(Found(rule.kind, match.group(rule.group)))
+            found.append(Found(rule.kind, match.group(rule.group), rule.marker))
         text = _mark(rule, text)  # so a later rule does not find part of an earlier one
     return found
 

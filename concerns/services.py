@@ -235,11 +235,13 @@ def summary_approve(*, concern: Concern, text: str, user: User) -> Concern:
         raise ValidationError({"shareable_summary": f"Shareable summary must be {SUMMARY_MAX:,} characters or fewer"})
     left = redaction.find_identifiers(text)
     if left:
-        kinds = list(dict.fromkeys(found.kind for found in left))
+        named = [f"{found.kind} (‘{found.text}’)" for found in left[:3]]
+        markers = " or ".join(dict.fromkeys(found.marker for found in left[:3]))
         raise ValidationError(
             {
-                "shareable_summary": f"The summary still has what looks like {' and '.join(kinds)} "
-                f"(‘{left[0].text}’). Remove it, or replace it with a marker like [name removed]"
+                "shareable_summary": f"The summary still has what looks like {' and '.join(named)}. "
+                f"Remove {'it' if len(left) == 1 else 'them'}, or replace {'it' if len(left) == 1 else 'each'} "
+                f"with a marker like {markers}."
             }
         )
     concern.shareable_summary = text

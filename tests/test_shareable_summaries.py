@@ -167,7 +167,10 @@ def test_staff_get_a_suggestion_with_identifiers_marked_and_approve_it(world, lo
         ("", "Enter a shareable summary"),
         ("   ", "Enter a shareable summary"),
         ("Dr Patel was rude.", "still has what looks like a name (‘Patel’)"),
-        ("Call 07700 900123 or pat@example.com", "looks like an email address and a phone number"),
+        (
+            "Call 07700 900123 or pat@example.com",
+            "looks like an email address (‘pat@example.com’) and a phone number (‘07700 900123’). Remove them",
+        ),
         ("x" * 2_001, "Shareable summary must be 2,000 characters or fewer"),
         ("Fine\u202etext", "Shareable summary"),
     ],
