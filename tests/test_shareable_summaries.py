@@ -241,3 +241,12 @@ def test_free_text_typed_about_the_service_or_closing_stays_with_the_collecting_
         assert "Patel" not in seen and "Khan" not in seen, response.request["PATH_INFO"]
     staff = text(login(world.officer).get(url("detail", world, pk=concern.pk)))
     assert DESCRIBED in staff and REASON in staff
+
+
+def test_the_alert_form_shows_healthwatch_what_recipients_will_see_not_the_narrative(world, login):
+    concern = make_concern(world, narrative=SECRET)
+    page = text(login(world.officer).get(url("alert-create", world) + f"?concern={concern.pk}"))
+    assert "Larch ward" not in page and "No shareable summary yet" in page
+    approve(world, concern)
+    page = text(login(world.officer).get(url("alert-create", world) + f"?concern={concern.pk}"))
+    assert SUMMARY in page and "Larch ward" not in page
