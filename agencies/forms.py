@@ -95,7 +95,7 @@ class FunctionAssignForm(GovForm):
     submit_label = "Give this function to the body"
 
     function = forms.ModelChoiceField(queryset=Function.objects.all(), label="Function")
-    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body")
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body", empty_label="Choose a body")
     starts_on = GovDateField(label="Start date", help_text="For example, 1 4 2027")
     notes = LongTextField(
         label="Notes",
@@ -127,7 +127,7 @@ class PersonAddForm(GovForm):
 
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Email address", max_length=254)
-    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body")
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body", empty_label="Choose a body")
     role = forms.ChoiceField(
         label="Role",
         choices=Role.choices,
