@@ -40,9 +40,10 @@ OPTIONAL = [
     "phone",
     "consent_to_contact",
     "consent_to_share",
-    "shared_online_by_public",  # written by the export; read and ignored, so an export imports
-    "shareable_summary",  # likewise: a summary is approved by staff on the experience's page
 ]
+# Written by the export, and read and ignored so that an export imports (a summary is approved by
+# staff on the experience's page). Not in the template: a new file has no use for them.
+EXPORT_ONLY = ["shared_online_by_public", "shareable_summary"]
 # A service's field names, as the file's columns call them.
 COLUMN_FOR_FIELD = {"received_on": "date_received", "source_body": "source_group", "happened_on": "date_received"}
 YES = {"yes", "y", "true", "1"}
@@ -288,7 +289,7 @@ def _columns(header: list[str]) -> list[str]:
             f"The header row is missing the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}. Use the template's column names."
         )
-    known = set(REQUIRED + OPTIONAL)
+    known = set(REQUIRED + OPTIONAL + EXPORT_ONLY)
     unknown = [c for c in columns if c and c not in known]
     if unknown:
         raise FileProblem(f"The header row has columns this import does not know: {_some(unknown)}.")
