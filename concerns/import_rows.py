@@ -40,15 +40,20 @@ OPTIONAL = [
     "phone",
     "consent_to_contact",
     "consent_to_share",
-    "shared_online_by_public",  # written by the export; read and ignored, so an export imports
-    "shareable_summary",  # likewise: a summary is approved by staff on the experience's page
 ]
+# Written by the export, and read and ignored so that an export imports (a summary is approved by
+# staff on the experience's page). Not in the template: a new file has no use for them.
+EXPORT_ONLY = ["shared_online_by_public", "shareable_summary"]
 # A service's field names, as the file's columns call them.
 COLUMN_FOR_FIELD = {"received_on": "date_received", "source_body": "source_group", "happened_on": "date_received"}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 EARLIEST_YEAR = 1900
 UNKNOWN_COLUMNS_NAMED = 10
+# A row's text across all its lines: far more than any row the import accepts (a narrative is at
+# most 10,000 characters), far less than what makes csv.reader's list of cells costly.
+MAX_ROW_CHARS = 1024 * 1024
+MAX_COLUMNS = 1000
 
 
 def _limit(model, field: str) -> int:
@@ -273,6 +278,11 @@ def parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails |
 
 def _columns(header: list[str]) -> list[str]:
     """The header's column names, or FileProblem saying what is wrong with them."""
+    if len(header) > MAX_COLUMNS:
+        raise FileProblem(
+            f"The header row has {len(header):,} columns; this import reads at most {MAX_COLUMNS:,}. "
+            "Check the file is a CSV of experiences, with the template's columns."
+        )
     columns = [h.strip().lower().replace(" ", "_") for h in header]
     if len(columns) == 1 and ";" in columns[0]:
         raise FileProblem(
@@ -288,7 +298,7 @@ def _columns(header: list[str]) -> list[str]:
             f"The header row is missing the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}. Use the template's column names."
         )
-    known = set(REQUIRED + OPTIONAL)
+    known = set(REQUIRED + OPTIONAL + EXPORT_ONLY)
     unknown = [c for c in columns if c and c not in known]
     if unknown:
         raise FileProblem(f"The header row has columns this import does not know: {_some(unknown)}.")
@@ -302,17 +312,46 @@ def _some(names: list[str]) -> str:
     return f"{listed} and {more:,} more" if more > 0 else listed
 
 
+class _Lines:
+    """The file's physical lines, for csv.reader, each read with a length limit.
+
+    csv.reader builds a row's whole list of cells before anything can count them, and its field
+    size limit caps one cell, not how many: one long line of commas would become millions of
+    cells. So a row (a record, over however many lines its quoted cells span) is refused as soon
+    as its text passes MAX_ROW_CHARS, before csv.reader sees the line that passed it. The reader
+    calls `next_row` after each row it gives back."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text, self.lines, self.row_start, self.row_chars = text, 0, 1, 0
+
+    def next_row(self) -> None:
+        self.row_start, self.row_chars = self.lines + 1, 0
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.text.readline(MAX_ROW_CHARS + 1):
+            self.row_chars += len(line)
+            if self.row_chars > MAX_ROW_CHARS:
+                raise FileProblem(
+                    f"Row {self.row_start:,} is too long (over {MAX_ROW_CHARS:,} characters): "
+                    "split it or check the file is a CSV."
+                )
+            self.lines += 1
+            yield line
+
+
 def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, cells by column), one row at a time, or raise FileProblem for the
     file as a whole."""
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text, strict=True)
+    lines = _Lines(io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=""))
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise FileProblem("The file is empty. Use the template, with a header row and one row per experience.")
+        lines.next_row()
         columns = _columns(header)
         for cells in reader:
+            lines.next_row()
             row = reader.line_num  # the physical line where this record ends
             if not any(c.strip() for c in cells):
                 continue

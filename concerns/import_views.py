@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.http import area_view, posted
+from agencies.models import Body
 from quality_system.jobs import enqueue_on_commit
 
 from . import access, selectors, tasks
 from .forms import UploadForm
-from .imports import OPTIONAL, REQUIRED, progress_key
-from .models import ImportJob
+from .imports import EXPORT_ONLY, OPTIONAL, REQUIRED, progress_key
+from .models import ImportJob, Theme
 
 
 @area_view
@@ -46,6 +47,7 @@ def start(request, locality):
             "recent": recent,
             "columns_required": REQUIRED,
             "columns_optional": OPTIONAL,
+            "columns_export_only": EXPORT_ONLY,
         },
         status=400 if form.errors else 200,
     )
@@ -81,35 +83,38 @@ def run(request, locality, pk: int):
     return redirect("concerns:import-job", locality.slug, import_job.pk)
 
 
+def _example(locality) -> dict[str, str]:
+    """The template's example row, by column. It names a service and themes this area has (or
+    leaves them blank), so that the template passes the check unchanged."""
+    service = Body.objects.filter(locality=locality).exclude(service_type="").order_by("name").first()
+    themes = Theme.all_objects.filter(locality=locality, is_active=True).order_by("name")
+    return {
+        "date_received": "27/03/2025",
+        "channel": "phone",
+        "service_type": service.service_type if service else "gp",
+        "sentiment": "negative",
+        "narrative": "Could not get an appointment for two weeks.",
+        "service": service.name if service else "",
+        "themes": "; ".join(themes.values_list("name", flat=True)[:2]),
+        "severity": "2",
+        "safeguarding": "no",
+        "status": "reviewed",
+        "external_ref": "CRM-1001",
+        "consent_to_contact": "no",
+        "consent_to_share": "no",
+    }
+
+
 @area_view
 @require_safe
 def template(request, locality):
+    """The header and the example row come from one list of columns, so they always agree; a
+    column without an example value is left blank (and a value for no column is an error)."""
     access.require_collector(request.user, locality)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REQUIRED + OPTIONAL)
-    writer.writerow(
-        [
-            "27/03/2026",
-            "phone",
-            "gp",
-            "negative",
-            "Could not get an appointment for two weeks.",
-            "Riverside Surgery",
-            "Access; Waiting times",
-            "2",
-            "no",
-            "reviewed",
-            "",
-            "",
-            "CRM-1001",
-            "",
-            "",
-            "",
-            "no",
-            "no",
-        ]
-    )
+    writer = csv.DictWriter(out, fieldnames=REQUIRED + OPTIONAL, restval="", extrasaction="raise")
+    writer.writeheader()
+    writer.writerow(_example(locality))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="experiences-template.csv"'
     return response

@@ -28,11 +28,11 @@ from agencies.models import Locality
 from . import summaries
 from .fingerprints import FirstSeen
 from .import_files import end_job
-from .import_rows import OPTIONAL, REQUIRED, FileProblem, Lookups, parse_row, read_rows, shown
+from .import_rows import EXPORT_ONLY, OPTIONAL, REQUIRED, FileProblem, Lookups, parse_row, read_rows, shown
 from .models import Concern, ConcernContact, ConcernTheme, ImportJob
 from .services import ConcernDetails, theme_names
 
-__all__ = ["OPTIONAL", "REQUIRED", "check_file", "job_check", "job_import", "progress_key", "stuck_jobs"]
+__all__ = ["EXPORT_ONLY", "OPTIONAL", "REQUIRED", "check_file", "job_check", "job_import", "progress_key", "stuck_jobs"]
 
 logger = logging.getLogger(__name__)
 

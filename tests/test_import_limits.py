@@ -74,6 +74,15 @@ def test_a_header_of_300_unknown_columns_ends_with_a_message_that_fits(
     assert tasks.sweep_imports.delay().get() == 0  # nothing left for the sweep to retry
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_a_header_of_too_many_columns_is_refused_at_once(world, login, django_capture_on_commit_callbacks):
+    header = HEADER.strip() + "," * 5000 + "\n"
+    job = upload(login(world.officer), world, header.encode(), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.state == "invalid"
+    assert job.failure.startswith("The header row has 5,010 columns; this import reads at most 1,000.")
+
+
 def test_a_failure_too_long_for_its_column_is_shortened_when_saved(world):
     job = ImportJob.objects.create(
         locality=world.area,

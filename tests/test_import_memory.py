@@ -96,3 +96,33 @@ def test_importing_good_rows_writes_in_batches_in_flat_memory(world, monkeypatch
     assert flat(peaks[1_000], peaks[10_000]), peaks
     report, done = written[10_000]
     assert (report.problem_count, done) == (0, 10_000)
+
+
+HUGE = 20 * 1024 * 1024  # a line of 20 MB of commas: 20 million empty cells if read as one row
+
+
+@pytest.mark.parametrize(
+    ("content", "row"),
+    [
+        (b"," * HUGE + b"\n", 1),  # the header
+        (HEADER + b"," * HUGE + b"\n" + b"01/11/2026,phone,gp,negative,Story,,,,,\n", 2),  # a data row
+        (HEADER + (b"," * 500_000 + b'"\n"') * 40 + b'"\n', 2),  # one row over many lines, each in a quote
+    ],
+    ids=["header", "data-row", "quoted-lines"],
+)
+def test_a_line_too_long_to_be_a_row_is_refused_before_it_is_read(world, content, row):
+    """csv.reader builds a record's whole list of cells before anything can count them, and its
+    field size limit caps one cell, not how many: a 96 MiB line of commas took about 1 GB. The
+    file's lines are read with a length limit, so such a line is refused while still short."""
+    problems = []
+
+    def step():
+        try:
+            check(world, io.BytesIO(content))
+        except imports.FileProblem as problem:
+            problems.append(str(problem))
+
+    used = peak(step)
+    assert problems and problems[0].startswith(f"Row {row} is too long"), problems
+    assert "split it or check the file is a CSV" in problems[0]
+    assert used < 60 * 1024 * 1024, used

@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
@@ -355,3 +356,30 @@ def test_an_export_can_be_imported_again(world, login, django_capture_on_commit_
     job = upload(client, world, exported, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.state, job.errors) == ("ready", [])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_template_from_the_import_page_imports_unchanged(world, login, django_capture_on_commit_callbacks):
+    """A new user downloads the template through the page's link and uploads it as it is."""
+    client = login(world.officer)
+    page = client.get(reverse("concerns:import", args=[world.area.slug])).content.decode()
+    link = re.search(r'href="([^"]*)"[^>]*>Download the template', page)
+    assert link, "the import page links to the template"
+    response = client.get(html.unescape(link.group(1)))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    template = response.content
+    job = upload(client, world, template, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.state, job.failure, job.errors, job.error_count) == ("ready", "", [], 0)
+    assert (
+        "ready to import" in client.get(reverse("concerns:import-job", args=[world.area.slug, job.pk])).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("concerns:import-run", args=[world.area.slug, job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.imported_rows) == ("done", 1)
+    concern = Concern.all_objects.get()
+    assert (concern.external_ref, concern.service.name) == ("CRM-1001", "Testshire Hospitals NHS Trust")
+    assert concern.themes.count() == 2  # the example names this area's own service and themes
+    header = template.decode().splitlines()[0]
+    assert "shareable_summary" not in header and "shared_online_by_public" not in header
