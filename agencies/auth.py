@@ -11,14 +11,20 @@ AXES_ACCOUNT_FAILURE_LIMIT), but only at addresses the person has not signed in 
 AXES_KNOWN_ADDRESS_AGE (axes' AccessLog of successful sign-ins). So an attacker guessing from
 many addresses is stopped everywhere new, yet cannot keep the person out at their own desk or
 network; there the per-address limit still applies. Setting a new password by the emailed link
-lifts every lock.
+lifts every lock, and makes the address it was set from known.
 """
 
 from __future__ import annotations
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_username
+from axes.helpers import (
+    get_client_http_accept,
+    get_client_ip_address,
+    get_client_path_info,
+    get_client_user_agent,
+    get_client_username,
+)
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.db.models import Sum
@@ -58,3 +64,19 @@ def signed_in_recently_from(username: str, ip_address: str | None) -> bool:
         return False
     since = timezone.now() - settings.AXES_KNOWN_ADDRESS_AGE
     return AccessLog.objects.filter(username__iexact=username, ip_address=ip_address, attempt_time__gte=since).exists()
+
+
+def remember_address(request, username: str) -> None:
+    """Count the address a new password was set from by the emailed link as known, as if signed
+    in from there: the person has proved they control the account's email, so an attacker
+    relocking the account cannot keep them out at that address. The row's path is the link's."""
+    ip_address = get_client_ip_address(request)
+    if not ip_address or settings.AXES_DISABLE_ACCESS_LOG:
+        return
+    AccessLog.objects.create(
+        username=username,
+        ip_address=ip_address,
+        user_agent=get_client_user_agent(request),
+        http_accept=get_client_http_accept(request),
+        path_info=get_client_path_info(request),
+    )

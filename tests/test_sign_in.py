@@ -232,3 +232,29 @@ def test_a_lock_from_one_address_does_not_stop_the_right_password_from_another(c
         attempt(client, "alice@example.org", "wrong", ip=ATTACKER)
     assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=ATTACKER).status_code == 429
     assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=OWN_DESK).status_code == 302
+
+
+def sets_a_new_password_by_the_emailed_link(client, person, ip, new="a-brand-new-long-password"):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    link = reverse(
+        "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(person)}
+    )
+    form_page = client.get(link, follow=True, REMOTE_ADDR=ip)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, REMOTE_ADDR=ip
+    )
+    assert response.status_code == 302
+    return new
+
+
+def test_the_address_a_new_password_is_set_from_stays_open_while_the_attack_goes_on(client, person):
+    many_addresses_guess(client)
+    assert attempt(client, "alice@example.org", TEST_PASSWORD, ip=NEW_ADDRESS).status_code == 429
+    new = sets_a_new_password_by_the_emailed_link(client, person, NEW_ADDRESS)
+    many_addresses_guess(client)  # the attacker relocks the account within seconds
+    assert attempt(client, "alice@example.org", new, ip="192.0.2.200").status_code == 429
+    assert attempt(client, "alice@example.org", new, ip=NEW_ADDRESS).status_code == 302
