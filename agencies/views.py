@@ -386,8 +386,9 @@ def audit(request, locality: Locality):
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """Setting a password through an emailed link also lifts a sign-in lockout: the person has
-    just proved they control the account's email address."""
+    """Setting a password through an emailed link also lifts a sign-in lockout, and makes this
+    address known to the lockout rule: the person has just proved they control the account's
+    email address."""
 
     template_name = "accounts/password_reset_confirm.html"
     form_class = GovSetPasswordForm
@@ -395,8 +396,11 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         from axes.utils import reset
 
+        from .auth import remember_address
+
         response = super().form_valid(form)
         reset(username=form.user.email.lower())
+        remember_address(self.request, form.user.email.lower())
         return response
 
 

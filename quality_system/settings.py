@@ -121,14 +121,19 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one w
 
 # Lockout (django-axes; the rule and why: agencies/auth.py). 10 wrong passwords for one account
 # from one network address stop that account signing in from that address for 5 minutes; from
-# every address together, the account locks at AXES_ACCOUNT_FAILURE_LIMIT. Guesses made during a
-# lock are not counted, so a lock always ends. An attacker who knows someone's address cannot
-# lock them out at their own desk, and colleagues behind one NHS or council address are never
-# locked out together (each account counts alone).
+# every address together, the account locks at AXES_ACCOUNT_FAILURE_LIMIT, except at addresses it
+# signed in from within AXES_KNOWN_ADDRESS_AGE. Guesses made during a lock are not counted, so a
+# lock always ends. An attacker, even with many addresses, cannot lock someone out at their own
+# desk or network, and colleagues behind one NHS or council address are never locked out together
+# (each account counts alone).
 AXES_HANDLER = "agencies.auth.SignInAttempts"
 AXES_FAILURE_LIMIT = 10
 AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=5)
+# Known addresses come from axes' AccessLog of successful sign-ins, so it must stay on, and
+# forget_old_sign_in_attempts (90 days) must keep it longer than this.
+AXES_KNOWN_ADDRESS_AGE = timedelta(days=env.int("AXES_KNOWN_ADDRESS_DAYS", default=30))
+AXES_DISABLE_ACCESS_LOG = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "agencies.auth.axes_username"
