@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+from collections.abc import Iterable
 from email.utils import formataddr
 
 from django.conf import settings
@@ -281,6 +282,12 @@ def inbox_for(user: User):
     return Notification.objects.filter(user=user, channel=Notification.Channel.INBOX).order_by("-created_at", "-id")
 
 
+def notify_people(users: Iterable[User], *, key: str, **message) -> int:
+    """Tell each of these people (notify_user), each once under its own key, `key` followed by
+    ":user-<id>". Returns how many messages were new."""
+    return sum(notify_user(user=user, key=f"{key}:user-{user.pk}", **message) for user in users)
+
+
 def notify_user(*, user: User, key: str, **message) -> int:
     """Tell one person in the app and by email (each once, per their email preference).
     Returns how many of the two messages were new."""
@@ -330,18 +337,17 @@ def notify_body(
         answer_link=answer_link,
     )
     if tell_members:
-        for user in Membership.people(body, ANSWERING_ROLES):
-            added += notify_user(
-                kind=kind,
-                key=f"{key}:user-{user.pk}",
-                subject=member_subject or subject,
-                body=member_text if member_text is not None else text,
-                user=user,
-                urgent=members_urgent,
-                link=member_link,
-                locality=locality,
-                related=related,
-            )
+        added += notify_people(
+            Membership.people(body, ANSWERING_ROLES),
+            kind=kind,
+            key=key,
+            subject=member_subject or subject,
+            body=member_text if member_text is not None else text,
+            urgent=members_urgent,
+            link=member_link,
+            locality=locality,
+            related=related,
+        )
     return added
 
 

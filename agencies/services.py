@@ -285,24 +285,19 @@ def assessment_update(
 def first_administrator_announce(*, membership: Membership, appointed_by: User) -> int:
     """Tell a body's people that an area administrator appointed its first administrator, who
     will grant the seats that reach the personal details the body holds."""
-    from .notifications import notify_user
+    from .notifications import notify_people
 
     body = membership.body
-    told = 0
-    for person in Membership.people(body, list(Role)):
-        if person.pk == membership.user_id:
-            continue
-        told += notify_user(
-            kind="first-administrator",
-            key=f"membership-{membership.pk}:user-{person.pk}",
-            subject=f"{membership.user.full_name} is now an administrator of {body.name}",
-            body=(
-                f"{appointed_by.full_name} made {membership.user.full_name} an administrator of {body.name}. "
-                f"From now on only {body.name}’s administrators can give people roles that reach the personal "
-                "details people have shared with you. Tell your area's administrators if this is wrong."
-            ),
-            user=person,
-            locality=body.locality,
-            related=("membership", membership.pk),
-        )
-    return told
+    return notify_people(
+        [person for person in Membership.people(body, list(Role)) if person.pk != membership.user_id],
+        kind="first-administrator",
+        key=f"membership-{membership.pk}",
+        subject=f"{membership.user.full_name} is now an administrator of {body.name}",
+        body=(
+            f"{appointed_by.full_name} made {membership.user.full_name} an administrator of {body.name}. "
+            f"From now on only {body.name}’s administrators can give people roles that reach the personal "
+            "details people have shared with you. Tell your area's administrators if this is wrong."
+        ),
+        locality=body.locality,
+        related=("membership", membership.pk),
+    )

@@ -23,7 +23,7 @@ from agencies.access import bodies_holding
 from agencies.deadlines import is_working_day, working_days_between
 from agencies.links import link_consume, link_issue
 from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, SignedLink, User
-from agencies.notifications import AnswerLink, notify, notify_body, notify_user
+from agencies.notifications import AnswerLink, notify, notify_body, notify_people, notify_user
 from quality_system.site import absolute_url
 
 from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
@@ -310,18 +310,17 @@ def _chase_one(recipient: AlertRecipient, stage: str, today: datetime.date) -> i
     added = 0
     with transaction.atomic():
         if stage == "escalated":
-            for user in _escalation_people(alert.locality):
-                added += notify_user(
-                    kind="alert-escalated",
-                    key=f"recipient-{recipient.pk}:user-{user.pk}",
-                    subject=subject,
-                    body=body,
-                    user=user,
-                    urgent=True,
-                    link=page,
-                    locality=alert.locality,
-                    related=("alert", alert.pk),
-                )
+            added += notify_people(
+                _escalation_people(alert.locality),
+                kind="alert-escalated",
+                key=f"recipient-{recipient.pk}",
+                subject=subject,
+                body=body,
+                urgent=True,
+                link=page,
+                locality=alert.locality,
+                related=("alert", alert.pk),
+            )
             AlertRecipient.objects.filter(pk=recipient.pk, escalated_on__isnull=True).update(escalated_on=today)
         added += notify_body(
             body=recipient.body,

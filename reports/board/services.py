@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.access import bodies_holding
-from agencies.models import Body, Function, Locality, Membership, Role, User
-from agencies.notifications import notify, notify_user
+from agencies.models import Body, Function, Locality, Membership, User
+from agencies.notifications import ANSWERING_ROLES, notify, notify_people
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
 
@@ -191,26 +191,20 @@ def _referral_tell_officers(*, referral: Referral, user: User) -> None:
     """The receiving body's officers hear of a referral in the app and by email."""
     priority, to_body, review = referral.priority, referral.to_body, referral.review
     link = reverse("reports:review", args=[priority.locality.slug, review.pk])
-    officers = User.objects.filter(
-        memberships__body=to_body,
-        memberships__role__in=[Role.OFFICER, Role.CHAIR, Role.ADMINISTRATOR],
-        is_active=True,
-    ).distinct()
     body = render_to_string(
         "reports/email/referral.txt",
         {"referral": referral, "priority": priority, "user": user, "url": absolute_url(link)},
     )
-    for officer in officers:
-        notify_user(
-            user=officer,
-            kind="referral",
-            key=f"referral-{referral.pk}:user-{officer.pk}",
-            subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
-            body=body,
-            link=link,
-            locality=priority.locality,
-            related=("review", review.pk),
-        )
+    notify_people(
+        Membership.people(to_body, ANSWERING_ROLES),
+        kind="referral",
+        key=f"referral-{referral.pk}",
+        subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
+        body=body,
+        link=link,
+        locality=priority.locality,
+        related=("review", review.pk),
+    )
 
 
 # ---------------------------------------------------------------- Quality Surveillance Group

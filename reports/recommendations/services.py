@@ -17,7 +17,7 @@ from django.utils import timezone
 from agencies import figures
 from agencies.links import link_consume
 from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty, Role, SignedLink, User
-from agencies.notifications import AnswerLink, notify_body, notify_user
+from agencies.notifications import AnswerLink, notify_body, notify_people
 from concerns.alerts import recompute_due_dates
 
 from ..models import (
@@ -188,17 +188,16 @@ def recommendation_issue(
 
 def _tell_issuers(rec: Recommendation, *, subject: str, body: str, key: str) -> None:
     page = reverse("reports:recommendation", args=[rec.locality.slug, rec.pk])
-    for user in Membership.people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]):
-        notify_user(
-            kind="recommendation-answered",
-            key=f"{key}:user-{user.pk}",
-            subject=subject,
-            body=body,
-            user=user,
-            link=page,
-            locality=rec.locality,
-            related=("recommendation", rec.pk),
-        )
+    notify_people(
+        Membership.people(rec.report.issuing_body, [Role.OFFICER, Role.CHAIR]),
+        kind="recommendation-answered",
+        key=key,
+        subject=subject,
+        body=body,
+        link=page,
+        locality=rec.locality,
+        related=("recommendation", rec.pk),
+    )
 
 
 def response_record(
@@ -413,15 +412,14 @@ def evidence_answer(
         locked.save()
         review = locked.review
         page = reverse("reports:review", args=[review.locality.slug, review.pk])
-        for user in Membership.people(review.lead_body, [Role.OFFICER, Role.CHAIR]):
-            notify_user(
-                kind="evidence-answered",
-                key=f"evidence-{locked.pk}:answered:user-{user.pk}",
-                subject=f"{locked.to_body.name} answered your request for ‘{review.topic}’",
-                body=answer[:2000],
-                user=user,
-                link=page,
-                locality=review.locality,
-                related=("review", review.pk),
-            )
+        notify_people(
+            Membership.people(review.lead_body, [Role.OFFICER, Role.CHAIR]),
+            kind="evidence-answered",
+            key=f"evidence-{locked.pk}:answered",
+            subject=f"{locked.to_body.name} answered your request for ‘{review.topic}’",
+            body=answer[:2000],
+            link=page,
+            locality=review.locality,
+            related=("review", review.pk),
+        )
     return locked
