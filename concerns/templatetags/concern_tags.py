@@ -64,10 +64,7 @@ def shared_text(context, concern, limit: int = 0):
     shareable summary, or "No shareable summary yet". Never the narrative."""
     from django.utils.text import Truncator
 
-    from concerns.access import can_read_narrative
-
-    request = getattr(context, "request", None)
-    if can_read_narrative(getattr(request, "user", None), concern):
+    if reads_narrative(context, concern):
         text = concern.narrative
     elif concern.has_shareable_summary:
         text = concern.shareable_summary
@@ -80,12 +77,9 @@ def shared_text(context, concern, limit: int = 0):
 def service_named(context, concern, empty: str = "Not named"):
     """The service an experience is about: its record's name for everyone; the words typed to
     describe it (which can name people, wards or rooms) only for the collecting body's staff."""
-    from concerns.access import can_read_narrative
-
     if concern.service:
         return concern.service.name
-    request = getattr(context, "request", None)
-    if concern.service_described and can_read_narrative(getattr(request, "user", None), concern):
+    if concern.service_described and reads_narrative(context, concern):
         return concern.service_described
     return empty
 
