@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -17,6 +15,7 @@ from agencies.http import area_view, posted
 from agencies.links import LinkProblem
 from agencies.models import Body, Notification, Role
 from quality_system.forms import apply_service_errors
+from quality_system.text import is_plain_number
 
 from . import access, alerts
 from .alert_forms import AlertForm, RespondForm
@@ -25,7 +24,7 @@ from .models import Alert, AlertRecipient, Concern
 
 def plain_ids(values) -> list[int]:
     """The values that are plain record numbers (ASCII digits; "²" and "1.5" are not)."""
-    return [int(v) for v in values if isinstance(v, (str, int)) and re.fullmatch(r"[0-9]{1,18}", str(v))]
+    return [int(v) for v in values if isinstance(v, (str, int)) and is_plain_number(str(v), max_digits=18)]
 
 
 def raising_body(user, locality) -> Body:

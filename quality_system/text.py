@@ -64,3 +64,9 @@ def spreadsheet_safe(value: object) -> str:
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+def is_plain_number(value: str, *, max_digits: int) -> bool:
+    """A whole number as a record id or a year is written: ASCII digits only ("²", "1.5" and
+    "-1" are not), and no longer than `max_digits`."""
+    return value.isascii() and value.isdigit() and len(value) <= max_digits

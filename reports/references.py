@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django import forms
 
+from quality_system.text import is_plain_number
+
 
 def small_int(value: str) -> bool:
     """A whole number an id or a year could be (ASCII digits, not too long)."""
-    return value.isascii() and value.isdigit() and len(value) <= 12
+    return is_plain_number(value, max_digits=12)
 
 
 class ReferencesMixin:
