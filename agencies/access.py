@@ -1,8 +1,9 @@
 """Who may do what. Every view decides access here and nowhere else.
 
 Rules:
-- A person reaches a locality through a membership of any body in it. Anything outside
-  the localities they reach answers 404 (we do not confirm that it exists).
+- A person reaches an area through a membership of any body serving it today (a body serving
+  several areas gives its people one seat in each, labelled by area). Anything outside the
+  areas they reach answers 404 (we do not confirm that it exists).
 - Inside their locality, read-only members can read; writes need a higher role and answer
   403 when the role is too low.
 - Administrators (role "administrator" at any body in the locality) set up bodies,
@@ -21,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ROLE_RANK, Body, Duty, Function, FunctionHolding, Locality, Membership, Role
+from .models import ROLE_RANK, Body, BodyArea, Duty, Function, FunctionHolding, Locality, Membership, Role
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,22 +61,24 @@ def seats(user, locality: Locality | None = None, min_role: str | None = None) -
 
 
 def _all_seats(user) -> list[Seat]:
+    """One seat per membership and area the body serves today, in one query."""
     cached = getattr(user, "_qs_seats", None)
     if cached is None:
-        cached = [
-            Seat(
-                body_id=m.body_id,
-                body_name=m.body.name,
-                body_kind=m.body.kind,
-                locality_id=m.body.locality_id,
-                locality_slug=m.body.locality.slug,
-                locality_name=m.body.locality.name,
-                role=m.role,
+        rows = (
+            BodyArea.objects.current(timezone.localdate())
+            .filter(body__is_active=True, body__memberships__user_id=user.pk)
+            .values_list(
+                "body_id",
+                "body__name",
+                "body__kind",
+                "locality_id",
+                "locality__slug",
+                "locality__name",
+                "body__memberships__role",
             )
-            for m in Membership.objects.filter(user_id=user.pk, body__is_active=True)
-            .select_related("body__locality")
-            .order_by("body__name")
-        ]
+            .order_by("body__name", "locality__name")
+        )
+        cached = [Seat(*row) for row in rows]
         user._qs_seats = cached
     return cached
 
@@ -102,8 +105,9 @@ def bodies_holding(function_code: str | Iterable[str], locality: Locality | None
     in one area if given. Every rule about who does a job starts here, never from a body's kind."""
     codes = [function_code] if isinstance(function_code, str) else list(function_code)
     holders = FunctionHolding.objects.current(on or timezone.localdate()).filter(function__code__in=codes)
-    bodies = Body.objects.filter(is_active=True, pk__in=holders.values("body_id"))
-    return bodies.filter(locality=locality) if locality is not None else bodies
+    if locality is not None:
+        holders = holders.filter(locality=locality)
+    return Body.objects.filter(is_active=True, pk__in=holders.values("body_id"))
 
 
 def bodies_acting_for(
@@ -125,6 +129,19 @@ def bodies_acting_for(
             return []
         holders = holders.filter(pk__in=mine)
     return list(holders.order_by("name"))
+
+
+def serving_ids(locality: Locality, on=None) -> set[int]:
+    """The ids of the bodies serving the area on a day (today by default)."""
+    return set(Body.objects.serving(locality, on).values_list("pk", flat=True))
+
+
+def serves(locality: Locality, *bodies: Body | None, on=None) -> bool:
+    """Whether every body given (None skipped) serves the area on a day: one query."""
+    wanted = {body.pk for body in bodies if body is not None}
+    return not wanted or wanted <= set(
+        Body.objects.serving(locality, on).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
 
 
 def locality_for(user, slug: str) -> Locality:
@@ -154,7 +171,7 @@ def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = 
         return False
     return (
         FunctionHolding.objects.current(on or timezone.localdate())
-        .filter(function_id=duty.function_id, body_id__in=officer_bodies)
+        .filter(function_id=duty.function_id, body_id__in=officer_bodies, locality=locality)
         .exists()
     )
 
@@ -173,12 +190,30 @@ def sits_on_a_board(user) -> bool:
     return bool(bodies) and bodies_holding(Function.HWB).filter(pk__in=bodies).exists()
 
 
-def functions_held(body_ids: Iterable[int], on=None) -> dict[int, set[str]]:
-    """The codes of the functions each body holds on a day (today by default)."""
+def functions_held(body_ids: Iterable[int], on=None, locality: Locality | None = None) -> dict[int, set[str]]:
+    """The codes of the functions each body holds on a day (today by default), in one area if
+    given (a body serving several areas may hold different functions in each)."""
     held: dict[int, set[str]] = {}
     rows = FunctionHolding.objects.current(on or timezone.localdate()).filter(body_id__in=list(body_ids))
+    if locality is not None:
+        rows = rows.filter(locality=locality)
     for body_id, code in rows.values_list("body_id", "function__code"):
         held.setdefault(body_id, set()).add(code)
+    return held
+
+
+def seat_functions(user_seats: Iterable[Seat], on=None) -> dict[tuple[int, int], set[str]]:
+    """The codes of the functions held on a day by each seat's body in the seat's area, keyed
+    by (body id, area id)."""
+    user_seats = list(user_seats)
+    held: dict[tuple[int, int], set[str]] = {}
+    if not user_seats:
+        return held
+    rows = FunctionHolding.objects.current(on or timezone.localdate()).filter(
+        body_id__in={seat.body_id for seat in user_seats}, locality_id__in={seat.locality_id for seat in user_seats}
+    )
+    for body_id, area_id, code in rows.values_list("body_id", "locality_id", "function__code"):
+        held.setdefault((body_id, area_id), set()).add(code)
     return held
 
 

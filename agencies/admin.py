@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Body,
+    BodyArea,
     ClosureDay,
     Duty,
     DutyAssessment,
@@ -47,11 +48,18 @@ class LocalityAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+class BodyAreaInline(admin.TabularInline):
+    model = BodyArea
+    extra = 0
+    fields = ["locality", "starts_on", "ends_on"]
+
+
 @admin.register(Body)
 class BodyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "locality", "kind", "service_type", "is_active"]
-    list_filter = ["locality", "kind", "is_active"]
+    list_filter = ["footprint__locality", "kind", "is_active"]
     search_fields = ["name", "ods_code", "cqc_id"]
+    inlines = [BodyAreaInline]
 
 
 @admin.register(Function)
@@ -61,15 +69,15 @@ class FunctionAdmin(admin.ModelAdmin):
 
 @admin.register(FunctionHolding)
 class FunctionHoldingAdmin(SimpleHistoryAdmin):
-    list_display = ["function", "body", "starts_on", "ends_on"]
-    list_filter = ["function", "body__locality"]
+    list_display = ["function", "body", "locality", "starts_on", "ends_on"]
+    list_filter = ["function", "locality"]
     autocomplete_fields = ["body"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "body", "role"]
-    list_filter = ["role", "body__locality"]
+    list_filter = ["role", "body__footprint__locality"]
     autocomplete_fields = ["user", "body"]
 
 

@@ -236,6 +236,7 @@ class _Builder:
                     service_type=service_type,
                     ods_code=ods,
                     cqc_id=cqc,
+                    starts_on=STATUTORY_START,
                 )
             bodies[name] = body
         return bodies

@@ -15,7 +15,7 @@ from django.contrib.auth.forms import (
 
 from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 
-from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Role, User
+from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Membership, Role, User
 
 
 class SignInForm(GovFormMixin, AuthenticationForm):
@@ -106,7 +106,7 @@ class FunctionAssignForm(GovForm):
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(locality=locality).active()
+        self.fields["body"].queryset = Body.objects.serving(locality).active()
 
     def layout_fields(self) -> list:
         return [
@@ -140,7 +140,7 @@ class PersonAddForm(GovForm):
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = Body.objects.filter(locality=locality).active()
+        self.fields["body"].queryset = Body.objects.serving(locality).active()
 
     def layout_fields(self) -> list:
         return [
@@ -195,7 +195,7 @@ class AssessmentForm(GovForm):
             "Select one of: not started, developing, established or embedded"
         )
         self.fields["owner"].queryset = User.objects.filter(
-            pk__in=locality.bodies.values("memberships__user")
+            pk__in=Membership.objects.filter(body__in=Body.objects.serving(locality)).values("user_id")
         ).order_by("full_name")
 
     def layout_fields(self) -> list:

@@ -12,14 +12,29 @@ from __future__ import annotations
 from django.db import models
 
 
-def reachable_area_ids(user) -> models.QuerySet:
-    """A subquery of the ids of the areas the user reaches through a seat.
+def current(on, prefix: str = "") -> models.Q:
+    """Rows in force on a day: started, and not ended before it (reached through `prefix`,
+    such as "footprint__", when filtering from a related model)."""
+    return models.Q(**{f"{prefix}starts_on__lte": on}) & (
+        models.Q(**{f"{prefix}ends_on__isnull": True}) | models.Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def reachable_area_ids(user, on=None) -> models.QuerySet:
+    """A subquery of the ids of the areas the user reaches through a seat: every area that a
+    body where they hold a seat serves today.
 
     Only memberships of active bodies count: switching a body off removes its people's access.
     """
-    from .models import Membership
+    from django.utils import timezone
 
-    return Membership.objects.filter(user_id=user.pk, body__is_active=True).values("body__locality_id")
+    from .models import BodyArea
+
+    return (
+        BodyArea.objects.filter(current(on or timezone.localdate()))
+        .filter(body__is_active=True, body__memberships__user_id=user.pk)
+        .values("locality_id")
+    )
 
 
 def seat_body_ids(user) -> models.QuerySet:
@@ -46,21 +61,56 @@ class LocalityQuerySet(AreaScopedQuerySet):
     area_path = "pk"
 
 
-class BodyQuerySet(AreaScopedQuerySet):
+class BodyQuerySet(models.QuerySet):
     def active(self) -> BodyQuerySet:
         return self.filter(is_active=True)
 
+    def serving(self, locality, on=None) -> BodyQuerySet:
+        """Bodies whose footprint includes the area on a day (today by default)."""
+        from django.utils import timezone
+
+        from .models import BodyArea
+
+        rows = BodyArea.objects.filter(current(on or timezone.localdate()))
+        if isinstance(locality, models.QuerySet):
+            rows = rows.filter(locality__in=locality)
+        else:
+            rows = rows.filter(locality=locality)
+        return self.filter(pk__in=rows.values("body_id"))
+
+    def for_user(self, user) -> BodyQuerySet:
+        """Bodies serving an area the user reaches."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from .models import BodyArea
+
+        rows = BodyArea.objects.filter(locality_id__in=reachable_area_ids(user))
+        return self.filter(pk__in=rows.values("body_id"))
+
+
+class BodyAreaQuerySet(AreaScopedQuerySet):
+    def current(self, on) -> BodyAreaQuerySet:
+        return self.filter(current(on))
+
 
 class FunctionHoldingQuerySet(AreaScopedQuerySet):
-    area_path = "body__locality_id"
-
     def current(self, on) -> FunctionHoldingQuerySet:
         """Holdings in force on the given day."""
-        return self.filter(starts_on__lte=on).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
+        return self.filter(current(on))
 
 
-class MembershipQuerySet(AreaScopedQuerySet):
-    area_path = "body__locality_id"
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user) -> MembershipQuerySet:
+        """Seats at bodies serving an area the user reaches."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from .models import Body
+
+        return self.filter(body__in=Body.objects.for_user(user))
 
 
 class DutyAssessmentQuerySet(AreaScopedQuerySet):

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from .managers import (
+    BodyAreaQuerySet,
     BodyQuerySet,
     DutyAssessmentQuerySet,
     FunctionHoldingQuerySet,
@@ -159,9 +160,16 @@ ods_code_validator = RegexValidator(
 
 
 class Body(models.Model):
-    """An organisation in a locality: board, Healthwatch, committee, commissioner, provider…"""
+    """An organisation: board, Healthwatch, committee, commissioner, provider…
 
-    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="bodies")
+    One record with one contact address, one set of people and one history, whatever the
+    number of areas it serves. The areas it serves are its footprint (`BodyArea`, with dates);
+    `locality` is only the area where it was first entered (its home in the setup history).
+    """
+
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, related_name="bodies", verbose_name="area first entered in"
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=BodyKind.choices)
     contact_email = models.EmailField("contact email address")
@@ -188,6 +196,45 @@ class Body(models.Model):
         return self.kind in SERVICE_KINDS
 
 
+class BodyArea(models.Model):
+    """One area in a body's footprint, from a start date to an optional end date.
+
+    An ICB, a trust, a joint committee or a Healthwatch holding several contracts serves several
+    areas. Records stay in one area; a body's people reach each area it serves today.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="footprint")
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="footprint", verbose_name="area")
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date", null=True, blank=True)
+    added_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BodyAreaQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["locality__name", "starts_on"]
+        verbose_name = "area a body serves"
+        verbose_name_plural = "areas bodies serve"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "locality"], condition=models.Q(ends_on__isnull=True), name="one_open_footprint_row"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="footprint_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["locality", "body"], name="footprint_area_body")]
+
+    def __str__(self) -> str:
+        return f"{self.body} serves {self.locality}"
+
+    def is_current(self, on: datetime.date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+
 class Function(models.Model):
     """A statutory function (HWB, local Healthwatch, health scrutiny, local leadership).
 
@@ -198,7 +245,10 @@ class Function(models.Model):
     HWB = "hwb"
     LOCAL_HEALTHWATCH = "local_healthwatch"
     HEALTH_SCRUTINY = "health_scrutiny"
+    JOINT_HEALTH_SCRUTINY = "joint_health_scrutiny"
     LOCAL_LEADERSHIP = "local_leadership"
+    # Scrutiny by an area's own committee or by a joint committee the area appointed.
+    SCRUTINY = (HEALTH_SCRUTINY, JOINT_HEALTH_SCRUTINY)
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120, unique=True)
@@ -218,10 +268,12 @@ class Function(models.Model):
 
 
 class FunctionHolding(models.Model):
-    """A body holds a function in its locality from a start date to an optional end date."""
+    """A body holds a function in one area from a start date to an optional end date (a body
+    serving several areas holds a function in each separately)."""
 
     function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="holdings")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="holdings")
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="holdings", verbose_name="area")
     starts_on = models.DateField("start date")
     ends_on = models.DateField("end date", null=True, blank=True)
     notes = models.CharField(max_length=500, blank=True)
@@ -239,7 +291,7 @@ class FunctionHolding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} holds {self.function}"
+        return f"{self.body} holds {self.function} in {self.locality}"
 
     def is_current(self, on: datetime.date) -> bool:
         """A holding is current on a day from its start date up to and including its end date."""
@@ -415,86 +467,4 @@ class ClosureDay(models.Model):
         return list(cls.objects.filter(locality=locality).values_list("date", flat=True))
 
 
-class Notification(models.Model):
-    """One outbox message, written in the same transaction as the change that causes it.
-
-    A unique dedupe key (kind, target, stage) stops a second sweep adding a duplicate. A worker
-    claims a row (pending → sending) to send it; a sweep resends expired claims. A link that lets
-    someone in is made at send time from `link_recipe`, never stored (agencies.outbox_links).
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        HELD = "held", "Held for the daily email"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        INBOX = "inbox", "Inbox"
-
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    urgent = models.BooleanField(default=False)
-    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    to_email = models.EmailField(blank=True)
-    to_name = models.CharField(max_length=200, blank=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    link = models.CharField(max_length=500, blank=True)
-    link_recipe = models.JSONField(default=dict, blank=True)
-    related_type = models.CharField(max_length=40, blank=True)
-    related_id = models.PositiveBigIntegerField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    possible_duplicate = models.BooleanField(
-        default=False, help_text="A worker stopped mid-send; this may have been sent once already."
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The sweep: what is due to send, oldest first.
-            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
-            # An alert's page lists the messages sent about it.
-            models.Index(fields=["related_type", "related_id"], name="outbox_related"),
-            # A person's inbox, newest first.
-            models.Index(fields=["user", "channel", "-created_at"], name="outbox_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} to {self.to_email or self.user}: {self.subject}"
-
-    @property
-    def message_id(self) -> str:
-        """Stable across retries, so a resent email is recognised as the same message."""
-        return f"<notification-{self.pk}@quality-system>"
-
-
-class SignedLink(models.Model):
-    """A single-use, expiring link bound to one purpose and one record (for example one alert
-    recipient). Only a hash of the token is stored."""
-
-    purpose = models.CharField(max_length=40)
-    object_id = models.PositiveBigIntegerField()
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["purpose", "object_id"], name="signed_link_target")]
-
-    def __str__(self) -> str:
-        return f"Link for {self.purpose} {self.object_id}"
+from .outbox_models import Notification, SignedLink  # noqa: E402,F401 - the outbox's tables

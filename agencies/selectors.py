@@ -9,10 +9,13 @@ from typing import Any
 
 from django.db.models import Count, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from .managers import current
 from .models import (
     AssessmentStatus,
     Body,
+    BodyArea,
     Duty,
     DutyAssessment,
     Function,
@@ -47,7 +50,7 @@ class FunctionRow:
 def quality_system_overview(locality: Locality, on: datetime.date) -> list[FunctionRow]:
     """Each function with the bodies holding it on `on` and its duties with their assessment."""
     holdings = (
-        FunctionHolding.objects.current(on).filter(body__locality=locality).select_related("body").order_by("starts_on")
+        FunctionHolding.objects.current(on).filter(locality=locality).select_related("body").order_by("starts_on")
     )
     functions = Function.objects.prefetch_related(
         Prefetch("holdings", queryset=holdings, to_attr="current_holdings"),
@@ -74,9 +77,12 @@ def assessment_summary(rows: list[FunctionRow]) -> dict[str, int]:
 
 
 def bodies_in(locality: Locality, kind: str | None = None) -> QuerySet[Body]:
-    qs = Body.objects.filter(locality=locality).annotate(
+    qs = Body.objects.serving(locality).annotate(
         people=Count("memberships", distinct=True),
-        functions_held=Count("holdings", filter=Q(holdings__ends_on__isnull=True), distinct=True),
+        functions_held=Count(
+            "holdings", filter=Q(holdings__ends_on__isnull=True, holdings__locality=locality), distinct=True
+        ),
+        areas_served=Count("footprint", filter=current(timezone.localdate(), "footprint__"), distinct=True),
     )
     if kind:
         qs = qs.filter(kind=kind)
@@ -86,7 +92,7 @@ def bodies_in(locality: Locality, kind: str | None = None) -> QuerySet[Body]:
 def holdings_in(locality: Locality) -> QuerySet[FunctionHolding]:
     """Every holding in the locality, current and past, newest first within each function."""
     return (
-        FunctionHolding.objects.filter(body__locality=locality)
+        FunctionHolding.objects.filter(locality=locality)
         .select_related("function", "body")
         .order_by("function__order", "-starts_on")
     )
@@ -99,7 +105,7 @@ def people_in(locality: Locality) -> QuerySet[Membership]:
         kind="invitation", related_type="membership", related_id=OuterRef("pk")
     ).values("state")[:1]
     return (
-        Membership.objects.filter(body__locality=locality)
+        Membership.objects.filter(body__in=Body.objects.serving(locality))
         .select_related("user", "body")
         .annotate(invitation=Subquery(invitation))
         .order_by(Lower("user__full_name"), Lower("body__name"))
@@ -153,10 +159,12 @@ def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
     Reads at most `limit` rows from each history table plus one query per changed row to
     find what changed, so the cost is bounded by the page size, not by the history's size.
     """
+    ever_served = BodyArea.objects.filter(locality=locality).values("body_id")
     sources = [
-        ("Body", Body.history.filter(locality_id=locality.pk)),
-        ("Function holding", FunctionHolding.history.filter(body__locality_id=locality.pk)),
-        ("Membership", Membership.history.filter(body__locality_id=locality.pk)),
+        ("Body", Body.history.filter(id__in=ever_served)),
+        ("Area served", BodyArea.history.filter(locality_id=locality.pk)),
+        ("Function holding", FunctionHolding.history.filter(locality_id=locality.pk)),
+        ("Membership", Membership.history.filter(body_id__in=ever_served)),
         ("Self-assessment", DutyAssessment.history.filter(locality_id=locality.pk)),
         ("Area", Locality.history.filter(id=locality.pk)),
     ]

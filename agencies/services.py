@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from .models import (
     Body,
+    BodyArea,
     Duty,
     DutyAssessment,
     Function,
@@ -33,7 +34,7 @@ BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_c
 
 def _duplicate_name(locality: Locality, name: str, exclude_pk: int | None = None) -> bool:
     return (
-        Body.objects.filter(locality=locality)
+        (Body.objects.serving(locality) | Body.objects.filter(locality=locality))
         .annotate(lower_name=Lower("name"))
         .filter(lower_name=name.strip().lower())
         .exclude(pk=exclude_pk)
@@ -57,9 +58,12 @@ def _save_body(body: Body) -> Body:
     return body
 
 
-def body_create(*, locality: Locality, **fields: Any) -> Body:
-    body = Body(locality=locality, **{k: v for k, v in fields.items() if k in BODY_FIELDS})
-    return _save_body(body)
+def body_create(*, locality: Locality, starts_on: datetime.date | None = None, **fields: Any) -> Body:
+    """A new body, serving the area it is entered in from today (or `starts_on`)."""
+    with transaction.atomic():
+        body = _save_body(Body(locality=locality, **{k: v for k, v in fields.items() if k in BODY_FIELDS}))
+        BodyArea.objects.create(body=body, locality=locality, starts_on=starts_on or timezone.localdate())
+    return body
 
 
 def body_update(*, body: Body, **fields: Any) -> Body:
@@ -68,19 +72,27 @@ def body_update(*, body: Body, **fields: Any) -> Body:
         if key in BODY_FIELDS:
             setattr(body, key, value)
     if was_active and not body.is_active:
-        remaining = Membership.objects.filter(
-            body__locality_id=body.locality_id, body__is_active=True, role=Role.ADMINISTRATOR
-        ).exclude(body=body)
-        if not remaining.exists():
+        stranded = [area for area in body_areas(body) if _administrator_count(area, excluding_body=body) == 0]
+        if stranded:
+            names = ", ".join(area.name for area in stranded)
             raise ValidationError(
                 {
                     "is_active": (
-                        f"{body.name} has the area's only administrators. Make someone at another "
-                        "body an administrator before switching this body off."
+                        f"{body.name} has the only administrators for {names}. Make someone at another "
+                        "body there an administrator before switching this body off."
                     )
                 }
             )
     return _save_body(body)
+
+
+def body_areas(body: Body, on: datetime.date | None = None) -> list[Locality]:
+    """The areas a body serves on a day (today by default)."""
+    return list(
+        Locality.objects.filter(
+            pk__in=BodyArea.objects.current(on or timezone.localdate()).filter(body=body).values("locality_id")
+        )
+    )
 
 
 def function_assign(
@@ -89,17 +101,21 @@ def function_assign(
     body: Body,
     starts_on: datetime.date,
     notes: str = "",
+    locality: Locality | None = None,
 ) -> FunctionHolding:
-    """Give a function to a body from a date.
+    """Give a function to a body in an area (the area it was entered in unless named) from a date.
 
     For a function only one body may hold at a time, the current holder's holding ends the
     day before, so the function moves without a gap or an overlap.
     """
+    locality = locality or body.locality
+    if not BodyArea.objects.filter(body=body, locality=locality).exists():
+        raise ValidationError({"body": f"{body.name} does not serve {locality.name}. Choose a body that serves it."})
     with transaction.atomic():
-        # Lock the locality's holdings of this function so two moves cannot interleave.
+        # Lock the area's holdings of this function so two moves cannot interleave.
         existing = list(
             FunctionHolding.objects.select_for_update()
-            .filter(function=function, body__locality_id=body.locality_id)
+            .filter(function=function, locality=locality)
             .select_related("body")
             .order_by("starts_on")
         )
@@ -121,7 +137,7 @@ def function_assign(
                 if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
                     holding.ends_on = starts_on - datetime.timedelta(days=1)
                     holding.save(update_fields=["ends_on"])
-        holding = FunctionHolding(function=function, body=body, starts_on=starts_on, notes=notes)
+        holding = FunctionHolding(function=function, body=body, locality=locality, starts_on=starts_on, notes=notes)
         holding.full_clean()
         holding.save()
     return holding
@@ -136,7 +152,7 @@ def holding_end(*, holding: FunctionHolding, ends_on: datetime.date) -> Function
         if holding.function.single_holder:
             later = (
                 FunctionHolding.objects.select_for_update()
-                .filter(function=holding.function, body__locality_id=holding.body.locality_id)
+                .filter(function=holding.function, locality_id=holding.locality_id)
                 .exclude(pk=holding.pk)
                 .filter(starts_on__gt=holding.starts_on, starts_on__lte=ends_on)
                 .select_related("body")
@@ -157,18 +173,32 @@ def holding_end(*, holding: FunctionHolding, ends_on: datetime.date) -> Function
     return holding
 
 
-def _administrator_count(locality: Locality, excluding: Membership | None = None) -> int:
-    qs = Membership.objects.filter(body__locality=locality, body__is_active=True, role=Role.ADMINISTRATOR)
+def _administrator_count(
+    locality: Locality, excluding: Membership | None = None, excluding_body: Body | None = None
+) -> int:
+    """The area's administrators: administrator seats at active bodies serving it today."""
+    qs = Membership.objects.filter(
+        body__in=Body.objects.serving(locality), body__is_active=True, role=Role.ADMINISTRATOR
+    )
     if excluding is not None:
         qs = qs.exclude(pk=excluding.pk)
+    if excluding_body is not None:
+        qs = qs.exclude(body=excluding_body)
     return qs.count()
+
+
+def _last_administrator_of(membership: Membership) -> list[Locality]:
+    """The areas that would have no administrator without this seat."""
+    if membership.role != Role.ADMINISTRATOR:
+        return []
+    return [area for area in body_areas(membership.body) if _administrator_count(area, excluding=membership) == 0]
 
 
 def person_add(*, locality: Locality, email: str, full_name: str, body: Body, role: str) -> Membership:
     """Add a person to a body. A new person gets an email (through the outbox) with a link to
     set their password."""
-    if body.locality_id != locality.pk:
-        raise ValidationError({"body": "Choose a body in this area."})
+    if not Body.objects.serving(locality).filter(pk=body.pk).exists():
+        raise ValidationError({"body": "Choose a body that serves this area."})
     email = email.strip().lower()
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
@@ -228,12 +258,7 @@ def password_reset_send(*, email: str) -> int:
 
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
     with transaction.atomic():
-        locality = membership.body.locality
-        if (
-            membership.role == Role.ADMINISTRATOR
-            and role != Role.ADMINISTRATOR
-            and _administrator_count(locality, excluding=membership) == 0
-        ):
+        if role != Role.ADMINISTRATOR and _last_administrator_of(membership):
             raise ValidationError(
                 {"role": ("This is the last administrator for the area. Make someone else an administrator first.")}
             )
@@ -244,10 +269,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 
 def membership_remove(*, membership: Membership) -> None:
     with transaction.atomic():
-        if (
-            membership.role == Role.ADMINISTRATOR
-            and _administrator_count(membership.body.locality, excluding=membership) == 0
-        ):
+        if _last_administrator_of(membership):
             raise ValidationError(
                 "This is the last administrator for the area. Make someone else an administrator before removing them."
             )
@@ -264,7 +286,10 @@ def assessment_update(
     last_reviewed_on: datetime.date | None,
 ) -> DutyAssessment:
     """Record the locality's self-assessment of a duty (its history keeps every version)."""
-    if owner is not None and not Membership.objects.filter(user=owner, body__locality=locality).exists():
+    if (
+        owner is not None
+        and not Membership.objects.filter(user=owner, body__in=Body.objects.serving(locality)).exists()
+    ):
         raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
     try:
         with transaction.atomic():

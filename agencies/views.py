@@ -39,13 +39,13 @@ def home(request):
         return render(request, "home_public.html")
     seats = access.seats(request.user)
     localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
-    held = access.functions_held(seat.body_id for seat in seats)
+    held = access.seat_functions(seats)
     work = []
     for seat in seats:
         locality = localities.get(seat.locality_id)
         if locality is None:
             continue
-        url = navigation.landing_url(seat.locality_slug, seat.body_id, held.get(seat.body_id, ()))
+        url = navigation.landing_url(seat.locality_slug, seat.body_id, held.get((seat.body_id, seat.locality_id), ()))
         work.append({"seat": seat, "locality": locality, "url": url})
     return render(
         request,
@@ -64,7 +64,7 @@ class SignInView(auth_views.LoginView):
         dashboard); people with several start at the home page, which lists them."""
         seats = access.seats(self.request.user)
         if len(seats) == 1:
-            functions = access.functions_held([seats[0].body_id]).get(seats[0].body_id, ())
+            functions = access.seat_functions(seats).get((seats[0].body_id, seats[0].locality_id), ())
             if navigation.landing_for(functions):
                 return navigation.landing_url(seats[0].locality_slug, seats[0].body_id, functions)
         return super().get_default_redirect_url()
@@ -157,14 +157,15 @@ def body_list(request, locality: Locality):
 @area_view
 @require_safe
 def body_detail(request, locality: Locality, pk: int):
-    body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
+    body = get_object_or_404(Body.objects.serving(locality).for_user(request.user), pk=pk)
     return render(
         request,
         "agencies/body_detail.html",
         {
             "locality": locality,
             "body": body,
-            "holdings": body.holdings.select_related("function").order_by("-starts_on"),
+            "holdings": body.holdings.filter(locality=locality).select_related("function").order_by("-starts_on"),
+            "footprint": body.footprint.select_related("locality").order_by("locality__name", "-starts_on"),
             "can_administer": access.can_administer(request.user, locality),
         },
     )
@@ -193,7 +194,7 @@ def body_create(request, locality: Locality):
 @area_view
 @require_http_methods(["GET", "POST"])
 def body_edit(request, locality: Locality, pk: int):
-    body = get_object_or_404(Body.objects.for_user(request.user), pk=pk, locality=locality)
+    body = get_object_or_404(Body.objects.serving(locality).for_user(request.user), pk=pk)
     access.require_administrator(request.user, locality)
     form = BodyForm(posted(request), instance=body)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +231,7 @@ def function_assign(request, locality: Locality):
     form = FunctionAssignForm(posted(request), locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
-            holding = services.function_assign(**form.cleaned_data)
+            holding = services.function_assign(locality=locality, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -248,7 +249,7 @@ def holding_end(request, locality: Locality, pk: int):
     holding = get_object_or_404(
         FunctionHolding.objects.for_user(request.user).select_related("function", "body"),
         pk=pk,
-        body__locality=locality,
+        locality=locality,
     )
     access.require_administrator(request.user, locality)
     form = HoldingEndForm(posted(request))
@@ -319,7 +320,7 @@ def _membership(request, locality: Locality, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.for_user(request.user).select_related("user", "body"),
         pk=pk,
-        body__locality=locality,
+        body__in=Body.objects.serving(locality),
     )
 
 

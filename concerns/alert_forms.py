@@ -56,7 +56,7 @@ class AlertForm(GovForm):
 
     def __init__(self, *args, locality, raised_by_body, visible_concerns, **kwargs):
         super().__init__(*args, **kwargs)
-        bodies = Body.objects.filter(locality=locality).active().exclude(pk=raised_by_body.pk)
+        bodies = Body.objects.serving(locality).active().exclude(pk=raised_by_body.pk)
         self.fields["recipients"].queryset = bodies.filter(kind__in=OVERSIGHT_KINDS)
         self.fields["provider"].queryset = bodies.exclude(kind__in=OVERSIGHT_KINDS + [BodyKind.VCS])
         self.fields["concerns"].queryset = visible_concerns

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import bodies_holding
+from agencies.access import bodies_holding, serves
 from agencies.deadlines import is_working_day, working_days_between
 from agencies.links import link_consume, link_issue
 from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, SignedLink, User
@@ -50,8 +50,8 @@ def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -
     errors = {}
     if not details.recipients:
         errors["recipients"] = "Choose at least one body to alert"
-    elif any(b.locality_id != locality.pk for b in details.recipients):
-        errors["recipients"] = "Choose bodies in this area"
+    elif not serves(locality, *details.recipients):
+        errors["recipients"] = "Choose bodies that serve this area"
     elif raised_by_body in details.recipients:
         errors["recipients"] = f"You cannot alert {raised_by_body.name}, the body raising the alert"
     if any(c.locality_id != locality.pk for c in details.concerns):

@@ -18,7 +18,7 @@ from .services import ConcernDetails
 
 def _service_choices(locality):
     """Bodies people can give feedback about: those with a service type."""
-    return Body.objects.filter(locality=locality).active().exclude(service_type="").order_by("name")
+    return Body.objects.serving(locality).active().exclude(service_type="").order_by("name")
 
 
 class ConcernForm(GovForm):
@@ -80,7 +80,7 @@ class ConcernForm(GovForm):
         super().__init__(*args, **kwargs)
         bodies = _service_choices(locality)
         self.fields["service"].queryset = bodies
-        self.fields["source_body"].queryset = Body.objects.filter(locality=locality, kind=BodyKind.VCS).active()
+        self.fields["source_body"].queryset = Body.objects.serving(locality).filter(kind=BodyKind.VCS).active()
         self.fields["themes"].queryset = Theme.all_objects.filter(locality=locality).active()
         self.fields["sentiment"].error_messages["required"] = (
             "Select whether the experience was positive, negative, mixed or neutral"

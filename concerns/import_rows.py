@@ -123,7 +123,7 @@ class Lookups:
 
     def __init__(self, locality: Locality):
         self.locality = locality
-        bodies = list(Body.objects.filter(locality=locality))
+        bodies = list(Body.objects.serving(locality))
         self.services: dict[str, Body] = {}
         for body in bodies:
             self.services[body.name.lower()] = body

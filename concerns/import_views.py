@@ -86,7 +86,7 @@ def run(request, locality, pk: int):
 def _example(locality) -> dict[str, str]:
     """The template's example row, by column. It names a service and themes this area has (or
     leaves them blank), so that the template passes the check unchanged."""
-    service = Body.objects.filter(locality=locality).exclude(service_type="").order_by("name").first()
+    service = Body.objects.serving(locality).exclude(service_type="").order_by("name").first()
     themes = Theme.all_objects.filter(locality=locality, is_active=True).order_by("name")
     return {
         "date_received": "27/03/2025",

@@ -52,24 +52,29 @@ class AlertQuerySet(models.QuerySet):
         """
         from django.utils import timezone
 
-        from agencies.models import Function, FunctionHolding, Membership, Role
+        from agencies.models import BodyArea, Function, FunctionHolding, Role
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        mine = Membership.objects.filter(user_id=user.pk, body__is_active=True)
-        overseers = (
-            FunctionHolding.objects.current(timezone.localdate())
-            .filter(function__code__in=[Function.HWB, Function.HEALTH_SCRUTINY])
-            .values("body_id")
+        today = timezone.localdate()
+        overseeing = (
+            FunctionHolding.objects.current(today)
+            .filter(function__code__in=[Function.HWB, *Function.SCRUTINY])
+            .filter(body__is_active=True, body__memberships__user_id=user.pk)
+            .values("locality_id")
         )
-        oversight_areas = mine.filter(models.Q(role=Role.ADMINISTRATOR) | models.Q(body_id__in=overseers)).values(
-            "body__locality_id"
+        administering = (
+            BodyArea.objects.current(today)
+            .filter(body__is_active=True, body__memberships__user_id=user.pk)
+            .filter(body__memberships__role=Role.ADMINISTRATOR)
+            .values("locality_id")
         )
         bodies = seat_body_ids(user)
         return self.filter(
             models.Q(raised_by_body_id__in=bodies)
             | models.Q(recipients__body_id__in=bodies)
-            | models.Q(locality_id__in=oversight_areas)
+            | models.Q(locality_id__in=overseeing)
+            | models.Q(locality_id__in=administering)
         ).distinct()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from agencies.access import serves
 from agencies.models import Body, Locality, User
 
 from . import redaction, summaries
@@ -112,8 +113,8 @@ def _validate(locality: Locality, details: ConcernDetails) -> None:
     if details.happened_on and details.happened_on > details.received_on:
         errors["happened_on"] = "The date it happened must be on or before the date received"
     for field, body in (("service", details.service), ("source_body", details.source_body)):
-        if body is not None and body.locality_id != locality.pk:
-            errors[field] = "Choose a body in this area"
+        if not serves(locality, body):
+            errors[field] = "Choose a body that serves this area"
     for theme in details.themes:
         if theme.locality_id != locality.pk:
             errors["themes"] = "Choose themes from this area's list"
@@ -153,8 +154,8 @@ def concern_log(
     contact: dict | None = None,
 ) -> Concern:
     """Record an experience or concern, its themes and (apart) the person's details."""
-    if collecting_body.locality_id != locality.pk:
-        raise ValidationError("The collecting body must be in this area.")
+    if not serves(locality, collecting_body):
+        raise ValidationError("The collecting body must serve this area.")
     _validate(locality, details)
     with transaction.atomic():
         concern = Concern(

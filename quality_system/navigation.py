@@ -63,6 +63,7 @@ LANDING_FOR_FUNCTION = {
     "hwb": "reports:dashboard",
     "local_healthwatch": "reports:healthwatch-home",
     "health_scrutiny": "reports:scrutiny-home",
+    "joint_health_scrutiny": "reports:scrutiny-home",
 }
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from agencies import access
 from agencies.models import Body, BodyKind, Function, Locality, Role
 
-REVIEW_FUNCTIONS = (Function.HEALTH_SCRUTINY, Function.LOCAL_HEALTHWATCH)
+REVIEW_FUNCTIONS = (*Function.SCRUTINY, Function.LOCAL_HEALTHWATCH)
 
 
 def review_bodies(user, locality: Locality) -> list[Body]:

@@ -26,7 +26,12 @@ def test_the_landing_pages_are_keyed_by_function_codes_that_exist(db):
     from tests.conftest import restore_reference_data
 
     restore_reference_data()
-    assert set(LANDING_FOR_FUNCTION) == {Function.HWB, Function.LOCAL_HEALTHWATCH, Function.HEALTH_SCRUTINY}
+    assert set(LANDING_FOR_FUNCTION) == {
+        Function.HWB,
+        Function.LOCAL_HEALTHWATCH,
+        Function.HEALTH_SCRUTINY,
+        Function.JOINT_HEALTH_SCRUTINY,
+    }
     assert set(Function.objects.filter(code__in=LANDING_FOR_FUNCTION).values_list("code", flat=True)) == set(
         LANDING_FOR_FUNCTION
     )

@@ -144,7 +144,7 @@ def test_an_alert_needs_a_recipient_in_the_area(world, login):
     assert "Choose at least one body to alert" in response.content.decode()
     response = client.post(url, {**data, "recipients": [world.other_council.pk]})
     assert "Choose bodies in this area from the list" in html.unescape(response.content.decode())
-    with pytest.raises(Exception, match="Choose bodies in this area"):
+    with pytest.raises(Exception, match="Choose bodies that serve this area"):
         alerts.alert_raise(
             locality=world.area,
             raised_by_body=world.healthwatch,

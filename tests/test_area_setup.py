@@ -266,7 +266,7 @@ def test_switching_off_the_body_of_the_only_administrators_is_refused(world, log
         body_data(name="Testshire Council", kind="council", service_type="", cqc_id="", ods_code=""),
     )
     assert response.status_code == 400
-    assert "has the area's only administrators" in html.unescape(response.content.decode())
+    assert "has the only administrators for Testshire" in html.unescape(response.content.decode())
     world.council.refresh_from_db()
     assert world.council.is_active
 

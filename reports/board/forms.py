@@ -16,7 +16,7 @@ from . import selectors
 
 
 def _area_bodies(locality: Locality):
-    return Body.objects.filter(locality=locality, is_active=True).order_by("name")
+    return Body.objects.serving(locality).filter(is_active=True).order_by("name")
 
 
 class PriorityForm(GovForm):

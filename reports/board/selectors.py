@@ -32,6 +32,7 @@ from . import dashboard
 # A referral goes to a body for the function it holds today, and starts this kind of review.
 REFERRAL_REVIEWS = {
     Function.HEALTH_SCRUTINY: Review.Kind.SCRUTINY_REVIEW,
+    Function.JOINT_HEALTH_SCRUTINY: Review.Kind.SCRUTINY_REVIEW,
     Function.LOCAL_HEALTHWATCH: Review.Kind.RESEARCH,
 }
 LANDING_ROWS = 20
@@ -100,10 +101,10 @@ def referral_targets(*, locality: Locality, on: datetime.date | None = None) -> 
     return agency_access.bodies_holding(list(REFERRAL_REVIEWS), locality, on).order_by("name")
 
 
-def referral_review_kind(*, body: Body, on: datetime.date | None = None) -> str | None:
-    """The kind of review a referral to this body starts, from the function it holds (scrutiny
-    first, if it holds both), or None if it holds neither."""
-    held = agency_access.functions_held([body.pk], on).get(body.pk, set())
+def referral_review_kind(*, body: Body, locality: Locality, on: datetime.date | None = None) -> str | None:
+    """The kind of review a referral to this body starts, from the function it holds in the
+    area (scrutiny first, if it holds both), or None if it holds neither."""
+    held = agency_access.functions_held([body.pk], on, locality).get(body.pk, set())
     return next((kind for code, kind in REFERRAL_REVIEWS.items() if code in held), None)
 
 
@@ -112,8 +113,8 @@ def referral_review_kind(*, body: Body, on: datetime.date | None = None) -> str 
 
 def providers(*, locality: Locality) -> QuerySet[Body]:
     """The bodies the group can take a view of: services, and the ICB."""
-    return Body.objects.filter(locality=locality, is_active=True, kind__in=[*SERVICE_KINDS, BodyKind.ICB]).order_by(
-        "name"
+    return (
+        Body.objects.serving(locality).filter(is_active=True, kind__in=[*SERVICE_KINDS, BodyKind.ICB]).order_by("name")
     )
 
 

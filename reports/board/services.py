@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import bodies_holding
-from agencies.models import Body, Function, Locality, Membership, User
+from agencies.access import bodies_holding, serving_ids
+from agencies.models import Body, Function, FunctionHolding, Locality, Membership, User
 from agencies.notifications import ANSWERING_ROLES, notify, notify_people
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
@@ -40,10 +40,11 @@ logger = logging.getLogger(__name__)
 
 
 def _same_area(locality: Locality, **bodies: Body | None) -> None:
+    serving = serving_ids(locality)
     errors = {
-        field: "Choose a body in this area"
+        field: "Choose a body that serves this area"
         for field, body in bodies.items()
-        if body and body.locality_id != locality.pk
+        if body and body.pk not in serving
     }
     if errors:
         raise ValidationError(errors)
@@ -160,7 +161,7 @@ def referral_make(
     review (research for Healthwatch, a scrutiny review for scrutiny) appears on their side,
     linked to the priority, and their officers are told (in the app and by email)."""
     locality = priority.locality
-    kind = selectors.referral_review_kind(body=to_body) if to_body.locality_id == locality.pk else None
+    kind = selectors.referral_review_kind(body=to_body, locality=locality)
     if kind is None or not to_body.is_active:
         raise ValidationError({"to_body": "Select the area's Healthwatch or health scrutiny committee"})
     if report_by and report_by <= timezone.localdate():
@@ -325,23 +326,31 @@ def _digest_lines(*, locality: Locality, since: datetime.datetime, today: dateti
 
 def _digest_readers(today: datetime.date) -> list[tuple[User, list[Locality]]]:
     """Each board member who asked for the weekly email, with the areas whose board they sit on."""
-    members = (
+    seats = (
         Membership.objects.filter(
             user__weekly_digest=True,
             user__is_active=True,
             body__is_active=True,
             body__in=bodies_holding(Function.HWB, on=today),
         )
-        .select_related("user", "body__locality")
-        .order_by("user_id", "body__locality__name")
-        .distinct()
+        .select_related("user")
+        .order_by("user_id")
     )
+    board_areas: dict[int, set[int]] = {}
+    for body_id, area_id in (
+        FunctionHolding.objects.current(today)
+        .filter(function__code=Function.HWB, body_id__in=seats.values("body_id"))
+        .values_list("body_id", "locality_id")
+    ):
+        board_areas.setdefault(body_id, set()).add(area_id)
+    localities = Locality.objects.in_bulk({area for areas in board_areas.values() for area in areas})
     by_user: dict[int, tuple[User, list[Locality]]] = {}
-    for membership in members:
+    for membership in seats:
         user, areas = by_user.setdefault(membership.user_id, (membership.user, []))
-        if membership.body.locality not in areas:
-            areas.append(membership.body.locality)
-    return list(by_user.values())
+        for area_id in board_areas.get(membership.body_id, ()):
+            if localities[area_id] not in areas:
+                areas.append(localities[area_id])
+    return [(user, sorted(areas, key=lambda area: area.name)) for user, areas in by_user.values()]
 
 
 def weekly_digests_send(today: datetime.date, /) -> int:

@@ -81,11 +81,7 @@ def evidence_bodies(locality: Locality) -> QuerySet[Body]:
     """Who a review may ask for evidence: bodies holding the local Healthwatch function today,
     and community groups (VCS is a kind of body, not a function)."""
     healthwatch = bodies_holding(Function.LOCAL_HEALTHWATCH, locality)
-    return (
-        Body.objects.filter(locality=locality)
-        .filter(Q(pk__in=healthwatch.values("pk")) | Q(kind=BodyKind.VCS))
-        .active()
-    )
+    return Body.objects.serving(locality).filter(Q(pk__in=healthwatch.values("pk")) | Q(kind=BodyKind.VCS)).active()
 
 
 class EvidenceForm(GovForm):
@@ -140,7 +136,7 @@ class RecommendationForm(GovForm):
 
     def __init__(self, *args, locality: Locality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["addressed_to"].queryset = Body.objects.filter(locality=locality).active()
+        self.fields["addressed_to"].queryset = Body.objects.serving(locality).active()
         self.fields["addressed_to"].error_messages.update(
             required="Choose the body this recommendation is for",
             invalid_choice="Choose a body in this area from the list",

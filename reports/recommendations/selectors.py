@@ -74,12 +74,12 @@ def tracker_page(qs: QuerySet, *, printable: bool, page_number: str | None, toda
 
 def addressed_bodies(locality: Locality) -> QuerySet[Body]:
     """Bodies that have received recommendations in the area (the tracker's "To" filter)."""
-    return Body.objects.filter(locality=locality, recommendations_received__isnull=False).distinct().order_by("name")
+    return Body.objects.filter(recommendations_received__locality=locality).distinct().order_by("name")
 
 
 def issuing_committees(locality: Locality) -> QuerySet[Body]:
     """Bodies that have issued reports in the area (the tracker's "Made by" filter)."""
-    return Body.objects.filter(locality=locality, reports_issued__isnull=False).distinct().order_by("name")
+    return Body.objects.filter(reports_issued__locality=locality).distinct().order_by("name")
 
 
 def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: Iterable[Body]) -> str:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import figures
+from agencies.access import serves
 from agencies.links import link_consume
 from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty, Role, SignedLink, User
 from agencies.notifications import AnswerLink, notify_body, notify_people
@@ -73,8 +74,8 @@ def closure_day_remove(*, day: ClosureDay) -> int:
 
 
 def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields: Any) -> Review:
-    if lead_body.locality_id != locality.pk:
-        raise ValidationError({"lead_body": "Choose a body in this area"})
+    if not serves(locality, lead_body):
+        raise ValidationError({"lead_body": "Choose a body that serves this area"})
     concerns = fields.pop("concerns", [])
     alerts = fields.pop("alerts", [])
     with transaction.atomic():
@@ -101,8 +102,8 @@ def report_create(
     reference_prefix: str,
     review: Review | None = None,
 ) -> Report:
-    if issuing_body.locality_id != locality.pk:
-        raise ValidationError({"issuing_body": "Choose a body in this area"})
+    if not serves(locality, issuing_body):
+        raise ValidationError({"issuing_body": "Choose a body that serves this area"})
     if Report.objects.filter(locality=locality, reference_prefix__iexact=reference_prefix).exists():
         raise ValidationError(
             {"reference_prefix": f"{reference_prefix} is already used by another report. Choose another."}
@@ -141,8 +142,8 @@ def recommendation_issue(
     errors = {}
     if addressed_to is None:
         errors["addressed_to"] = "Choose the body this recommendation is for"
-    elif addressed_to.locality_id != locality.pk:
-        errors["addressed_to"] = "Choose a body in this area"
+    elif not serves(locality, addressed_to):
+        errors["addressed_to"] = "Choose a body that serves this area"
     if sent_on > timezone.localdate():
         errors["sent_on"] = "The date sent must be today or in the past"
     if not text.strip():
@@ -360,8 +361,8 @@ def evidence_request_send(
     *, review: Review, to_body: Body, request: str, duty: ResponseDuty, sent_on: datetime.date
 ) -> EvidenceRequest:
     """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
-    if to_body.locality_id != review.locality_id:
-        raise ValidationError({"to_body": "Choose a body in this area"})
+    if not serves(review.locality, to_body):
+        raise ValidationError({"to_body": "Choose a body that serves this area"})
     if not request.strip():
         raise ValidationError({"request": "Enter what you are asking for"})
     due = duty.due(sent_on, ClosureDay.dates_for(review.locality))

@@ -8,6 +8,20 @@ import random
 import time
 
 
+def serve_where_entered() -> None:
+    """Every body without a footprint serves the area it was entered in (bulk loads skip the
+    service that adds it)."""
+    from agencies.models import Body, BodyArea
+
+    BodyArea.objects.bulk_create(
+        [
+            BodyArea(body_id=pk, locality_id=area, starts_on=datetime.date(2013, 4, 1))
+            for pk, area in Body.objects.filter(footprint__isnull=True).values_list("pk", "locality_id")
+        ],
+        batch_size=5000,
+    )
+
+
 def seed(concerns: int, services: int) -> tuple[str, dict]:
     """Fill the benchmark database (once per size) and return a signed-in session key."""
     import django
@@ -34,6 +48,7 @@ def seed(concerns: int, services: int) -> tuple[str, dict]:
     FunctionHolding.objects.get_or_create(
         function=Function.objects.get(code="local_healthwatch"),
         body=healthwatch,
+        locality=locality,
         defaults={"starts_on": datetime.date(2013, 4, 1)},
     )
     user = User.objects.filter(email="bench@example.org").first() or User.objects.create_user(
@@ -119,6 +134,7 @@ def seed(concerns: int, services: int) -> tuple[str, dict]:
         "services": len(Body.objects.filter(locality=locality, kind=BodyKind.PROVIDER).values_list("pk")),
         "database": connection.vendor,
     }
+    serve_where_entered()
     return session.session_key, sizes
 
 
@@ -202,6 +218,7 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
         f"[bench] {count:,} recommendations in {len(areas)} areas seeded in {time.monotonic() - started:.0f} s",
         flush=True,
     )
+    serve_where_entered()
     return count
 
 
@@ -237,11 +254,15 @@ def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int 
     )
     for code, body in (("hwb", hwb), ("health_scrutiny", committee)):
         FunctionHolding.objects.get_or_create(
-            function=Function.objects.get(code=code), body=body, defaults={"starts_on": datetime.date(2013, 4, 1)}
+            function=Function.objects.get(code=code),
+            body=body,
+            locality=locality,
+            defaults={"starts_on": datetime.date(2013, 4, 1)},
         )
         Membership.objects.get_or_create(user=user, body=body, defaults={"role": Role.OFFICER})
     first = Priority.objects.filter(locality=locality).order_by("pk").first()
     if first is not None:
+        serve_where_entered()
         return {"priority": first.pk}
     today = datetime.date.today()
     themes = list(Theme.all_objects.filter(locality=locality).order_by("pk"))
@@ -330,4 +351,5 @@ def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int 
     state = summaries.state_for(locality.pk)
     if state is None or state.is_stale or state.refreshed_at is None:
         summaries.refresh(locality.pk)
+    serve_where_entered()
     return {"priority": made[0].pk}

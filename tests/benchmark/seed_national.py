@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from .seed_area import seed_board
+from .seed_area import seed_board, serve_where_entered
 
 
 def _drop_indexes(cursor, table: str) -> None:
@@ -153,6 +153,7 @@ def seed_national_concerns(total: int, areas: int, busy_slug: str, services_per_
         f"in {time.monotonic() - started:.0f} s",
         flush=True,
     )
+    serve_where_entered()
     return Concern.all_objects.count()
 
 
