@@ -14,6 +14,7 @@ from agencies import services
 from agencies.models import (
     AssessmentStatus,
     Body,
+    BodyArea,
     BodyKind,
     Duty,
     DutyAssessment,
@@ -30,6 +31,8 @@ DEMO_PASSWORD = "demo-quality-2026"
 DEMO_DOMAIN = "demo.example"
 STATUTORY_START = datetime.date(2013, 4, 1)  # when HWBs and local Healthwatch began
 
+JOINT_COMMITTEE = "Northmoor and Eastvale Joint Health Scrutiny Committee"
+
 NORTHMOOR_BODIES = [
     # name, kind, service type, ODS code, CQC ID
     ("Northmoor Health and Wellbeing Board", BodyKind.HWB, "", "", ""),
@@ -42,6 +45,7 @@ NORTHMOOR_BODIES = [
     ("Care Quality Commission (North region)", BodyKind.CQC, "", "", ""),
     ("Northmoor Carers Network", BodyKind.VCS, "", "", ""),
     ("Northmoor Disability Forum", BodyKind.VCS, "", "", ""),
+    (JOINT_COMMITTEE, BodyKind.SCRUTINY, "", "", ""),
     # Services (15)
     (
         "Northmoor Hospitals NHS Foundation Trust",
@@ -84,6 +88,22 @@ WESTSHIRE_BODIES = [
     ("Westshire Council", BodyKind.COUNCIL, "", "", ""),
 ]
 
+EASTVALE_BODIES = [
+    ("Eastvale Health and Wellbeing Board", BodyKind.HWB, "", "", ""),
+    ("Healthwatch Eastvale", BodyKind.HEALTHWATCH, "", "", ""),
+    ("Eastvale Health Scrutiny Committee", BodyKind.SCRUTINY, "", "", ""),
+    ("Eastvale Council", BodyKind.COUNCIL, "", "", ""),
+    ("Eastvale Medical Group", BodyKind.GP_PRACTICE, ServiceType.GP, "Z91001", "1-100000061"),
+]
+
+# Bodies that serve more than one area: entered once (in Northmoor), then serving Eastvale too.
+SHARED_BODIES = [
+    "NHS Northmoor and Eastvale Integrated Care Board",
+    "Northmoor Hospitals NHS Foundation Trust",
+    "Northmoor and Eastvale Quality Surveillance Group",
+    JOINT_COMMITTEE,
+]
+
 HOLDINGS = {
     # function code -> body names holding it since STATUTORY_START
     Function.HWB: ["Northmoor Health and Wellbeing Board"],
@@ -96,6 +116,14 @@ HOLDINGS = {
         "Healthwatch Northmoor",
         "Northmoor Health Overview and Scrutiny Committee",
     ],
+}
+
+EASTVALE_HOLDINGS = {
+    Function.HWB: ["Eastvale Health and Wellbeing Board"],
+    Function.LOCAL_HEALTHWATCH: ["Healthwatch Eastvale"],
+    Function.HEALTH_SCRUTINY: ["Eastvale Health Scrutiny Committee"],
+    Function.JOINT_HEALTH_SCRUTINY: [JOINT_COMMITTEE],
+    Function.LOCAL_LEADERSHIP: ["Eastvale Council", "NHS Northmoor and Eastvale Integrated Care Board"],
 }
 
 PEOPLE = [
@@ -116,6 +144,10 @@ PEOPLE = [
     ("trust.officer", "Joanne Pike", "Northmoor Hospitals NHS Foundation Trust", Role.OFFICER),
     ("observer", "Laura Chen", "Northmoor Health and Wellbeing Board", Role.READ_ONLY),
     ("westshire.admin", "Owen Price", "Westshire Council", Role.ADMINISTRATOR),
+    ("eastvale.admin", "Nadia Roberts", "Eastvale Council", Role.ADMINISTRATOR),
+    ("eastvale.scrutiny", "Ben Hughes", "Eastvale Health Scrutiny Committee", Role.OFFICER),
+    ("eastvale.healthwatch", "Chloe Barnes", "Healthwatch Eastvale", Role.OFFICER),
+    ("joint.officer", "Rachel Wong", JOINT_COMMITTEE, Role.OFFICER),
 ]
 
 ASSESSMENTS = {
@@ -201,6 +233,7 @@ class DemoArea:
     westshire: Locality
     bodies: dict[str, Body]
     people: dict[str, User]
+    eastvale: Locality | None = None
 
 
 def seed() -> DemoArea:
@@ -208,13 +241,17 @@ def seed() -> DemoArea:
     builder = _Builder()
     northmoor = builder.locality("Northmoor", "northmoor", "E10000099")
     westshire = builder.locality("Westshire", "westshire", "E10000098")
+    eastvale = builder.locality("Eastvale", "eastvale", "E10000097")
     bodies = builder.bodies(northmoor, NORTHMOOR_BODIES)
     bodies.update(builder.bodies(westshire, WESTSHIRE_BODIES))
+    bodies.update(builder.bodies(eastvale, EASTVALE_BODIES))
+    builder.footprints(eastvale, [bodies[name] for name in SHARED_BODIES])
     builder.holdings(bodies)
+    builder.area_holdings(eastvale, bodies, EASTVALE_HOLDINGS)
     people = builder.people(bodies)
     builder.assessments(northmoor, people)
     builder.superuser()
-    return DemoArea(northmoor, westshire, bodies, people)
+    return DemoArea(northmoor, westshire, bodies, people, eastvale)
 
 
 class _Builder:
@@ -241,12 +278,29 @@ class _Builder:
             bodies[name] = body
         return bodies
 
+    def footprints(self, area: Locality, bodies: list[Body]) -> None:
+        """These bodies serve the area too (one record, one set of people)."""
+        for body in bodies:
+            BodyArea.objects.get_or_create(body=body, locality=area, defaults={"starts_on": STATUTORY_START})
+
+    def area_holdings(self, area: Locality, bodies: dict[str, Body], holdings: dict[str, list[str]]) -> None:
+        for code, names in holdings.items():
+            function = Function.objects.get(code=code)
+            for name in names:
+                if not FunctionHolding.objects.filter(function=function, body=bodies[name], locality=area).exists():
+                    services.function_assign(
+                        function=function, body=bodies[name], starts_on=STATUTORY_START, locality=area
+                    )
+
     def holdings(self, bodies: dict[str, Body]) -> None:
+        self.area_holdings(
+            bodies[JOINT_COMMITTEE].locality, bodies, {Function.JOINT_HEALTH_SCRUTINY: [JOINT_COMMITTEE]}
+        )
         for code, names in HOLDINGS.items():
             function = Function.objects.get(code=code)
             for name in names:
                 body = bodies[name]
-                if not FunctionHolding.objects.filter(function=function, body=body).exists():
+                if not FunctionHolding.objects.filter(function=function, body=body, locality=body.locality).exists():
                     services.function_assign(function=function, body=body, starts_on=STATUTORY_START)
         westshire_hwb = bodies["Westshire Health and Wellbeing Board"]
         hwb = Function.objects.get(code=Function.HWB)
