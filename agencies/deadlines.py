@@ -25,6 +25,7 @@ from functools import lru_cache
 import holidays
 
 UNITS = ("calendar_days", "working_days", "months")
+AGREED = "agreed"  # no statutory period: a date agreed with the body (see `agreed`)
 
 
 @lru_cache(maxsize=64)
@@ -63,6 +64,11 @@ class Deadline:
 
     def explanation(self) -> str:
         """How the date was worked out, in words, for the page that shows it."""
+        if self.unit == AGREED:
+            return (
+                f"No statutory duty to respond: a date agreed with the body when asked on "
+                f"{_day(self.sent_on)}: due {_day(self.due_on)}"
+            )
         start = f"{_day(self.sent_on)}"
         if self.unit == "working_days":
             text = f"{self.period} working day{'s' if self.period != 1 else ''} from {start}"
@@ -126,6 +132,13 @@ def deadline(
         while not is_working_day(due, closed):
             due += datetime.timedelta(days=1)
     return Deadline(sent_on, period, unit, due, (), rolled_from)
+
+
+def agreed(sent_on: datetime.date, due_on: datetime.date) -> Deadline:
+    """A date agreed with a body that no statutory duty binds (chased like any other)."""
+    if due_on <= sent_on:
+        raise ValueError("an agreed date must be after the day the request is sent")
+    return Deadline(sent_on, 0, AGREED, due_on, (), None)
 
 
 def response_due(

@@ -21,6 +21,7 @@ class LocalityFactory(factory.django.DjangoModelFactory):
 class BodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Body
+        skip_postgeneration_save = True
 
     locality = factory.SubFactory(LocalityFactory)
     name = factory.Sequence(lambda n: f"Body {n}")

@@ -182,7 +182,8 @@ def every_kind_of_link_sent(world, client, login, capture) -> AlertRecipient:
             to_body=world.healthwatch,
             request="Gather views",
             sent_on=datetime.date(2026, 11, 2),
-            duty=ResponseDuty.objects.get(code="healthwatch-report", locality=None),
+            duty=ResponseDuty.objects.get(code="agreed-date", locality=None),
+            agreed_on=datetime.date(2026, 12, 2),
         )
         add_person(login(world.owner), world)
         client.logout()

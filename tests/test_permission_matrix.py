@@ -109,7 +109,8 @@ def evidence_link(w: World) -> dict:
         to_body=w.healthwatch,
         request="Gather views",
         sent_on=datetime.date(2026, 11, 2),
-        duty=ResponseDuty.objects.get(code="healthwatch-report", locality=None),
+        duty=ResponseDuty.objects.get(code="agreed-date", locality=None),
+        agreed_on=datetime.date(2026, 12, 2),
     )
     from agencies.links import link_issue
 

@@ -8,9 +8,10 @@ import re
 import time_machine
 from django.core import mail
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from agencies.models import Notification, ResponseDuty, Role
-from reports.models import Recommendation
+from reports.models import EvidenceRequest, Recommendation
 from reports.recommendations import chasing, services
 from tests.conftest import make_recommendation
 from tests.factories import MembershipFactory
@@ -23,7 +24,9 @@ def at(day):
 def test_deadlines_follow_the_duty_with_an_explanation(world):
     with at(datetime.date(2027, 1, 4)):
         nhs = make_recommendation(world, sent_on=datetime.date(2026, 12, 18))
-        executive = make_recommendation(world, sent_on=datetime.date(2026, 12, 31), duty="scrutiny-executive")
+        executive = make_recommendation(
+            world, to=world.council, sent_on=datetime.date(2026, 12, 31), duty="scrutiny-executive"
+        )
         healthwatch = make_recommendation(world, sent_on=datetime.date(2026, 12, 18), duty="healthwatch-report")
     assert nhs.due_on == datetime.date(2027, 1, 15)  # 28 days
     assert executive.due_on == datetime.date(2027, 2, 28)  # two months, clamped
@@ -275,12 +278,21 @@ def test_a_review_links_its_evidence_and_asks_healthwatch_for_views(
     review_url = response["Location"]
     page = officer.get(review_url).content.decode()
     assert concern.reference in page and alert.reference in page
-    duty = ResponseDuty.objects.get(code="healthwatch-report", locality=None).pk
+    evidence_url = reverse("reports:review-evidence", args=[world.area.slug, resolve(review_url).kwargs["pk"]])
+    statutory = ResponseDuty.objects.get(code="healthwatch-report", locality=None).pk
+    asked = {"to_body": world.healthwatch.pk, "request": "Gather views of ambulance users"}
+    refused = officer.post(evidence_url, {**asked, "duty": statutory})
+    assert refused.status_code == 400
+    assert "does not bind Healthwatch Testshire" in html.unescape(refused.content.decode())
+    assert not EvidenceRequest.objects.exists()
+    agreed = ResponseDuty.objects.get(code="agreed-date", locality=None).pk
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    when = {"agreed_on_0": later.day, "agreed_on_1": later.month, "agreed_on_2": later.year}
     with django_capture_on_commit_callbacks(execute=True):
-        officer.post(
-            reverse("reports:review-evidence", args=[world.area.slug, resolve(review_url).kwargs["pk"]]),
-            {"to_body": world.healthwatch.pk, "request": "Gather views of ambulance users", "duty": duty},
-        )
+        officer.post(evidence_url, {**asked, "duty": agreed, **when})
+    item = EvidenceRequest.objects.get()
+    assert item.due_on == later
+    assert item.due_explanation.startswith("No statutory duty to respond: a date agreed with the body")
     email = next(m for m in mail.outbox if world.healthwatch.contact_email in m.to[0])
     link = re.search(r"(/respond/evidence/\S+/)", email.body).group(1)
     assert client.get(link).status_code == 200

@@ -20,9 +20,49 @@ def response_duties(locality: Locality) -> QuerySet[ResponseDuty]:
     return rules.exclude(code__startswith="alert-")
 
 
-def _duty_field(form: forms.Form, locality: Locality, *, required: str, invalid_choice: str) -> None:
-    form.fields["duty"].queryset = response_duties(locality)
-    form.fields["duty"].error_messages.update(required=required, invalid_choice=invalid_choice)
+class BodySelect(forms.Select):
+    """A body list whose options carry each body's kind (`data-kind`), so the duty list can
+    offer only the rules that bind the chosen body (static/app/duty-filter.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+        return option
+
+
+class DutySelect(forms.Select):
+    """A list of response rules whose options carry the kinds of body each binds."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-binds"] = " ".join(instance.binds)
+        return option
+
+
+def _duty_label(duty: ResponseDuty) -> str:
+    return f"{duty} – binds {duty.binds_in_words()}"
+
+
+def _duty_field(form: forms.Form, locality: Locality, *, body_field: str, required: str, invalid_choice: str) -> None:
+    """The rule that fixes the deadline, offered with whom each binds (the service refuses a rule
+    that does not bind the chosen body); filtered in the browser as the body is chosen."""
+    field = form.fields["duty"]
+    field.label_from_instance = _duty_label
+    field.queryset = response_duties(locality)
+    field.widget.attrs["data-binds-from"] = f"id_{body_field}"
+    field.error_messages.update(required=required, invalid_choice=invalid_choice)
+
+
+def _agreed_on_field() -> GovDateField:
+    return GovDateField(
+        label="Date agreed with the body",
+        required=False,
+        help_text="Only when no statutory duty binds the body: the date you agreed with them. For example, 15 1 2027",
+    )
 
 
 class ReviewForm(ReferencesMixin, GovForm):
@@ -86,15 +126,18 @@ def evidence_bodies(locality: Locality) -> QuerySet[Body]:
 
 class EvidenceForm(GovForm):
     submit_label = "Send the request"
-    to_body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Ask", empty_label="Choose a body")
+    to_body = forms.ModelChoiceField(
+        queryset=Body.objects.none(), label="Ask", empty_label="Choose a body", widget=BodySelect
+    )
     request = LongTextField(
         label="What are you asking for?",
         max_length=5000,
         help_text="For example, gather views of people using the service.",
     )
     duty = forms.ModelChoiceField(
-        queryset=ResponseDuty.objects.none(), label="Answer due under", empty_label="Choose the rule"
+        queryset=ResponseDuty.objects.none(), label="Answer due under", empty_label="Choose the rule", widget=DutySelect
     )
+    agreed_on = _agreed_on_field()
 
     def __init__(self, *args, locality: Locality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +146,11 @@ class EvidenceForm(GovForm):
             required="Choose who to ask", invalid_choice="Choose who to ask from the list"
         )
         _duty_field(
-            self, locality, required="Choose when the answer is due", invalid_choice="Choose a rule from the list"
+            self,
+            locality,
+            body_field="to_body",
+            required="Choose when the answer is due",
+            invalid_choice="Choose a rule from the list",
         )
         self.fields["request"].error_messages["required"] = "Enter what you are asking for"
 
@@ -124,11 +171,12 @@ class RecommendationForm(GovForm):
     submit_label = "Make the recommendation"
     text = LongTextField(label="Recommendation", max_length=5000)
     addressed_to = forms.ModelChoiceField(
-        queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body"
+        queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body", widget=BodySelect
     )
     duty = forms.ModelChoiceField(
-        queryset=ResponseDuty.objects.none(), label="Duty to respond", empty_label="Choose the rule"
+        queryset=ResponseDuty.objects.none(), label="Duty to respond", empty_label="Choose the rule", widget=DutySelect
     )
+    agreed_on = _agreed_on_field()
     sent_on = GovDateField(label="Date sent", allow_future=False)
     reference = forms.CharField(
         label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
@@ -141,7 +189,13 @@ class RecommendationForm(GovForm):
             required="Choose the body this recommendation is for",
             invalid_choice="Choose a body in this area from the list",
         )
-        _duty_field(self, locality, required="Choose the duty to respond", invalid_choice="Choose a duty from the list")
+        _duty_field(
+            self,
+            locality,
+            body_field="addressed_to",
+            required="Choose the duty to respond",
+            invalid_choice="Choose a duty from the list",
+        )
         self.fields["text"].error_messages["required"] = "Enter the recommendation"
 
 

@@ -128,6 +128,25 @@ def report_publish(*, report: Report, on: datetime.date) -> Report:
     return report
 
 
+def duty_refusals(
+    duty: ResponseDuty, body: Body, sent_on: datetime.date, agreed_on: datetime.date | None
+) -> dict[str, str]:
+    """Why this rule cannot fix the deadline of a request to this body (by field), if it cannot:
+    the rule must bind the body, and an agreed rule needs a date after the day it is sent."""
+    if not duty.binds_body(body):
+        return {
+            "duty": (
+                f"‘{duty.name}’ does not bind {body.name} ({body.get_kind_display().lower()}). Choose a rule "
+                f"that binds it, or ‘No statutory duty: a date agreed with the body’"
+            )
+        }
+    if duty.is_agreed and agreed_on is None:
+        return {"agreed_on": f"Enter the date agreed with {body.name}"}
+    if duty.is_agreed and agreed_on is not None and agreed_on <= sent_on:
+        return {"agreed_on": f"The agreed date must be after the day it is sent, {sent_on:%-d %B %Y}"}
+    return {}
+
+
 def recommendation_issue(
     *,
     report: Report,
@@ -136,6 +155,7 @@ def recommendation_issue(
     duty: ResponseDuty,
     sent_on: datetime.date,
     reference: str = "",
+    agreed_on: datetime.date | None = None,
 ) -> Recommendation:
     """Make a recommendation to one body, fix its deadline from the duty, and tell the body."""
     locality = report.locality
@@ -144,6 +164,8 @@ def recommendation_issue(
         errors["addressed_to"] = "Choose the body this recommendation is for"
     elif not serves(locality, addressed_to):
         errors["addressed_to"] = "Choose a body that serves this area"
+    else:
+        errors.update(duty_refusals(duty, addressed_to, sent_on, agreed_on))
     if sent_on > timezone.localdate():
         errors["sent_on"] = "The date sent must be today or in the past"
     if not text.strip():
@@ -157,7 +179,7 @@ def recommendation_issue(
             raise ValidationError(
                 {"reference": f"{reference} is already used in this area. Use a different reference."}
             )
-        due = duty.due(sent_on, ClosureDay.dates_for(locality))
+        due = duty.due(sent_on, ClosureDay.dates_for(locality), agreed_on)
         recommendation = Recommendation.objects.create(
             locality=locality,
             report=report,
@@ -346,9 +368,16 @@ def recommendation_due_dates_recompute(*, locality: Locality) -> int:
     """Work out again the deadlines still open (after closure days change). Extended ones stay."""
     days_off = ClosureDay.dates_for(locality)
     changed = 0
-    for rec in Recommendation.objects.filter(
-        locality=locality, state=Recommendation.State.AWAITING, extensions__isnull=True, clock_stopped_on__isnull=True
-    ).select_related("duty"):
+    for rec in (
+        Recommendation.objects.filter(
+            locality=locality,
+            state=Recommendation.State.AWAITING,
+            extensions__isnull=True,
+            clock_stopped_on__isnull=True,
+        )
+        .exclude(duty__unit="agreed")  # an agreed date is not counted, so nothing to work out again
+        .select_related("duty")
+    ):
         due = rec.duty.due(rec.sent_on, days_off)
         if due.due_on != rec.due_on:
             rec.due_on, rec.due_explanation = due.due_on, due.explanation()[:400]
@@ -358,14 +387,23 @@ def recommendation_due_dates_recompute(*, locality: Locality) -> int:
 
 
 def evidence_request_send(
-    *, review: Review, to_body: Body, request: str, duty: ResponseDuty, sent_on: datetime.date
+    *,
+    review: Review,
+    to_body: Body,
+    request: str,
+    duty: ResponseDuty,
+    sent_on: datetime.date,
+    agreed_on: datetime.date | None = None,
 ) -> EvidenceRequest:
     """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
     if not serves(review.locality, to_body):
         raise ValidationError({"to_body": "Choose a body that serves this area"})
+    errors = duty_refusals(duty, to_body, sent_on, agreed_on)
     if not request.strip():
-        raise ValidationError({"request": "Enter what you are asking for"})
-    due = duty.due(sent_on, ClosureDay.dates_for(review.locality))
+        errors["request"] = "Enter what you are asking for"
+    if errors:
+        raise ValidationError(errors)
+    due = duty.due(sent_on, ClosureDay.dates_for(review.locality), agreed_on)
     with transaction.atomic():
         item = EvidenceRequest.objects.create(
             review=review,
