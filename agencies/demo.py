@@ -46,6 +46,8 @@ NORTHMOOR_BODIES = [
     ("Northmoor Carers Network", BodyKind.VCS, "", "", ""),
     ("Northmoor Disability Forum", BodyKind.VCS, "", "", ""),
     (JOINT_COMMITTEE, BodyKind.SCRUTINY, "", "", ""),
+    ("Northmoor Adult Safeguarding Team", BodyKind.COUNCIL, "", "", ""),
+    ("Northmoor Children's Safeguarding Team", BodyKind.COUNCIL, "", "", ""),
     # Services (15)
     (
         "Northmoor Hospitals NHS Foundation Trust",
@@ -109,6 +111,8 @@ HOLDINGS = {
     Function.HWB: ["Northmoor Health and Wellbeing Board"],
     Function.LOCAL_HEALTHWATCH: ["Healthwatch Northmoor"],
     Function.HEALTH_SCRUTINY: ["Northmoor Health Overview and Scrutiny Committee"],
+    Function.ADULT_SAFEGUARDING: ["Northmoor Adult Safeguarding Team"],
+    Function.CHILDREN_SAFEGUARDING: ["Northmoor Children's Safeguarding Team"],
     Function.LOCAL_LEADERSHIP: [
         "Northmoor County Council",
         "NHS Northmoor and Eastvale Integrated Care Board",

@@ -247,6 +247,10 @@ class Function(models.Model):
     HEALTH_SCRUTINY = "health_scrutiny"
     JOINT_HEALTH_SCRUTINY = "joint_health_scrutiny"
     LOCAL_LEADERSHIP = "local_leadership"
+    ADULT_SAFEGUARDING = "adult_safeguarding"
+    CHILDREN_SAFEGUARDING = "children_safeguarding"
+    # The council teams a safeguarding concern is referred to.
+    SAFEGUARDING = (ADULT_SAFEGUARDING, CHILDREN_SAFEGUARDING)
     # Scrutiny by an area's own committee or by a joint committee the area appointed.
     SCRUTINY = (HEALTH_SCRUTINY, JOINT_HEALTH_SCRUTINY)
 

@@ -12,12 +12,13 @@ import random
 
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from agencies.demo import DemoArea
 from agencies.models import Body
 
 from . import services
-from .models import Channel, Concern, Sentiment, Status, Theme
+from .models import Channel, Concern, SafeguardingReferral, Sentiment, Status, Theme
 from .selectors import last_complete_month, month_starts
 from .trends import trend_signals_detect
 
@@ -167,8 +168,37 @@ def seed(area: DemoArea) -> int:
         shareable_summary=F("narrative"), summary_approved_by=officer, summary_approved_at=timezone.now()
     )
     _public_submissions(rng, locality, healthwatch, today)
+    _safeguarding_referrals(locality, bodies["Northmoor Adult Safeguarding Team"], officer, today)
     trend_signals_detect(locality=locality, today=today)
     return count + 6
+
+
+def _safeguarding_referrals(locality, team: Body, officer, today: datetime.date) -> None:
+    """Each safeguarding concern was referred the day it came in, except the last two days'
+    (so the Healthwatch page lists them); the team has said what happened to the older ones."""
+    concerns = Concern.all_objects.filter(
+        locality=locality, safeguarding=True, received_on__lt=today - datetime.timedelta(days=2)
+    ).order_by("received_on")
+    bulk_create_with_history(
+        [
+            SafeguardingReferral(
+                concern=concern,
+                to_body=team,
+                referred_on=concern.received_on,
+                method=SafeguardingReferral.Method.PHONE,
+                their_reference=f"ASG-{concern.pk:05d}",
+                referred_by=officer,
+                outcome="Enquiry opened under section 42; the provider is taking action."
+                if concern.received_on < today - datetime.timedelta(days=30)
+                else "",
+                outcome_on=concern.received_on + datetime.timedelta(days=14)
+                if concern.received_on < today - datetime.timedelta(days=30)
+                else None,
+            )
+            for concern in concerns
+        ],
+        SafeguardingReferral,
+    )
 
 
 def _pick_service(rng, theme_name, bodies, services_list) -> Body:

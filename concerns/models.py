@@ -492,3 +492,6 @@ class SummaryState(models.Model):
     @property
     def is_stale(self) -> bool:
         return self.changes > self.counted_changes
+
+
+from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table

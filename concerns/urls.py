@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, exports, import_views, views
+from . import alert_views, exports, import_views, safeguarding_views, views
 
 app_name = "concerns"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("concerns/<int:pk>/summary/", views.summary, name="summary"),
     path("concerns/<int:pk>/personal/", views.personal, name="personal"),
     path("concerns/<int:pk>/personal/edit/", views.personal_edit, name="personal-edit"),
+    path("concerns/<int:pk>/safeguarding/refer/", safeguarding_views.refer, name="safeguarding-refer"),
+    path(
+        "concerns/<int:pk>/safeguarding/<int:rid>/outcome/",
+        safeguarding_views.outcome,
+        name="safeguarding-outcome",
+    ),
     path("concerns/import/", import_views.start, name="import"),
     path("concerns/import/template.csv", import_views.template, name="import-template"),
     path("concerns/import/<int:pk>/", import_views.job, name="import-job"),

@@ -104,6 +104,9 @@ def detail(request, locality, pk: int):
             "has_contact": access.can_see_personal_details(request.user, concern)
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
+            "referrals": list(concern.safeguarding_referrals.select_related("to_body", "referred_by"))
+            if staff and concern.safeguarding
+            else [],
         },
     )
 

@@ -84,6 +84,7 @@ def restore_reference_data() -> None:
     importlib.import_module("agencies.migrations.0005_default_response_duties").seed(apps, None)
     importlib.import_module("agencies.migrations.0008_footprints").seed(apps, None)
     importlib.import_module("agencies.migrations.0009_duties_bind_bodies").seed(apps, None)
+    importlib.import_module("agencies.migrations.0010_safeguarding_functions").seed(apps, None)
 
 
 @pytest.fixture

@@ -101,6 +101,8 @@ KNOWN: dict[str, Known] = {
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),
+    "concerns:safeguarding-refer": Known(day("referred_on")),
+    "concerns:safeguarding-outcome": Known(day("outcome_on")),
     "concerns:summary": Known({"shareable_summary": "Long waits in the emergency department."}),
     "concerns:import": Known(),
     "concerns:theme-create": Known(),

@@ -55,6 +55,24 @@ def a_concern(w: World) -> dict:
     return {**area(w), "pk": make_concern(w).pk}
 
 
+def a_referral(w: World, rid: bool = True) -> dict:
+    """A safeguarding concern (referred to the area's adult safeguarding team, for `rid`)."""
+    from concerns import safeguarding
+    from tests.factories import BodyFactory, hold
+
+    concern = make_concern(w, safeguarding=True)
+    if not rid:
+        return {**area(w), "pk": concern.pk}
+    team = safeguarding.safeguarding_teams(w.area).first()
+    if team is None:
+        team = BodyFactory(locality=w.area, name="Testshire Adult Safeguarding")
+        hold("adult_safeguarding", team)
+    referral = safeguarding.referral_record(
+        concern=concern, to_body=team, referred_on=concern.received_on, method="phone", user=w.officer
+    )
+    return {**area(w), "pk": concern.pk, "rid": referral.pk}
+
+
 def an_import(w: World) -> dict:
     job = ImportJob.objects.create(
         locality=w.area,
@@ -230,6 +248,8 @@ MATRIX: dict[str, Page] = {
     "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
     "concerns:personal-edit": Page(AREA_ADMIN, a_concern, owner="officer"),
+    "concerns:safeguarding-refer": Page(AREA_ADMIN, lambda w: a_referral(w, rid=False), owner="officer"),
+    "concerns:safeguarding-outcome": Page(AREA_ADMIN, a_referral, owner="officer"),
     "concerns:summary": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),

@@ -13,6 +13,7 @@ from agencies import access as agency_access
 from agencies.models import SERVICE_KINDS, Body, BodyKind, Function, Locality, User
 from concerns import summaries
 from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
+from concerns.safeguarding import unreferred
 from concerns.selectors import waiting_for_review
 
 from ..models import (
@@ -183,6 +184,7 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
     return {
         **page,
         "waiting": waiting_for_review(user, locality),
+        "unreferred": list(unreferred(locality, bodies)[:LANDING_ROWS]),
         "alerts_waiting": waiting.count(),
         "alerts_overdue": list(
             waiting.filter(due_on__lt=today).select_related("alert", "body").order_by("due_on")[:LANDING_ROWS]
