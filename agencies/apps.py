@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = "Bodies, functions and people"
+
+    def ready(self) -> None:
+        from .audit import register_agencies
+
+        register_agencies()

@@ -244,3 +244,24 @@ class NotificationSettingsForm(GovForm):
         if not board_member:  # the weekly digest is for members of a health and wellbeing board
             del self.fields["weekly_digest"]
             self.helper.layout.fields = [f for f in self.helper.layout.fields if f != "weekly_digest"]
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters (a GET form rendered by hand): the kind of record, who made the
+    change, and where the page starts (the previous page's oldest change)."""
+
+    record = forms.ChoiceField(label="Kind of record", required=False)
+    person = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Changed by", required=False, empty_label="Anyone"
+    )
+    before = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, locality, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = [("", "Every kind of record")] + [(s.key, s.label) for s in sources]
+        self.fields["record"].error_messages["invalid_choice"] = "Choose a kind of record from the list"
+        self.fields["person"].queryset = User.objects.filter(
+            pk__in=Membership.objects.filter(body__in=Body.objects.serving(locality)).values("user_id")
+        ).order_by("full_name")
+        self.fields["person"].error_messages["invalid_choice"] = "Choose a person from the list"
+        self.fields["before"].error_messages["invalid"] = "Go back to the first page of the audit trail"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from itertools import islice
-from typing import Any
 
-from django.db.models import Count, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -15,7 +13,6 @@ from .managers import current
 from .models import (
     AssessmentStatus,
     Body,
-    BodyArea,
     Duty,
     DutyAssessment,
     Function,
@@ -110,76 +107,3 @@ def people_in(locality: Locality) -> QuerySet[Membership]:
         .annotate(invitation=Subquery(invitation))
         .order_by(Lower("user__full_name"), Lower("body__name"))
     )
-
-
-@dataclasses.dataclass
-class AuditEntry:
-    when: datetime.datetime
-    who: str
-    action: str
-    what: str
-    record: str
-    changes: list[str]
-
-
-_ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
-
-
-def _in_words(field: Field, value: Any) -> str:
-    """A stored value as a person would say it: labels for choices, dates in words."""
-    if value in (None, ""):
-        return "blank"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.date):
-        return f"{value:%-d %B %Y}"
-    if field.is_relation and isinstance(field.related_model, type):
-        related = field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related else f"record {value}"
-    return str(value)
-
-
-def _changes(record: Any) -> list[str]:
-    previous = record.prev_record
-    if record.history_type != "~" or previous is None:
-        return []
-    delta = record.diff_against(previous)
-    changes = []
-    for change in delta.changes:
-        field = record.instance._meta.get_field(change.field)
-        changes.append(f"{field.verbose_name}: ‘{_in_words(field, change.old)}’ → ‘{_in_words(field, change.new)}’")
-    return changes
-
-
-def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
-    """The latest changes to the locality's bodies, functions, people and assessments.
-
-    Reads at most `limit` rows from each history table plus one query per changed row to
-    find what changed, so the cost is bounded by the page size, not by the history's size.
-    """
-    ever_served = BodyArea.objects.filter(locality=locality).values("body_id")
-    sources = [
-        ("Body", Body.history.filter(id__in=ever_served)),
-        ("Area served", BodyArea.history.filter(locality_id=locality.pk)),
-        ("Function holding", FunctionHolding.history.filter(locality_id=locality.pk)),
-        ("Membership", Membership.history.filter(body_id__in=ever_served)),
-        ("Self-assessment", DutyAssessment.history.filter(locality_id=locality.pk)),
-        ("Area", Locality.history.filter(id=locality.pk)),
-    ]
-    records: list[tuple[str, Any]] = []
-    for label, qs in sources:
-        records.extend((label, r) for r in islice(qs.select_related("history_user").order_by("-history_date"), limit))
-    records.sort(key=lambda pair: pair[1].history_date, reverse=True)
-    return [
-        AuditEntry(
-            when=r.history_date,
-            who=str(r.history_user) if r.history_user else "System",
-            action=_ACTIONS.get(r.history_type, r.history_type),
-            what=label,
-            record=str(r.instance),
-            changes=_changes(r),
-        )
-        for label, r in records[:limit]
-    ]

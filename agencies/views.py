@@ -18,8 +18,11 @@ from quality_system import navigation
 from quality_system.forms import apply_service_errors
 
 from . import access, selectors, services
+from .audit import audit_trail
+from .audit import sources as audit_sources
 from .forms import (
     AssessmentForm,
+    AuditFilterForm,
     BodyForm,
     FunctionAssignForm,
     GovSetPasswordForm,
@@ -379,10 +382,24 @@ def membership_remove(request, locality: Locality, pk: int):
 @require_safe
 def audit(request, locality: Locality):
     access.require_administrator(request.user, locality)
+    filters = AuditFilterForm(request.GET or None, locality=locality, sources=audit_sources())
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    page = audit_trail(
+        locality,
+        keys=[chosen["record"]] if chosen.get("record") else None,
+        person_id=chosen["person"].pk if chosen.get("person") else None,
+        before=chosen.get("before"),
+    )
+    older = None
+    if page.older_than is not None:
+        query = request.GET.copy()
+        query["before"] = page.older_than.isoformat()
+        older = f"?{query.urlencode()}"
     return render(
         request,
         "agencies/audit.html",
-        {"locality": locality, "entries": selectors.audit_trail(locality)},
+        {"locality": locality, "entries": page.entries, "filters": filters, "older": older},
+        status=400 if filters.errors else 200,
     )
 
 

@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class ConcernsConfig(AppConfig):
     name = "concerns"
     verbose_name = "Concerns and alerts"
+
+    def ready(self) -> None:
+        from agencies.audit import Source, register
+
+        from .models import Alert, AlertRecipient, SafeguardingReferral
+
+        register(
+            Source("alert", "Alert", lambda a: Alert.history.filter(locality_id=a.pk)),
+            Source(
+                "alert-recipient",
+                "Alert acknowledgement",
+                lambda a: AlertRecipient.history.filter(alert__locality_id=a.pk),
+            ),
+            Source(
+                "safeguarding-referral",
+                "Safeguarding referral",
+                lambda a: SafeguardingReferral.history.filter(concern__locality_id=a.pk),
+            ),
+        )

@@ -9,3 +9,25 @@ class ReportsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        register_audit()
+
+
+def register_audit() -> None:
+    """The reports' records in the area's audit trail (agencies.audit)."""
+    from agencies.audit import Source, register
+
+    from . import models as m
+
+    by_area = {
+        ("review", "Review"): lambda a: m.Review.history.filter(locality_id=a.pk),
+        ("report", "Report"): lambda a: m.Report.history.filter(locality_id=a.pk),
+        ("recommendation", "Recommendation"): lambda a: m.Recommendation.history.filter(locality_id=a.pk),
+        ("response", "Response"): lambda a: m.Response.history.filter(recommendation__locality_id=a.pk),
+        ("extension", "Extension"): lambda a: m.Extension.history.filter(recommendation__locality_id=a.pk),
+        ("evidence-request", "Evidence request"): lambda a: m.EvidenceRequest.history.filter(review__locality_id=a.pk),
+        ("priority", "Priority"): lambda a: m.Priority.history.filter(locality_id=a.pk),
+        ("priority-action", "Priority action"): lambda a: m.PriorityAction.history.filter(priority__locality_id=a.pk),
+        ("referral", "Referral"): lambda a: m.Referral.history.filter(priority__locality_id=a.pk),
+        ("qsg-view", "QSG view"): lambda a: m.SurveillanceView.history.filter(locality_id=a.pk),
+    }
+    register(*(Source(key, label, rows) for (key, label), rows in by_area.items()))

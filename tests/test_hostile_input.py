@@ -96,6 +96,7 @@ KNOWN: dict[str, Known] = {
     "agencies:person-add": Known({"email": "new.person@example.org"}),
     "agencies:membership-edit": Known(),
     "agencies:membership-remove": Known(),
+    "agencies:audit": Known(),
     "share": Known({"email": "", "website": ""}, fresh=False),
     "concerns:index": Known(),
     "concerns:create": Known(day("received_on")),
