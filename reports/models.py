@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from agencies import on_time
 from agencies.managers import AreaScopedQuerySet
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
@@ -172,7 +173,8 @@ class Response(models.Model):
         return f"Response to {self.recommendation.reference}"
 
     def on_time(self) -> bool:
-        return self.responded_on <= self.recommendation.due_on
+        """Answered by the end of the due day (the one rule: agencies.on_time)."""
+        return on_time.status(self.responded_on, self.recommendation.due_on, self.responded_on) == on_time.ON_TIME
 
 
 class Extension(models.Model):
