@@ -163,6 +163,7 @@ class Response(models.Model):
     responded_on = models.DateField()
     answered_by_name = models.CharField(max_length=150)
     via_link = models.BooleanField(default=False)
+    receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -256,6 +257,7 @@ class EvidenceRequest(models.Model):
     answer = models.TextField(max_length=10_000, blank=True)
     answered_by_name = models.CharField(max_length=150, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     history = HistoricalRecords()
 
     class Meta:
