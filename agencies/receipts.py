@@ -16,7 +16,7 @@ import hashlib
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Body
+from .models import Body, Locality
 from .notifications import notify
 
 
@@ -65,7 +65,7 @@ def receipt_send(
     key: str,
     body: Body,
     answerer_email: str = "",
-    locality=None,
+    locality: Locality | None = None,
     related: tuple[str, int] | None = None,
 ) -> Receipt:
     """Email the receipt to the body's contact address and to the person who answered (each

@@ -5,6 +5,7 @@ follow-up. Recommendations are public once their report is published (no persona
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from agencies import on_time
 from agencies.managers import AreaScopedQuerySet
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
+
+if TYPE_CHECKING:
+    from agencies.receipts import Receipt
 
 
 class AreaQuerySet(AreaScopedQuerySet):
@@ -169,6 +173,7 @@ class Response(models.Model):
     )
     letter = models.FileField(upload_to="responses/%Y/", blank=True)
     history = HistoricalRecords()
+    receipt: Receipt  # the copy sent when it was recorded (not stored; reports.recommendations.receipts)
 
     def __str__(self) -> str:
         return f"Response to {self.recommendation.reference}"
@@ -259,6 +264,7 @@ class EvidenceRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     history = HistoricalRecords()
+    receipt: Receipt  # the copy sent when it was answered (not stored)
 
     class Meta:
         ordering = ["due_on"]
