@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from agencies.models import Body, BodyKind
-from quality_system.forms import GovForm, LongTextField
+from quality_system.forms import GovForm, LongTextField, ReceiptEmailField
 
 from .models import Alert, Concern
 
@@ -108,6 +108,7 @@ class RespondForm(GovForm):
         required=False,
         help_text="Leave empty to acknowledge the alert now and respond later.",
     )
+    receipt_email = ReceiptEmailField()
 
     def __init__(self, *args, ask_name: bool = True, acknowledged: bool = False, **kwargs):
         self.ask_name = ask_name
@@ -116,11 +117,16 @@ class RespondForm(GovForm):
             self.fields["response"].required = True
             self.fields["response"].help_text = "You have acknowledged this alert. Tell us what you will do."
             self.fields["response"].error_messages["required"] = "Enter what your organisation will do"
-        if not ask_name:
-            del self.fields["name"]
+        if not ask_name:  # signed in: the receipt goes to the account's address
+            del self.fields["name"], self.fields["receipt_email"]
         else:
             self.fields["name"].error_messages["required"] = "Enter your name"
 
     def layout_fields(self) -> list:
-        fields = [Field.text("name", autocomplete="name")] if self.ask_name else []
-        return fields + [Field.textarea("response", rows=6, max_characters=5000)]
+        if not self.ask_name:
+            return [Field.textarea("response", rows=6, max_characters=5000)]
+        return [
+            Field.text("name", autocomplete="name"),
+            Field.textarea("response", rows=6, max_characters=5000),
+            Field.text("receipt_email", autocomplete="email", spellcheck="false"),
+        ]

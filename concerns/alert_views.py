@@ -14,6 +14,7 @@ from agencies.answer_links import answer_by_link, problem_page
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
 from agencies.models import Body, Notification, Role
+from agencies.receipts import emailed
 from quality_system.forms import apply_service_errors
 from quality_system.text import is_plain_number
 
@@ -213,11 +214,12 @@ def _my_recipient(request, locality, pk: int, rid: int) -> AlertRecipient:
 def acknowledge(request, locality, pk: int, rid: int):
     recipient = _my_recipient(request, locality, pk, rid)
     try:
-        alerts.alert_acknowledge(recipient=recipient, user=request.user)
+        answered = alerts.alert_acknowledge(recipient=recipient, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"You acknowledged alert {recipient.alert.reference} for {recipient.body.name}.")
+        done = f"You acknowledged alert {recipient.alert.reference} for {recipient.body.name}."
+        messages.success(request, f"{done} {emailed(answered.receipt)}")
     return redirect("concerns:alert-detail", locality.slug, pk)
 
 
@@ -230,11 +232,12 @@ def respond(request, locality, pk: int, rid: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _record(recipient, form.cleaned_data.get("response", ""), user=request.user)
+            answered = _record(recipient, form.cleaned_data.get("response", ""), user=request.user)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Your answer to alert {recipient.alert.reference} is recorded.")
+            reference = recipient.alert.reference
+            messages.success(request, f"Your answer to alert {reference} is recorded. {emailed(answered.receipt)}")
             return redirect("concerns:alert-detail", locality.slug, pk)
     return render(
         request,
@@ -279,14 +282,22 @@ def _answer_by_link(request, recipient: AlertRecipient, link) -> HttpResponse:
     alert = recipient.alert
     form = RespondForm(posted(request), acknowledged=recipient.state == AlertRecipient.State.ACKNOWLEDGED)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            answered = _record(recipient, form.cleaned_data["response"], name=form.cleaned_data["name"], link=link)
+            answered = _record(
+                recipient, data["response"], name=data["name"], link=link, receipt_email=data["receipt_email"]
+            )
         except ValidationError as error:
             return problem_page(request, LinkProblem("done", " ".join(error.messages)), status=409)
         return render(
             request,
             "concerns/alert_answered.html",
-            {"alert": alert, "recipient": answered, "fresh_link": getattr(answered, "fresh_link", None)},
+            {
+                "alert": alert,
+                "recipient": answered,
+                "fresh_link": getattr(answered, "fresh_link", None),
+                "receipt": answered.receipt,
+            },
         )
     return render(
         request,

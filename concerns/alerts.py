@@ -24,6 +24,7 @@ from agencies.deadlines import is_working_day, working_days_between
 from agencies.links import link_consume, link_issue
 from agencies.models import Body, ClosureDay, Function, Locality, Membership, ResponseDuty, Role, SignedLink, User
 from agencies.notifications import AnswerLink, notify, notify_body, notify_people, notify_user
+from agencies.receipts import Receipt, receipt_send
 from quality_system.site import absolute_url
 
 from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
@@ -137,6 +138,7 @@ def _answer(
     user: User | None,
     name: str,
     link: SignedLink | None,
+    receipt_email: str = "",
 ):
     if recipient.state == AlertRecipient.State.RESPONDED:
         raise ValidationError("This alert has already been answered.")
@@ -156,6 +158,7 @@ def _answer(
         locked.answered_by = user
         locked.answered_by_name = name[:150] if name else (user.full_name if user else "")
         locked.via_link = via_link
+        locked.receipt_email = receipt_email or locked.receipt_email
         locked.save()
         alert = locked.alert
         verb = "responded to" if state == AlertRecipient.State.RESPONDED else "acknowledged"
@@ -169,6 +172,7 @@ def _answer(
             locality=alert.locality,
             related=("alert", alert.pk),
         )
+        locked.receipt = _receipt(locked, now, receipt_email or (user.email if user else ""))
         if state == AlertRecipient.State.ACKNOWLEDGED and via_link:
             # The link was used to acknowledge: offer a fresh one for the response, on the page
             # (made now) and by email (made when the email is sent, so never stored).
@@ -176,6 +180,30 @@ def _answer(
             locked.fresh_link = reverse("alert-respond", args=[alert.pk, locked.pk, token])
             _email_respond_link(alert, locked)
     return locked
+
+
+def _receipt(recipient: AlertRecipient, now: datetime.datetime, answerer_email: str) -> Receipt:
+    """A copy of this answer for the body and the person who gave it (agencies.receipts)."""
+    alert = recipient.alert
+    responded = recipient.state == AlertRecipient.State.RESPONDED
+    did = ("What your organisation will do", recipient.response) if responded else ("What you did", "Acknowledged")
+    receipt = Receipt(
+        reference=alert.reference,
+        title=f"{'Response to' if responded else 'Acknowledgement of'} alert {alert.reference}",
+        answered_for=recipient.body.name,
+        sent_to=alert.raised_by_body.name,
+        recorded_at=now,
+        answered_by=recipient.answered_by_name,
+        lines=(("Alert", alert.summary), did),
+    )
+    return receipt_send(
+        receipt,
+        key=f"alert-recipient-{recipient.pk}:{recipient.state}",
+        body=recipient.body,
+        answerer_email=answerer_email,
+        locality=alert.locality,
+        related=("alert", alert.pk),
+    )
 
 
 def _email_respond_link(alert: Alert, recipient: AlertRecipient) -> None:
@@ -201,8 +229,10 @@ def alert_acknowledge(
     user: User | None = None,
     name: str = "",
     link: SignedLink | None = None,
+    receipt_email: str = "",
 ) -> AlertRecipient:
-    """Acknowledge for the body (in the app, or with the checked answer `link`, used up here)."""
+    """Acknowledge for the body (in the app, or with the checked answer `link`, used up here).
+    The body and the person (at `receipt_email`, or their account's address) get a receipt."""
     if recipient.state != AlertRecipient.State.SENT:
         raise ValidationError("This alert has already been acknowledged.")
     return _answer(
@@ -212,6 +242,7 @@ def alert_acknowledge(
         user=user,
         name=name,
         link=link,
+        receipt_email=receipt_email,
     )
 
 
@@ -222,8 +253,10 @@ def alert_respond(
     user: User | None = None,
     name: str = "",
     link: SignedLink | None = None,
+    receipt_email: str = "",
 ) -> AlertRecipient:
-    """Respond for the body (in the app, or with the checked answer `link`, used up here)."""
+    """Respond for the body (in the app, or with the checked answer `link`, used up here), with
+    a receipt as for an acknowledgement."""
     if not response.strip():
         raise ValidationError({"response": "Enter what your organisation will do"})
     if len(response) > 5000:
@@ -235,6 +268,7 @@ def alert_respond(
         user=user,
         name=name,
         link=link,
+        receipt_email=receipt_email,
     )
 
 

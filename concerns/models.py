@@ -428,6 +428,7 @@ class AlertRecipient(models.Model):
     )
     response = models.TextField("what we will do", max_length=5000, blank=True)
     via_link = models.BooleanField("answered through the emailed link", default=False)
+    receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     escalated_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 

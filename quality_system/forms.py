@@ -122,12 +122,13 @@ class GovFormMixin:
 
 def field_label(field: forms.Field, name: str) -> str:
     """The field's label as people see it, for messages that start with it."""
-    return str(field.label or name.replace("_", " ").capitalize()).removesuffix(" (optional)")
+    label = getattr(field, "noun", None) or field.label or name.replace("_", " ").capitalize()
+    return str(label).removesuffix(" (optional)")
 
 
 def plain_english_messages(field: forms.Field) -> None:
     """Replace Django's generic messages with ones that name the field and the fix."""
-    label = str(field.label or "this field").removesuffix(" (optional)")
+    label = str(getattr(field, "noun", None) or field.label or "this field").removesuffix(" (optional)")
     lower = label[0].lower() + label[1:]
     if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
         field.error_messages["required"] = f"Select {lower}"
@@ -180,6 +181,17 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ReceiptEmailField(forms.EmailField):
+    """Where the person answering for a body would like a receipt of what they send (optional)."""
+
+    noun = "Your email address"  # the messages say "Enter your email address in the correct format"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Your email address, for a receipt (optional)")
+        kwargs.setdefault("help_text", "We will email you a copy of what you send, with its reference.")
+        super().__init__(required=False, max_length=254, **kwargs)
 
 
 class LongTextField(forms.CharField):

@@ -5,14 +5,19 @@ follow-up. Recommendations are public once their report is published (no persona
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from agencies import on_time
 from agencies.managers import AreaScopedQuerySet
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
+
+if TYPE_CHECKING:
+    from agencies.receipts import Receipt
 
 
 class AreaQuerySet(AreaScopedQuerySet):
@@ -162,17 +167,20 @@ class Response(models.Model):
     responded_on = models.DateField()
     answered_by_name = models.CharField(max_length=150)
     via_link = models.BooleanField(default=False)
+    receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     letter = models.FileField(upload_to="responses/%Y/", blank=True)
     history = HistoricalRecords()
+    receipt: Receipt  # the copy sent when it was recorded (not stored; reports.recommendations.receipts)
 
     def __str__(self) -> str:
         return f"Response to {self.recommendation.reference}"
 
     def on_time(self) -> bool:
-        return self.responded_on <= self.recommendation.due_on
+        """Answered by the end of the due day (the one rule: agencies.on_time)."""
+        return on_time.status(self.responded_on, self.recommendation.due_on, self.responded_on) == on_time.ON_TIME
 
 
 class Extension(models.Model):
@@ -255,7 +263,9 @@ class EvidenceRequest(models.Model):
     answer = models.TextField(max_length=10_000, blank=True)
     answered_by_name = models.CharField(max_length=150, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    receipt_email = models.EmailField("the answerer's address for a receipt", blank=True)
     history = HistoricalRecords()
+    receipt: Receipt  # the copy sent when it was answered (not stored)
 
     class Meta:
         ordering = ["due_on"]

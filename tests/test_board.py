@@ -188,9 +188,9 @@ def test_alerts_and_recommendations_show_what_is_overdue_by_body(world, login):
     with time_machine.travel(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.UTC), tick=False):
         text = page_text(login(world.read_only).get(dashboard_url(world)))
     assert "1 alert raised" in text
-    assert "0% acknowledged on time (0 of 2)" in text
+    assert "0% acknowledged on time (0 of 2); 0 not yet due" in text
     assert "2 overdue now" in text
-    assert "NHS Testshire ICB 1 0 1 1 overdue" in text  # received, on time, waiting, overdue
+    assert "NHS Testshire ICB 1 0 of 1 0 1 1 overdue" in text  # received, on time, not yet due, waiting, overdue
     # The recommendation was due on 29 October: 28 days past the deadline on 26 November.
     assert "HOSC-2026-01-R1 NHS Testshire ICB 29 Oct 2026 28" in text
 

@@ -7,20 +7,16 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from agencies.models import Locality
 from concerns.models import Alert, AlertRecipient
 
 from ..models import ImplementationUpdate, Recommendation, Response
+from ..on_time import ALERT_ACKNOWLEDGEMENT, RECOMMENDATION_RESPONSE, OnTime
 
 if TYPE_CHECKING:
     from .dashboard import Period
-
-
-def acknowledged_on_time() -> Q:
-    """An alert recipient that acknowledged by the end of its due day (the local day)."""
-    return Q(acknowledged_at__isnull=False, acknowledged_at__date__lte=F("due_on"))
 
 
 # ---------------------------------------------------------------- alerts
@@ -30,7 +26,7 @@ def acknowledged_on_time() -> Q:
 class AlertBodyRow:
     body: str
     received: int
-    on_time: int
+    on_time: OnTime
     waiting: int
     overdue: int
 
@@ -39,35 +35,32 @@ class AlertBodyRow:
 class AlertSection:
     raised: int
     sent_to: int
-    acknowledged_on_time: int
+    on_time: OnTime  # acknowledged on time, of those acknowledged or due in the period
     overdue: int
     by_body: list[AlertBodyRow]
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return round(100 * self.acknowledged_on_time / self.sent_to) if self.sent_to else None
 
 
 def alert_section(locality: Locality, period: Period) -> AlertSection:
     today = period.today
     raised = Alert.all_objects.filter(locality=locality, sent_on__gte=period.start).count()
+    in_period = ALERT_ACKNOWLEDGEMENT.in_period(period.start)
     rows = (
         AlertRecipient.objects.filter(alert__locality=locality)
-        .filter(Q(alert__sent_on__gte=period.start) | Q(state=AlertRecipient.State.SENT))
+        .filter(Q(alert__sent_on__gte=period.start) | Q(state=AlertRecipient.State.SENT) | in_period)
         .values("body__name")
         .annotate(
             received=Count("id", filter=Q(alert__sent_on__gte=period.start)),
-            on_time=Count("id", filter=acknowledged_on_time() & Q(alert__sent_on__gte=period.start)),
             waiting=Count("id", filter=Q(state=AlertRecipient.State.SENT)),
-            overdue=Count("id", filter=Q(state=AlertRecipient.State.SENT, due_on__lt=today)),
+            overdue=Count("id", filter=ALERT_ACKNOWLEDGEMENT.overdue(today)),
+            **ALERT_ACKNOWLEDGEMENT.counts(today, within=in_period),
         )
         .order_by("body__name")
     )
-    by_body = [AlertBodyRow(r["body__name"], r["received"], r["on_time"], r["waiting"], r["overdue"]) for r in rows]
+    by_body = [AlertBodyRow(r["body__name"], r["received"], OnTime.read(r), r["waiting"], r["overdue"]) for r in rows]
     return AlertSection(
         raised=raised,
         sent_to=sum(r.received for r in by_body),
-        acknowledged_on_time=sum(r.on_time for r in by_body),
+        on_time=sum((r.on_time for r in by_body), OnTime()),
         overdue=sum(r.overdue for r in by_body),
         by_body=by_body,
     )
@@ -82,19 +75,16 @@ OVERDUE_SHOWN = 10
 class RecommendationBodyRow:
     body: str
     responses: int
-    on_time: int
+    on_time: OnTime
     awaiting: int
     overdue: int
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return round(100 * self.on_time / self.responses) if self.responses else None
 
 
 @dataclasses.dataclass
 class RecommendationSection:
     awaiting: int
     overdue: int
+    on_time: OnTime  # responded on time, of those answered or due in the period
     overdue_rows: list[Recommendation]
     by_body: list[RecommendationBodyRow]
     implementation: list[tuple[str, int]]
@@ -104,22 +94,21 @@ class RecommendationSection:
 def recommendation_section(locality: Locality, period: Period) -> RecommendationSection:
     today = period.today
     recs = Recommendation.objects.filter(locality=locality)
-    overdue_q = Recommendation.overdue_condition(today)
+    overdue_q = RECOMMENDATION_RESPONSE.overdue(today)
+    in_period = RECOMMENDATION_RESPONSE.in_period(period.start)
     body_rows = (
-        recs.filter(Q(response__responded_on__gte=period.start) | Q(state=Recommendation.State.AWAITING))
+        recs.filter(in_period | Q(state=Recommendation.State.AWAITING))
         .values("addressed_to__name")
         .annotate(
             responses=Count("id", filter=Q(response__responded_on__gte=period.start)),
-            on_time=Count(
-                "id", filter=Q(response__responded_on__gte=period.start, response__responded_on__lte=F("due_on"))
-            ),
             awaiting=Count("id", filter=Q(state=Recommendation.State.AWAITING)),
             overdue=Count("id", filter=overdue_q),
+            **RECOMMENDATION_RESPONSE.counts(today, within=in_period),
         )
         .order_by("addressed_to__name")
     )
     by_body = [
-        RecommendationBodyRow(r["addressed_to__name"], r["responses"], r["on_time"], r["awaiting"], r["overdue"])
+        RecommendationBodyRow(r["addressed_to__name"], r["responses"], OnTime.read(r), r["awaiting"], r["overdue"])
         for r in body_rows
     ]
     latest_status = ImplementationUpdate.objects.filter(recommendation=OuterRef("pk")).order_by("-created_at", "-id")
@@ -140,6 +129,7 @@ def recommendation_section(locality: Locality, period: Period) -> Recommendation
     return RecommendationSection(
         awaiting=sum(r.awaiting for r in by_body),
         overdue=sum(r.overdue for r in by_body),
+        on_time=sum((r.on_time for r in by_body), OnTime()),
         overdue_rows=overdue_rows,
         by_body=by_body,
         implementation=implementation,

@@ -13,7 +13,7 @@ import dataclasses
 import string
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from agencies.access import bodies_holding
 from agencies.models import SERVICE_KINDS, BodyKind, Duty, DutyAssessment, Function, Locality
@@ -28,11 +28,10 @@ from ..models import (
     Recommendation,
     Referral,
     Report,
-    Response,
     Review,
     SurveillanceView,
 )
-from .answers import acknowledged_on_time
+from ..on_time import ALERT_ACKNOWLEDGEMENT, RECOMMENDATION_RESPONSE
 
 if TYPE_CHECKING:
     from .dashboard import Period
@@ -81,13 +80,15 @@ def _concern_counts(locality: Locality, period: Period) -> dict[str, int]:
 
 
 def _alert_counts(locality: Locality, period: Period) -> dict[str, int]:
-    recipients = AlertRecipient.objects.filter(alert__locality=locality, alert__sent_on__gte=period.start)
-    c = recipients.aggregate(
-        alerted_commissioners=Count("alert", filter=Q(body__kind__in=COMMISSIONER_KINDS), distinct=True),
-        alerted_oversight=Count("alert", filter=Q(body__kind__in=OVERSIGHT_KINDS), distinct=True),
-        alerted_providers=Count("alert", filter=Q(body__kind__in=PROVIDER_KINDS), distinct=True),
-        alert_recipients=Count("id"),
-        alert_on_time=Count("id", filter=acknowledged_on_time()),
+    sent = Q(alert__sent_on__gte=period.start)
+    c = AlertRecipient.objects.filter(alert__locality=locality).aggregate(
+        alerted_commissioners=Count("alert", filter=sent & Q(body__kind__in=COMMISSIONER_KINDS), distinct=True),
+        alerted_oversight=Count("alert", filter=sent & Q(body__kind__in=OVERSIGHT_KINDS), distinct=True),
+        alerted_providers=Count("alert", filter=sent & Q(body__kind__in=PROVIDER_KINDS), distinct=True),
+        alert_recipients=Count("id", filter=sent),
+        **ALERT_ACKNOWLEDGEMENT.counts(
+            period.today, within=ALERT_ACKNOWLEDGEMENT.in_period(period.start), prefix="alert_"
+        ),
     )
     c["alerts_raised"] = Alert.all_objects.filter(locality=locality, sent_on__gte=period.start).count()
     return c
@@ -124,11 +125,14 @@ def _recommendation_counts(locality: Locality, period: Period) -> dict[str, int]
         recommendations_to_providers=Count("id", filter=Q(addressed_to__kind__in=PROVIDER_KINDS)),
         recommendations_to_commissioners=Count("id", filter=Q(addressed_to__kind__in=COMMISSIONER_KINDS)),
     )
+    answered = Q(response__responded_on__gte=start)
     c.update(
-        Response.objects.filter(recommendation__locality=locality, responded_on__gte=start).aggregate(
-            responses=Count("id"),
-            responses_on_time=Count("id", filter=Q(responded_on__lte=F("recommendation__due_on"))),
-            responses_published=Count("id", filter=Q(recommendation__report__published_on__isnull=False)),
+        Recommendation.objects.filter(locality=locality).aggregate(
+            responses=Count("id", filter=answered),
+            responses_published=Count("id", filter=answered & Q(report__published_on__isnull=False)),
+            **RECOMMENDATION_RESPONSE.counts(
+                period.today, within=RECOMMENDATION_RESPONSE.in_period(start), prefix="responses_"
+            ),
         )
     )
     return c
@@ -169,6 +173,8 @@ def activity_counts(locality: Locality, period: Period) -> dict[str, int]:
 # For each duty (by its number in the guide): lines of evidence, each a text and the count that
 # weighs as activity behind the duty (None: the line informs but weighs nothing). In a text,
 # {key} is a count and {key:word} or {key:word|words} the count with its noun, made plural.
+ALERTS_ON_TIME = "Alerts acknowledged on time: {alert_on_time} of {alert_counted} due ({alert_not_yet_due} not yet due)"
+RESPONSES_ON_TIME = "{responses_on_time} of {responses_counted} due ({responses_not_yet_due} not yet due)"
 EVIDENCE: dict[int, tuple[tuple[str, str | None], ...]] = {
     1: (
         ("{priorities_open:open board priority|open board priorities}", "priorities_open"),
@@ -200,8 +206,8 @@ EVIDENCE: dict[int, tuple[tuple[str, str | None], ...]] = {
         ("{actions_overdue:action} overdue now", None),
     ),
     8: (
-        ("{alert_on_time} of {alert_recipients:alert} acknowledged on time", "alert_recipients"),
-        ("{responses_on_time} of {responses:response} to recommendations on time", "responses"),
+        (ALERTS_ON_TIME, "alert_recipients"),
+        ("Responses to recommendations on time: " + RESPONSES_ON_TIME, "responses"),
     ),
     9: (("{qsg_views:Quality Surveillance Group view} recorded", "qsg_views"),),
     10: (("{referrals:priority|priorities} referred for fuller scrutiny", "referrals"),),
@@ -213,7 +219,7 @@ EVIDENCE: dict[int, tuple[tuple[str, str | None], ...]] = {
     13: (
         ("{alerts_raised:alert} raised", "alerts_raised"),
         ("{alerted_commissioners} to commissioners, {alerted_oversight} to the board or scrutiny", None),
-        ("{alert_on_time} of {alert_recipients} acknowledged on time", None),
+        (ALERTS_ON_TIME, None),
     ),
     14: (
         (
@@ -232,7 +238,7 @@ EVIDENCE: dict[int, tuple[tuple[str, str | None], ...]] = {
     20: (("{evidence_requests:request} to gather people's views", "evidence_requests"),),
     21: (
         ("{recommendations_made:recommendation} made", "recommendations_made"),
-        ("{responses_on_time} of {responses:response} on time", "responses"),
+        ("Responses on time: " + RESPONSES_ON_TIME, "responses"),
     ),
 }
 

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from agencies.access import bodies_holding
 from agencies.models import Body, BodyKind, Function, Locality, ResponseDuty
-from quality_system.forms import GovDateField, GovForm, LongTextField
+from quality_system.forms import GovDateField, GovForm, LongTextField, ReceiptEmailField
 
 from ..models import ImplementationUpdate, Response, Review
 from ..references import ReferencesMixin
@@ -161,6 +161,7 @@ class EvidenceAnswerForm(GovForm):
     answer = LongTextField(
         label="What did you find?", max_length=10_000, help_text="A summary, with links to anything longer."
     )
+    receipt_email = ReceiptEmailField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,11 +213,14 @@ class ResponseForm(GovForm):
         label="Action plan", max_length=10_000, required=False, help_text="What you will do, by when."
     )
     target_date = GovDateField(label="Target date", required=False)
+    receipt_email = ReceiptEmailField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, signed_in: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].error_messages["required"] = "Select whether you accept the recommendation"
         self.fields["name"].error_messages["required"] = "Enter your name"
+        if signed_in:  # the receipt goes to the account's address
+            del self.fields["receipt_email"]
 
 
 class ExtensionForm(GovForm):
@@ -240,7 +244,7 @@ class LetterForm(ResponseForm):
     letter = forms.FileField(label="The letter (PDF or Word)", required=False)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, signed_in=True, **kwargs)  # a letter recorded for the body: no receipt
         self.fields["name"].label = "Who signed the response"
 
     def clean_letter(self):

@@ -30,6 +30,7 @@ from ..models import (
     Response,
     Review,
 )
+from .receipts import evidence_receipt, response_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -236,9 +237,11 @@ def response_record(
     via_link: bool = False,
     letter: File | None = None,
     responded_on: datetime.date | None = None,
+    receipt_email: str = "",
 ) -> Response:
     """Record the addressed body's response (in the app, by letter on its behalf, or with the
-    checked answer `link`, used up here only if the response is recorded)."""
+    checked answer `link`, used up here only if the response is recorded). Unless by letter, the
+    body and the person (at `receipt_email` or their account's) get a receipt: `.receipt`."""
     errors = {}
     if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
         errors["reasons"] = "Give the reasons the recommendation is not accepted"
@@ -265,9 +268,12 @@ def response_record(
             responded_on=responded_on or timezone.localdate(),
             answered_by_name=name or (user.full_name if user else ""),
             via_link=via_link or link is not None,
+            receipt_email=receipt_email,
             recorded_by=user,
             letter=letter or "",
         )
+        if not (letter or responded_on):  # answered by the body itself, now
+            response.receipt = response_receipt(response, answerer_email=receipt_email or (user.email if user else ""))
         locked.state = Recommendation.State.RESPONDED
         locked.follow_up_on = target_date
         locked.save(update_fields=["state", "follow_up_on"])
@@ -435,9 +441,10 @@ def evidence_request_send(
 
 
 def evidence_answer(
-    *, item: EvidenceRequest, answer: str, name: str, link: SignedLink | None = None
+    *, item: EvidenceRequest, answer: str, name: str, link: SignedLink | None = None, receipt_email: str = ""
 ) -> EvidenceRequest:
-    """Record the body's answer, with the checked answer `link`, used up here only if it is recorded."""
+    """Record the body's answer, with the checked answer `link`, used up here only if it is
+    recorded; the body and the person (at `receipt_email`) get a receipt, also on `.receipt`."""
     if not answer.strip():
         raise ValidationError({"answer": "Enter what you found"})
     with transaction.atomic():
@@ -448,7 +455,9 @@ def evidence_answer(
             raise ValidationError("This request has already been answered.")
         locked.answer, locked.answered_by_name = answer, name
         locked.answered_at, locked.state = timezone.now(), EvidenceRequest.State.ANSWERED
+        locked.receipt_email = receipt_email
         locked.save()
+        locked.receipt = evidence_receipt(locked, answerer_email=receipt_email)
         review = locked.review
         page = reverse("reports:review", args=[review.locality.slug, review.pk])
         notify_people(

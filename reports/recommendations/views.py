@@ -196,8 +196,9 @@ def review_evidence(request, locality, pk: int):
 
 def _answer_evidence(request, item: EvidenceRequest, link) -> HttpResponse:
     form = EvidenceAnswerForm(posted(request))
-    if _submit(request, form, lambda data: services.evidence_answer(item=item, link=link, **data)):
-        return render(request, "reports/evidence_answered.html", {"item": item})
+    answered = _submit(request, form, lambda data: services.evidence_answer(item=item, link=link, **data))
+    if answered:
+        return render(request, "reports/evidence_answered.html", {"item": item, "receipt": answered.receipt})
     return render(
         request, "reports/evidence_answer.html", {"item": item, "form": form}, status=400 if form.errors else 200
     )
@@ -398,9 +399,12 @@ recommendation_letter_record = _action(
 
 def _respond(request, rec: Recommendation, *, user=None, link=None) -> HttpResponse:
     """The response form, for a member in the app (`user`) or a body by link (`link`)."""
-    form = ResponseForm(posted(request))
-    if _submit(request, form, lambda data: services.response_record(recommendation=rec, user=user, link=link, **data)):
-        return render(request, "reports/responded.html", {"r": rec})
+    form = ResponseForm(posted(request), signed_in=user is not None)
+    response = _submit(
+        request, form, lambda data: services.response_record(recommendation=rec, user=user, link=link, **data)
+    )
+    if response:
+        return render(request, "reports/responded.html", {"r": rec, "receipt": response.receipt})
     return render(request, "reports/respond.html", {"r": rec, "form": form}, status=400 if form.errors else 200)
 
 

@@ -208,8 +208,12 @@ def test_an_icb_officer_without_an_account_answers_an_alert_by_link(page, world,
     assert_accessible(page)
     page.get_by_label("Your name").fill("Dee Director")
     page.get_by_label("What will your organisation do?").fill("We will review triage staffing this week.")
+    page.get_by_label("Your email address, for a receipt (optional)").fill("dee@nhs.example")
     follow(page, page.get_by_role("button", name="Send your response"))
     assert page.locator("h1").inner_text() == "Your answer is recorded"
+    receipt = page.inner_text("main")  # the receipt's copy of what was sent, with its reference
+    assert alert.reference in receipt and "We will review triage staffing this week." in receipt
+    assert "emailed a copy of this receipt to icb@example.org and dee@nhs.example" in receipt
     assert_accessible(page)
     page.goto(link)
     assert "already been used" in page.inner_text("main")
