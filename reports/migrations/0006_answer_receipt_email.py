@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0004_priorities_and_board_packs"),
+        ("reports", "0005_extension_and_referral_history"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0009_shareable_summaries"),
+        ("concerns", "0010_safeguarding_referrals"),
     ]
 
     operations = [
