@@ -7,5 +7,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals
+        from .bodies import signals as body_signals
 
         signals.connect()
+        body_signals.connect()
