@@ -5,6 +5,9 @@ most pages ask the database nothing more."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import reverse
 
 from agencies import access
@@ -12,7 +15,7 @@ from agencies import access
 from . import counts
 
 
-def my_bodies(user) -> list[dict]:
+def my_bodies(user: Any) -> list[dict]:
     """The user's bodies, each once, with the areas it serves today (from the seats)."""
     bodies: dict[int, dict] = {}
     for seat in access.seats(user):
@@ -25,7 +28,7 @@ def my_bodies(user) -> list[dict]:
     return list(bodies.values())
 
 
-def due_from_us(request) -> dict:
+def due_from_us(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 from concerns.models import Alert, AlertRecipient
 
@@ -27,7 +28,7 @@ class Change:
     who: str
 
 
-def _who(row) -> str:
+def _who(row: Any) -> str:
     user = row.history_user
     if user is not None:
         return user.full_name or user.email
@@ -37,7 +38,7 @@ def _who(row) -> str:
     return "The system"
 
 
-def _describe(row, label: str) -> str:
+def _describe(row: Any, label: str) -> str:
     return f"{VERBS.get(row.history_type, 'Changed')}: {label}"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,15 +112,15 @@ def _evidence(item: EvidenceRequest, today: datetime.date) -> Item:
     )
 
 
-def _alerts(body: Body):
+def _alerts(body: Body) -> QuerySet[AlertRecipient]:
     return AlertRecipient.objects.filter(body=body).select_related("alert__locality", "alert__raised_by_body")
 
 
-def _recommendations(body: Body):
+def _recommendations(body: Body) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(addressed_to=body).select_related("locality", "report__issuing_body")
 
 
-def _evidence_requests(body: Body):
+def _evidence_requests(body: Body) -> QuerySet[EvidenceRequest]:
     return EvidenceRequest.objects.filter(to_body=body).select_related("review__locality", "review__lead_body")
 
 
@@ -258,7 +258,7 @@ def _piles(answered: Q, answered_in_time: Q, waiting: Q, due_passed: Q) -> dict:
     }
 
 
-def _grouped(queryset, area_id: str, area_name: str, piles: dict):
+def _grouped(queryset: QuerySet, area_id: str, area_name: str, piles: dict) -> QuerySet:
     return queryset.order_by().values_list(area_id, area_name).annotate(**piles).values_list(area_id, area_name, *piles)
 
 
