@@ -33,7 +33,7 @@ from .forms import (
     SignInForm,
 )
 from .http import area_view, posted
-from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership
+from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership, Role
 
 
 @require_safe
@@ -43,17 +43,29 @@ def home(request):
     seats = access.seats(request.user)
     localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
     held = access.seat_functions(seats)
-    work = []
+    work: dict[int, dict] = {}  # one card per body, however many areas it serves
     for seat in seats:
         locality = localities.get(seat.locality_id)
         if locality is None:
             continue
-        url = navigation.landing_url(seat.locality_slug, seat.body_id, held.get((seat.body_id, seat.locality_id), ()))
-        work.append({"seat": seat, "locality": locality, "url": url})
+        card = work.setdefault(
+            seat.body_id, {"seat": seat, "areas": [], "landings": [], "work_url": navigation.work_url(seat.body_id)}
+        )
+        card["areas"].append(locality.name)
+        functions = held.get((seat.body_id, seat.locality_id), ())
+        landing = navigation.landing_for(functions)
+        if landing:
+            card["landings"].append(
+                {
+                    "locality": locality,
+                    "url": navigation.landing_url(seat.locality_slug, seat.body_id, functions),
+                    "label": navigation.LANDING_LABELS[landing],
+                }
+            )
     return render(
         request,
         "home.html",
-        {"work": work, "localities": list(localities.values()), "no_seats": not seats},
+        {"work": list(work.values()), "localities": list(localities.values()), "no_seats": not seats},
     )
 
 
@@ -64,12 +76,23 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         """People with one seat go straight to their work (a board member to the priority
-        dashboard); people with several start at the home page, which lists them."""
+        dashboard); people of one body that has no such page (an ICB, a trust, a care home),
+        in however many areas it serves, to what it owes; the rest (administrators included)
+        start at the home page, which lists their bodies."""
         seats = access.seats(self.request.user)
-        if len(seats) == 1:
-            functions = access.seat_functions(seats).get((seats[0].body_id, seats[0].locality_id), ())
-            if navigation.landing_for(functions):
+        if len({seat.body_id for seat in seats}) == 1:
+            held = access.seat_functions(seats)
+            landings = [
+                seat for seat in seats if navigation.landing_for(held.get((seat.body_id, seat.locality_id), ()))
+            ]
+            if len(seats) == 1 and landings:
+                functions = held[(seats[0].body_id, seats[0].locality_id)]
                 return navigation.landing_url(seats[0].locality_slug, seats[0].body_id, functions)
+            # An ICB, a trust, a care home: straight to what it owes, in every area. Its
+            # administrators start at home, where setting up the area begins.
+            administrator = any(seat.role == Role.ADMINISTRATOR for seat in seats)
+            if not landings and not administrator:
+                return navigation.work_url(seats[0].body_id)
         return super().get_default_redirect_url()
 
 

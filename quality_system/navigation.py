@@ -66,6 +66,13 @@ LANDING_FOR_FUNCTION = {
     "joint_health_scrutiny": "reports:scrutiny-home",
 }
 
+# What each landing page's button says on the home page.
+LANDING_LABELS = {
+    "reports:dashboard": "Review the priority dashboard",
+    "reports:healthwatch-home": "Healthwatch work: experiences, alerts and requests",
+    "reports:scrutiny-home": "Scrutiny work: due dates, referrals and recommendations",
+}
+
 
 def landing_for(functions: Iterable[str]) -> str | None:
     """The landing page's URL name for a body holding these functions, if any has one."""
@@ -80,3 +87,8 @@ def landing_url(locality_slug: str, body_id: int, functions: Iterable[str]) -> s
     if landing:
         return reverse(landing, args=[locality_slug])
     return f"{reverse('reports:recommendations', args=[locality_slug])}?body={body_id}"
+
+
+def work_url(body_id: int) -> str:
+    """A body's own work page: what it owes in every area it serves (reports.bodies)."""
+    return reverse("bodies:work", args=[body_id])

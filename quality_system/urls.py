@@ -91,6 +91,7 @@ urlpatterns = [
     path("public/<slug:slug>/feed/", reports_public.PublicationsFeed(), name="public-feed"),
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
+    path("bodies/", include("reports.bodies.urls")),
     path("areas/<slug:slug>/", include("agencies.urls")),
     path("areas/<slug:slug>/", include("concerns.urls")),
     path("areas/<slug:slug>/", include("reports.urls")),

@@ -7,8 +7,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals
+        from .bodies import signals as body_signals
 
         signals.connect()
+        body_signals.connect()
         register_audit()
 
 

@@ -144,6 +144,7 @@ KNOWN: dict[str, Known] = {
     "reports:report-publish": Known(),
     "recommendation-respond": Known(fresh=True),
     "evidence-answer": Known(fresh=True),
+    "reports:evidence-answer-in-app": Known(fresh=True),
     "reports:closure-days": Known(day("date", FUTURE)),
     "reports:closure-day-remove": Known(),
     "concerns:trends": Known(),

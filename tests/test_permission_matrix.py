@@ -12,6 +12,10 @@ Kinds of page:
   the Healthwatch officer for concerns); read-only → 403 on GET and POST; outsider → 404.
 - AREA_ACTION: a button's or a form's target: POST only (GET → 405); read-only → 403; outsider
   → 404; the owner's empty POST acts and redirects (302) or, for a form, shows its errors (400).
+- BODY_READ: a body's own page, across every area it serves (its `owner` persona has a seat
+  there): anyone with a seat at the body reads it, read-only included; everyone else gets 404,
+  the administrators of an area it serves included; read-only seat holders see no answer
+  button and are refused (403) when they post an answer.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from tests.conftest import World, make_alert, make_concern, make_priority, make_
 PUBLIC, SIGNED_IN = "public", "signed-in"
 AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
 AREA_KINDS = {AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION}
+BODY_READ = "body-read"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Page:
     owner: str = "owner"  # the World persona who may use the page fully
     html: bool = True  # False for downloads and feeds (CSV, Atom, plain text)
     empty_post: int = 302  # AREA_ACTION: what the owner's empty POST gets (400 for a form's errors)
+    answers: Callable[[World], list[str]] = lambda w: []  # BODY_READ: answer pages of items it owes
 
 
 def area(w: World) -> dict:
@@ -116,23 +122,42 @@ def recommendation_link(w: World) -> dict:
     return {"recommendation_id": rec.pk, "token": link_issue(purpose="recommendation", object_id=rec.pk)}
 
 
-def evidence_link(w: World) -> dict:
-
+def an_evidence_request(w: World, to=None):
     from agencies.models import ResponseDuty
     from reports.recommendations import services
 
     review = make_recommendation(w).report.review
-    item = services.evidence_request_send(
+    return services.evidence_request_send(
         review=review,
-        to_body=w.healthwatch,
+        to_body=to or w.healthwatch,
         request="Gather views",
         sent_on=datetime.date(2026, 11, 2),
         duty=ResponseDuty.objects.get(code="agreed-date", locality=None),
         agreed_on=datetime.date(2026, 12, 2),
     )
+
+
+def evidence_link(w: World) -> dict:
     from agencies.links import link_issue
 
+    item = an_evidence_request(w)
     return {"request_id": item.pk, "token": link_issue(purpose="evidence-request", object_id=item.pk)}
+
+
+def a_body(w: World) -> dict:
+    return {"pk": w.icb.pk}
+
+
+def answers_owed_by_the_icb(w: World) -> list[str]:
+    """The in-app answer pages of an alert, a recommendation and an evidence request to the ICB."""
+    alert = make_alert(w, recipients=[w.icb])
+    rec = make_recommendation(w, to=w.icb)
+    item = an_evidence_request(w, to=w.icb)
+    return [
+        reverse("concerns:alert-respond-in-app", args=[w.area.slug, alert.pk, alert.recipients.get().pk]),
+        reverse("reports:recommendation-respond-in-app", args=[w.area.slug, rec.pk]),
+        reverse("reports:evidence-answer-in-app", args=[w.area.slug, item.pk]),
+    ]
 
 
 def a_recommendation(w: World) -> dict:
@@ -334,6 +359,10 @@ MATRIX: dict[str, Page] = {
         PUBLIC, lambda w: {**area(w), "pk": make_recommendation(w, publish=True).report_id}, post=False
     ),
     "public-feed": Page(PUBLIC, area, post=False, html=False),
+    "reports:evidence-answer-in-app": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": an_evidence_request(w).pk}, owner="officer"
+    ),
+    "bodies:work": Page(BODY_READ, a_body, post=False, owner="icb_officer", answers=answers_owed_by_the_icb),
     "reports:closure-days": Page(AREA_ADMIN, area),
     "reports:closure-day-remove": Page(AREA_ACTION, lambda w: {**area(w), "pk": a_closure_day(w)}),
 }
@@ -382,7 +411,7 @@ def test_public_pages_answer_everyone(name, world, client):
     assert client.get(url).status_code in {page.get_status, 302}
 
 
-@pytest.mark.parametrize("name", _pages({SIGNED_IN} | AREA_KINDS))
+@pytest.mark.parametrize("name", _pages({SIGNED_IN, BODY_READ} | AREA_KINDS))
 def test_anonymous_people_are_sent_to_sign_in(name, world, client):
     url = reverse(name, kwargs=MATRIX[name].kwargs(world))
     response = client.get(url)
@@ -457,6 +486,40 @@ def test_pages_about_yourself_open_for_every_signed_in_person(name, world, login
 
 @pytest.mark.parametrize("name", [n for n in _pages({AREA_READ, AREA_WRITE, AREA_ADMIN}) if not MATRIX[n].post])
 def test_pages_that_only_read_refuse_a_post(name, world, login):
+    client = login(getattr(world, MATRIX[name].owner))
+    assert client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {}).status_code == 405
+
+
+@pytest.mark.parametrize("name", _pages({BODY_READ}))
+def test_body_pages_are_not_found_by_people_without_a_seat_there(name, world, login):
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    # The outsider is from another area; the owner administers an area the body serves.
+    for user in (world.outsider, world.owner, world.read_only):
+        client = login(user)
+        assert client.get(url).status_code == 404, user
+        assert client.post(url, {}).status_code in {404, 405}, user
+
+
+@pytest.mark.parametrize("name", _pages({BODY_READ}))
+def test_body_pages_are_read_by_everyone_with_a_seat_there(name, world, login):
+    page = MATRIX[name]
+    kwargs = page.kwargs(world)
+    answers = page.answers(world)
+    url = reverse(name, kwargs=kwargs)
+    shown = login(getattr(world, page.owner)).get(url)
+    assert shown.status_code == 200
+    assert all(answer in shown.content.decode() for answer in answers)
+    Membership.objects.create(user=world.read_only, body_id=kwargs["pk"], role="read_only")
+    client = login(world.read_only)
+    shown = client.get(url)
+    assert shown.status_code == 200
+    assert not any(answer in shown.content.decode() for answer in answers)
+    for answer in answers:
+        assert client.post(answer, {"response": "We will act.", "answer": "Views gathered."}).status_code == 403
+
+
+@pytest.mark.parametrize("name", [n for n in _pages({BODY_READ}) if not MATRIX[n].post])
+def test_body_pages_that_only_read_refuse_a_post(name, world, login):
     client = login(getattr(world, MATRIX[name].owner))
     assert client.post(reverse(name, kwargs=MATRIX[name].kwargs(world)), {}).status_code == 405
 

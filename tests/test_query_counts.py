@@ -39,6 +39,9 @@ def grow(world, n):
 
 
 def count_queries(client, url):
+    """The page's queries, with the navigation's "Due from us" count already in the cache as
+    it is on most pages (a cold count costs three queries once; reports.bodies.counts)."""
+    client.get(reverse("inbox"))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -304,3 +307,78 @@ def test_board_pages_make_the_same_queries_at_n_and_10n(world, login, page, make
     assert (large, large_cached) == (small, small_cached)
     assert small <= 45
     assert small_cached <= small
+
+
+# ---------------------------------------------------------------- a body's own work page
+
+
+def owe(world, area, scrutiny, n: int, start: int) -> None:
+    """n items to the ICB in one area, in turn an alert, a recommendation and an evidence
+    request, every other one answered (so each list, the figures and the history all grow)."""
+    from agencies.models import ResponseDuty
+    from concerns import alerts
+    from reports.models import Review
+    from reports.recommendations import services as rs
+
+    duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
+    for i in range(start, start + n):
+        answer = i % 2 == 0
+        if i % 3 == 0:
+            alert = alerts.alert_raise(
+                locality=area,
+                raised_by_body=scrutiny,
+                raised_by=world.scrutiny_officer,
+                details=alerts.AlertDetails(summary=f"Alert {i}", action_requested="Act.", recipients=[world.icb]),
+            )
+            if answer:
+                alerts.alert_acknowledge(recipient=alert.recipients.get(), user=world.icb_officer)
+            continue
+        review = Review.objects.create(
+            locality=area, kind="scrutiny_review", lead_body=scrutiny, topic=f"Topic {i}", created_by=world.owner
+        )
+        if i % 3 == 1:
+            report = rs.report_create(
+                locality=area, issuing_body=scrutiny, title="R", summary="S", reference_prefix=f"R-{i}", review=review
+            )
+            rec = rs.recommendation_issue(
+                report=report, text=f"Do {i}", addressed_to=world.icb, duty=duty, sent_on=datetime.date(2026, 11, 2)
+            )
+            if answer:
+                rs.response_record(
+                    recommendation=rec, decision="accepted", reasons="", action_plan="Yes", target_date=None, name="CEO"
+                )
+            continue
+        item = rs.evidence_request_send(
+            review=review, to_body=world.icb, request=f"Views {i}", duty=duty, sent_on=datetime.date(2026, 11, 2)
+        )
+        if answer:
+            rs.evidence_answer(item=item, answer="Found", name="CEO")
+
+
+@pytest.mark.slow
+def test_a_bodys_work_page_makes_the_same_queries_for_1_or_10_areas_and_5_or_50_items(world, login):
+    from django.core.cache import cache
+
+    from agencies.models import BodyArea, BodyKind
+    from tests.factories import STATUTORY_START, LocalityFactory
+
+    client = login(world.icb_officer)
+    url = reverse("bodies:work", args=[world.icb.pk])
+
+    def measured() -> tuple[int, int]:
+        cache.clear()
+        return count_queries(client, url), count_queries(client, url)
+
+    owe(world, world.area, world.scrutiny, 5, 0)
+    few = measured()
+    owe(world, world.area, world.scrutiny, 45, 5)
+    many = measured()
+    for _ in range(9):
+        area = LocalityFactory()
+        BodyArea.objects.create(body=world.icb, locality=area, starts_on=STATUTORY_START)
+        owe(world, area, BodyFactory(locality=area, kind=BodyKind.SCRUTINY), 5, 50)
+    wide = measured()
+    page = client.get(url)
+    assert len(page.context["areas"]) == 10
+    assert few == many == wide
+    assert few[0] <= 30

@@ -163,9 +163,11 @@ class EvidenceAnswerForm(GovForm):
     )
     receipt_email = ReceiptEmailField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ask_name: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"].error_messages["required"] = "Enter what you found"
+        if not ask_name:  # in the app: the signed-in person answers under their own name
+            del self.fields["name"]
 
 
 class RecommendationForm(GovForm):

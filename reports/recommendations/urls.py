@@ -4,6 +4,7 @@ only. The answer-by-link and public pages are in quality_system.urls."""
 
 from django.urls import path
 
+from . import evidence_views as ev
 from . import views as rv
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("reviews/<int:pk>/state/", rv.review_state, name="review-state"),
     path("reviews/<int:pk>/evidence/", rv.review_evidence, name="review-evidence"),
     path("reviews/<int:pk>/report/", rv.report_create, name="report-create"),
+    path("evidence/<int:pk>/answer/", ev.evidence_answer_in_app, name="evidence-answer-in-app"),
     path("reports/<int:pk>/", rv.report, name="report"),
     path("reports/<int:pk>/publish/", rv.report_publish, name="report-publish"),
     path("closure-days/", rv.closure_days, name="closure-days"),

@@ -290,3 +290,24 @@ def test_a_healthwatch_officer_approves_a_shareable_summary(page, world):
     submit_by_keyboard(page, "Approve for sharing")
     assert "Shareable summary for " + concern.reference + " approved." in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_an_icb_officer_lands_on_what_it_owes_and_answers_by_keyboard(page, world):
+    from tests.conftest import make_alert, make_recommendation
+    from tests.test_permission_matrix import an_evidence_request
+
+    make_alert(world, recipients=[world.icb])
+    make_recommendation(world)
+    item = an_evidence_request(world, to=world.icb)
+    sign_in_by_keyboard(page, world.icb_officer.email)
+    assert page.url.endswith(reverse("bodies:work", args=[world.icb.pk]))
+    assert page.locator("h1").inner_text() == "Due from us"
+    assert_accessible(page)
+    follow(page, page.get_by_role("link", name=f"Answer E-{item.pk:05d}"))
+    assert_accessible(page)
+    page.get_by_label("What did you find?").focus()
+    page.keyboard.type("We asked forty carers.")
+    submit_by_keyboard(page, "Send your answer")
+    assert "Your answer to" in page.inner_text(".govuk-notification-banner")
+    assert "We asked forty carers." in page.inner_text("main")
+    assert_accessible(page)
