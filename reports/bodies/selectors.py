@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from agencies.models import Body, BodyArea
 from concerns.models import AlertRecipient
 
 from ..models import EvidenceRequest, Recommendation
+from ..on_time import ALERT_ACKNOWLEDGEMENT, EVIDENCE_ANSWER, RECOMMENDATION_RESPONSE, OnTimeRule
 from . import timing
 
 LIMIT = 200  # open items of each kind shown; a body owing more is told how many more
@@ -225,7 +226,7 @@ def answered_items(body: Body, today: datetime.date) -> list[Item]:
 
 @dataclasses.dataclass
 class Figures:
-    """One area's (or the whole footprint's) answers, in the four piles of `timing.pile`."""
+    """One area's (or the whole footprint's) answers, in the four piles of agencies.on_time."""
 
     area_name: str
     on_time: int = 0
@@ -248,13 +249,14 @@ class Figures:
         return self.overdue + self.not_yet_due
 
 
-def _piles(answered: Q, answered_in_time: Q, waiting: Q, due_passed: Q) -> dict:
-    """The four counts as conditional aggregates (one grouped query per kind)."""
+def _piles(rule: OnTimeRule, today: datetime.date) -> dict:
+    """The four counts as conditional aggregates (one grouped query per kind), by the one
+    on-time rule every figure follows (reports.on_time)."""
     return {
-        "on_time": Count("pk", filter=answered & answered_in_time),
-        "late": Count("pk", filter=answered & ~answered_in_time),
-        "overdue": Count("pk", filter=waiting & due_passed),
-        "not_yet_due": Count("pk", filter=waiting & ~due_passed),
+        "on_time": Count("pk", filter=rule.answered() & rule.on_time()),
+        "late": Count("pk", filter=rule.answered() & rule.late()),
+        "overdue": Count("pk", filter=rule.overdue(today)),
+        "not_yet_due": Count("pk", filter=rule.not_yet_due(today)),
     }
 
 
@@ -265,24 +267,9 @@ def _grouped(queryset: QuerySet, area_id: str, area_name: str, piles: dict) -> Q
 def figures(body: Body, today: datetime.date) -> tuple[Figures, list[Figures]]:
     """The body's answers across its footprint and area by area (four queries: its areas, and
     one grouped count per kind). An area it no longer serves appears while items there do."""
-    alert_piles = _piles(
-        Q(acknowledged_at__isnull=False),
-        Q(acknowledged_at__date__lte=F("due_on")),
-        Q(state=AlertRecipient.State.SENT),
-        Q(due_on__lt=today),
-    )
-    recommendation_piles = _piles(
-        Q(response__isnull=False),
-        Q(response__responded_on__lte=F("due_on")),
-        Q(state=Recommendation.State.AWAITING),
-        Recommendation.overdue_condition(today),  # a stopped clock is not overdue: not yet due
-    )
-    evidence_piles = _piles(
-        Q(state=EvidenceRequest.State.ANSWERED),
-        Q(answered_at__date__lte=F("due_on")),
-        Q(state=EvidenceRequest.State.SENT),
-        Q(due_on__lt=today),
-    )
+    alert_piles = _piles(ALERT_ACKNOWLEDGEMENT, today)
+    recommendation_piles = _piles(RECOMMENDATION_RESPONSE, today)
+    evidence_piles = _piles(EVIDENCE_ANSWER, today)
     rows = [
         *_grouped(AlertRecipient.objects.filter(body=body), "alert__locality_id", "alert__locality__name", alert_piles),
         *_grouped(

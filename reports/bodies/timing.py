@@ -1,27 +1,13 @@
-"""Words for a deadline, and which of the four piles an item falls in (pure: dates in, words out).
-
-The piles follow one rule, used by the list and by the figures: an item answered on or before
-its due day is on time, after it late; an unanswered item is overdue from the day after its due
-day, and not yet due until then (due today is not yet due). Only the first three are measured:
-"not yet due" is shown apart, never counted as a miss.
-"""
+"""Words for a deadline and for an on-time rate (pure: dates in, words out). Which pile an item
+falls in is the one rule of agencies.on_time."""
 
 from __future__ import annotations
 
 import datetime
 
-ON_TIME, LATE, OVERDUE, NOT_YET_DUE = "on_time", "late", "overdue", "not_yet_due"
-LABELS = {ON_TIME: "Answered on time", LATE: "Answered late", OVERDUE: "Overdue", NOT_YET_DUE: "Not yet due"}
-
 
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
-
-
-def pile(due_on: datetime.date, answered_on: datetime.date | None, today: datetime.date) -> str:
-    if answered_on is not None:
-        return ON_TIME if answered_on <= due_on else LATE
-    return OVERDUE if today > due_on else NOT_YET_DUE
 
 
 def due_words(due_on: datetime.date, today: datetime.date) -> str:
