@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from agencies.managers import AreaScopedQuerySet
+from agencies.managers import AreaScopedQuerySet, reachable_area_ids
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
 
@@ -19,7 +19,60 @@ class AreaQuerySet(AreaScopedQuerySet):
     """Records readable by everyone with a seat in the record's area."""
 
 
-class Review(models.Model):
+class JointQuerySet(AreaQuerySet):
+    """Records that may concern several areas (a joint committee's reviews and reports, and so
+    their recommendations): a record is in an area when its `locality` (the lead area, where
+    references are numbered) is that area, or its areas include it. People of each concerned
+    area read it; people of any other area do not."""
+
+    def _concerning(self, area_ids) -> models.Q:
+        """The condition for records in any of these areas (ids or a subquery of ids)."""
+        raise NotImplementedError
+
+    def in_area(self, locality: Locality) -> JointQuerySet:
+        """The records an area's pages show: led there or concerning it."""
+        return self.filter(self._concerning([locality.pk]))
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(self._concerning(reachable_area_ids(user)))
+
+
+class ReviewQuerySet(JointQuerySet):
+    def _concerning(self, area_ids) -> models.Q:
+        joint = Review.areas.through.objects.filter(locality_id__in=area_ids).values("review_id")
+        return models.Q(locality_id__in=area_ids) | models.Q(pk__in=joint)
+
+
+class ReportQuerySet(JointQuerySet):
+    def _concerning(self, area_ids) -> models.Q:
+        joint = Report.areas.through.objects.filter(locality_id__in=area_ids).values("report_id")
+        return models.Q(locality_id__in=area_ids) | models.Q(pk__in=joint)
+
+
+class JointRecord(models.Model):
+    """What a review and a report share: the areas they concern, always including the lead area."""
+
+    class Meta:
+        abstract = True
+
+    def area_list(self) -> list[Locality]:
+        """Every area it concerns, the lead area first (from the prefetched `areas` when there)."""
+        others = sorted((a for a in self.areas.all() if a.pk != self.locality_id), key=lambda a: a.name)
+        return [self.locality, *others]
+
+    def other_areas(self, locality: Locality) -> list[Locality]:
+        """The areas it concerns besides the one a page is about, for "Joint review with Eastvale"."""
+        return [area for area in self.area_list() if area.pk != locality.pk]
+
+    def is_joint(self) -> bool:
+        return len(self.area_list()) > 1
+
+
+class Review(JointRecord):
     """A piece of work: a scrutiny review, a policy or service change, a follow-up check, a
     Healthwatch research project or an Enter and View visit."""
 
@@ -50,10 +103,12 @@ class Review(models.Model):
     concerns = models.ManyToManyField(Concern, blank=True, related_name="reviews")
     alerts = models.ManyToManyField(Alert, blank=True, related_name="reviews")
     trend_signals = models.ManyToManyField(TrendSignal, blank=True, related_name="reviews")
+    # Every area the review concerns, the lead `locality` included (a joint committee's work).
+    areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reviews")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AreaQuerySet.as_manager()
+    objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -63,8 +118,9 @@ class Review(models.Model):
         return self.topic
 
 
-class Report(models.Model):
-    """A report with recommendations; public once published."""
+class Report(JointRecord):
+    """A report with recommendations; public once published. It concerns its lead area and any
+    other `areas` (a joint committee's report), and shows in each."""
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="reports")
     review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
@@ -75,7 +131,11 @@ class Report(models.Model):
         max_length=30, help_text="Recommendation references start with this, like HOSC-2026-07."
     )
     published_on = models.DateField(null=True, blank=True)
+    # Every area the report concerns, the lead `locality` included; its recommendations follow.
+    areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reports")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -85,7 +145,13 @@ class Report(models.Model):
         return self.title
 
 
-class RecommendationQuerySet(AreaQuerySet):
+class RecommendationQuerySet(JointQuerySet):
+    """A recommendation concerns the areas its report concerns."""
+
+    def _concerning(self, area_ids) -> models.Q:
+        joint = Report.areas.through.objects.filter(locality_id__in=area_ids).values("report_id")
+        return models.Q(locality_id__in=area_ids) | models.Q(report_id__in=joint)
+
     def public(self) -> RecommendationQuerySet:
         return self.filter(report__published_on__isnull=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty
 from agencies.notifications import AnswerLink, notify_body, notify_people
 from concerns.alerts import recompute_due_dates
 
+from ..access import coverable_areas
 from ..models import (
     EvidenceRequest,
     Extension,
@@ -73,15 +75,36 @@ def closure_day_remove(*, day: ClosureDay) -> int:
 # ---------------------------------------------------------------- reviews, reports and recommendations
 
 
-def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields: Any) -> Review:
+def concerned_areas(body: Body, locality: Locality, areas: Iterable[Locality] = ()) -> list[Locality]:
+    """The areas a review or report concerns: the lead area, and each other area asked for,
+    where the body must hold a scrutiny or Healthwatch function today (a joint committee)."""
+    others = {area.pk: area for area in areas if area.pk != locality.pk}
+    allowed = set(coverable_areas(body).filter(pk__in=list(others)).values_list("pk", flat=True))
+    refused = sorted(area.name for pk, area in others.items() if pk not in allowed)
+    if refused:
+        raise ValidationError(
+            {
+                "areas": f"{body.name} does not hold a scrutiny or Healthwatch function in {', '.join(refused)}. "
+                "Choose only areas from the list."
+            }
+        )
+    return [locality, *sorted(others.values(), key=lambda area: area.name)]
+
+
+def review_create(
+    *, locality: Locality, lead_body: Body, created_by: User, areas: Iterable[Locality] = (), **fields: Any
+) -> Review:
+    """Start a review led in `locality`; a joint committee's may concern other `areas` too."""
     if not serves(locality, lead_body):
         raise ValidationError({"lead_body": "Choose a body that serves this area"})
+    concerned = concerned_areas(lead_body, locality, areas)
     concerns = fields.pop("concerns", [])
     alerts = fields.pop("alerts", [])
     with transaction.atomic():
         review = Review.objects.create(locality=locality, lead_body=lead_body, created_by=created_by, **fields)
         review.concerns.set(concerns)
         review.alerts.set(alerts)
+        review.areas.set(concerned)
     return review
 
 
@@ -101,21 +124,35 @@ def report_create(
     summary: str,
     reference_prefix: str,
     review: Review | None = None,
+    areas: Iterable[Locality] = (),
 ) -> Report:
+    """Write a report led in `locality` (where its recommendations are numbered); a joint
+    committee's may concern other `areas` too, and shows in each."""
     if not serves(locality, issuing_body):
         raise ValidationError({"issuing_body": "Choose a body that serves this area"})
+    concerned = concerned_areas(issuing_body, locality, areas)
     if Report.objects.filter(locality=locality, reference_prefix__iexact=reference_prefix).exists():
         raise ValidationError(
             {"reference_prefix": f"{reference_prefix} is already used by another report. Choose another."}
         )
-    return Report.objects.create(
-        locality=locality,
-        issuing_body=issuing_body,
-        title=title,
-        summary=summary,
-        reference_prefix=reference_prefix,
-        review=review,
-    )
+    with transaction.atomic():
+        report = Report.objects.create(
+            locality=locality,
+            issuing_body=issuing_body,
+            title=title,
+            summary=summary,
+            reference_prefix=reference_prefix,
+            review=review,
+        )
+        report.areas.set(concerned)
+    return report
+
+
+def serves_any(areas: list[Locality], body: Body) -> bool:
+    """Whether the body serves any of these areas today (a joint report's recommendation, or a
+    joint review's request for evidence, may go to a body of any area it concerns)."""
+    served = Locality.objects.filter(pk__in=[area.pk for area in areas])
+    return Body.objects.serving(served).filter(pk=body.pk).exists()
 
 
 def report_publish(*, report: Report, on: datetime.date) -> Report:
@@ -142,8 +179,12 @@ def recommendation_issue(
     errors = {}
     if addressed_to is None:
         errors["addressed_to"] = "Choose the body this recommendation is for"
-    elif not serves(locality, addressed_to):
-        errors["addressed_to"] = "Choose a body that serves this area"
+    elif not serves_any(report.area_list(), addressed_to):
+        errors["addressed_to"] = (
+            "Choose a body that serves an area this report concerns"
+            if report.is_joint()
+            else "Choose a body that serves this area"
+        )
     if sent_on > timezone.localdate():
         errors["sent_on"] = "The date sent must be today or in the past"
     if not text.strip():
@@ -360,8 +401,9 @@ def recommendation_due_dates_recompute(*, locality: Locality) -> int:
 def evidence_request_send(
     *, review: Review, to_body: Body, request: str, duty: ResponseDuty, sent_on: datetime.date
 ) -> EvidenceRequest:
-    """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
-    if not serves(review.locality, to_body):
+    """Ask a body (Healthwatch, a community group) of an area the review concerns to help gather
+    views, by a due date."""
+    if not serves_any(review.area_list(), to_body):
         raise ValidationError({"to_body": "Choose a body that serves this area"})
     if not request.strip():
         raise ValidationError({"request": "Enter what you are asking for"})
