@@ -165,17 +165,7 @@ def report_publish(*, report: Report, on: datetime.date) -> Report:
     return report
 
 
-def recommendation_issue(
-    *,
-    report: Report,
-    text: str,
-    addressed_to: Body | None,
-    duty: ResponseDuty,
-    sent_on: datetime.date,
-    reference: str = "",
-) -> Recommendation:
-    """Make a recommendation to one body, fix its deadline from the duty, and tell the body."""
-    locality = report.locality
+def _issue_errors(report: Report, addressed_to: Body | None, sent_on: datetime.date, text: str) -> dict[str, str]:
     errors = {}
     if addressed_to is None:
         errors["addressed_to"] = "Choose the body this recommendation is for"
@@ -189,6 +179,22 @@ def recommendation_issue(
         errors["sent_on"] = "The date sent must be today or in the past"
     if not text.strip():
         errors["text"] = "Enter the recommendation"
+    return errors
+
+
+def recommendation_issue(
+    *,
+    report: Report,
+    text: str,
+    addressed_to: Body | None,
+    duty: ResponseDuty,
+    sent_on: datetime.date,
+    reference: str = "",
+) -> Recommendation:
+    """Make a recommendation to one body, fix its deadline from the duty, and tell the body.
+    It is numbered and timed in the report's lead area, and concerns every area the report does."""
+    locality = report.locality
+    errors = _issue_errors(report, addressed_to, sent_on, text)
     if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
