@@ -11,6 +11,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from agencies.models import Body, BodyArea, BodyKind, Locality, Notification, ResponseDuty, Role, User
@@ -55,7 +56,9 @@ def joint(world) -> Joint:
     return Joint(world, east, committee, joint_officer, east_scrutiny, east_only, east_council)
 
 
-def joint_recommendation(j: Joint, *, to: Body | None = None, publish: bool = True) -> Recommendation:
+def joint_recommendation(
+    j: Joint, *, to: Body | None = None, publish: bool = True, prefix: str = "JHOSC-2026-01"
+) -> Recommendation:
     review = services.review_create(
         locality=j.w.area,
         lead_body=j.committee,
@@ -71,7 +74,7 @@ def joint_recommendation(j: Joint, *, to: Body | None = None, publish: bool = Tr
         areas=[j.east],
         title="Stroke services for both areas",
         summary="People in both areas told us about travel times.",
-        reference_prefix="JHOSC-2026-01",
+        reference_prefix=prefix,
     )
     rec = services.recommendation_issue(
         report=report,
@@ -337,3 +340,55 @@ def test_a_joint_recommendation_is_chased_once_and_both_boards_hear_of_it(joint)
     assert officer_chases.count() == 1
     for chair in (testshire_chair, east_chair):
         assert Notification.objects.filter(user=chair, kind="recommendation-hwb-agenda", channel="email").count() == 1
+
+
+# ---------------------------------------------------------------- query counts
+
+
+JOINT_PAGES = [
+    ("tracker", lambda j: reverse("reports:recommendations", args=[j.east.slug])),
+    ("reviews", lambda j: reverse("reports:reviews", args=[j.east.slug])),
+    ("public list", lambda j: reverse("public-reports", args=[j.east.slug])),
+    ("feed", lambda j: reverse("public-feed", args=[j.east.slug])),
+]
+
+
+@pytest.mark.parametrize(("page", "make_url"), JOINT_PAGES, ids=[p for p, _ in JOINT_PAGES])
+def test_the_second_areas_pages_make_the_same_queries_at_1_and_10_joint_reports(joint, login, page, make_url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(joint.east_only)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(make_url(joint)).status_code == 200
+        return len(queries)
+
+    with at(SENT):
+        joint_recommendation(joint, prefix="J-0")
+        small = count()
+        for i in range(1, 10):
+            joint_recommendation(joint, prefix=f"J-{i}")
+        assert count() == small
+
+
+# ---------------------------------------------------------------- the demo
+
+
+@override_settings(DEBUG=True)
+def test_the_demos_joint_committee_recommendation_is_in_both_areas_once(db, client):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    (review,) = Review.objects.filter(lead_body__name="Northmoor and Eastvale Joint Health Scrutiny Committee")
+    (rec,) = Recommendation.objects.filter(report__review=review)
+    assert rec.addressed_to.name == "Northmoor Hospitals NHS Foundation Trust"
+    for email, slug in (("scrutiny.officer", "northmoor"), ("eastvale.scrutiny", "eastvale")):
+        client.force_login(User.objects.get(email=f"{email}@demo.example"))
+        assert rec.reference in client.get(reverse("reports:recommendations", args=[slug])).content.decode()
+        public = client.get(reverse("public-report", args=[slug, rec.report_id]))
+        assert public.status_code == 200
+    (row,) = selectors.response_statistics(rec.sent_on, addressed_to=rec.addressed_to, issued_by=review.lead_body)
+    assert row["made"] == 1
