@@ -4,6 +4,7 @@ joint committee's reviews and reports (and so their recommendations) concern sev
 from __future__ import annotations
 
 import datetime
+from typing import Self
 
 from django.db import models
 
@@ -25,7 +26,7 @@ class JointQuerySet(AreaQuerySet):
         """The condition for records in any of these areas (ids or a subquery of ids)."""
         raise NotImplementedError
 
-    def in_area(self, locality: Locality) -> JointQuerySet:
+    def in_area(self, locality: Locality) -> Self:
         """The records an area's pages show: led there or concerning it."""
         return self.filter(self._concerning([locality.pk]))
 

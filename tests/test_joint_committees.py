@@ -183,6 +183,15 @@ def test_the_public_pages_and_feed_of_each_concerned_area_carry_the_joint_report
         assert reverse("public-report", args=[area.slug, rec.report_id]) in feed
 
 
+def test_the_joint_committees_officer_sees_its_late_recommendation_on_either_areas_landing(joint, login):
+    with at(SENT):
+        rec = joint_recommendation(joint)
+    with at(datetime.date(2026, 12, 10)):
+        for area in (joint.w.area, joint.east):
+            page = login(joint.joint_officer).get(reverse("reports:scrutiny-home", args=[area.slug]))
+            assert rec.reference in page.content.decode(), area.slug
+
+
 # ---------------------------------------------------------------- and nobody else
 
 
