@@ -10,6 +10,7 @@ from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
 from reports.recommendations import public as reports_public
+from reports.recommendations import review_views
 from reports.recommendations import views as recommendation_views
 
 
@@ -83,7 +84,7 @@ urlpatterns = [
     ),
     path(
         "respond/evidence/<int:request_id>/<str:token>/",
-        never_cache(recommendation_views.evidence_by_link),
+        never_cache(review_views.evidence_by_link),
         name="evidence-answer",
     ),
     path("public/<slug:slug>/", reports_public.reports, name="public-reports"),

@@ -3,7 +3,8 @@
 holds today (agencies.access.bodies_acting_for), never its kind.
 
 - Reviews, reports and recommendations: officers (and above) of a body holding the health
-  scrutiny or local Healthwatch function, and the area's administrators.
+  scrutiny or local Healthwatch function, and the area's administrators. A review or report may
+  concern several areas (a joint committee's), each one where its body holds such a function.
 - Answering for a body (responses, progress updates, letters): its members (not read-only).
 - The board's priorities, referrals and board packs: members (not read-only) of the body that
   holds the health and wellbeing board function today, and the area's administrators.
@@ -14,9 +15,10 @@ holds today (agencies.access.bodies_acting_for), never its kind.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from agencies import access
-from agencies.models import Body, BodyKind, Function, Locality, Role
+from agencies.models import Body, BodyKind, Function, FunctionHolding, Locality, Role
 
 REVIEW_FUNCTIONS = (*Function.SCRUTINY, Function.LOCAL_HEALTHWATCH)
 
@@ -24,6 +26,16 @@ REVIEW_FUNCTIONS = (*Function.SCRUTINY, Function.LOCAL_HEALTHWATCH)
 def review_bodies(user, locality: Locality) -> list[Body]:
     """Bodies this user runs reviews and makes recommendations for."""
     return access.bodies_acting_for(user, locality, REVIEW_FUNCTIONS, min_role=Role.OFFICER, administrators=True)
+
+
+def coverable_areas(body: Body, on=None):
+    """The areas a review or report by this body may concern: those where it holds a scrutiny
+    or Healthwatch function today (a joint committee holds joint health scrutiny in each area
+    that appointed it)."""
+    held = FunctionHolding.objects.current(on or timezone.localdate()).filter(
+        body=body, function__code__in=REVIEW_FUNCTIONS
+    )
+    return Locality.objects.filter(pk__in=held.values("locality_id")).order_by("name")
 
 
 def require_reviewer(user, locality: Locality) -> list[Body]:

@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from agencies.demo import DemoArea
+from agencies.demo import JOINT_COMMITTEE, DemoArea
 from agencies.models import ResponseDuty
 
 from .models import Recommendation, Review
@@ -103,6 +103,54 @@ def seed(area: DemoArea) -> int:
             )
     services.report_publish(report=report, on=today - datetime.timedelta(days=75))
     return len(RECOMMENDATIONS)
+
+
+JOINT_TOPIC = "Moving hyperacute stroke services to Northmoor General Hospital"
+
+
+def seed_joint(area: DemoArea) -> int:
+    """The joint committee's review of a service change affecting both areas: a published
+    report with one recommendation to the trust, in Northmoor's and Eastvale's trackers and
+    public pages. Idempotent (found by its topic); dates relative to today."""
+    if area.eastvale is None or Review.objects.filter(topic=JOINT_TOPIC).exists():
+        return 0
+    today = timezone.localdate()
+    committee = area.bodies[JOINT_COMMITTEE]
+    both = [area.northmoor, area.eastvale]
+    review = services.review_create(
+        locality=area.northmoor,
+        lead_body=committee,
+        created_by=area.people["joint.officer"],
+        areas=both,
+        kind=Review.Kind.SERVICE_CHANGE,
+        topic=JOINT_TOPIC,
+        scope="The trust proposes to treat every stroke in its first 72 hours at Northmoor General Hospital, "
+        "closing the stroke unit at Eastvale Community Hospital. The committee looks at travel times, "
+        "ambulance cover and rehabilitation close to home for people in both areas.",
+        state=Review.State.REPORTED,
+        starts_on=today - datetime.timedelta(days=120),
+        ends_on=today - datetime.timedelta(days=40),
+    )
+    report = services.report_create(
+        locality=area.northmoor,
+        issuing_body=committee,
+        review=review,
+        areas=both,
+        title="Stroke services for Northmoor and Eastvale",
+        summary="The committee supports a single hyperacute stroke unit but heard that people in Eastvale "
+        "worry about travel times for families and about rehabilitation once they leave hospital.",
+        reference_prefix=f"JHOSC-{today.year}-01",
+    )
+    services.recommendation_issue(
+        report=report,
+        text="Before the change, publish ambulance travel times from every part of Eastvale to Northmoor "
+        "General Hospital, and a plan for stroke rehabilitation close to home in both areas.",
+        addressed_to=area.bodies["Northmoor Hospitals NHS Foundation Trust"],
+        duty=ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None),
+        sent_on=today - datetime.timedelta(days=18),
+    )
+    services.report_publish(report=report, on=today - datetime.timedelta(days=18))
+    return 1
 
 
 # ---------------------------------------------------------------- the board's demo

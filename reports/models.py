@@ -12,19 +12,16 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from agencies import on_time
-from agencies.managers import AreaScopedQuerySet
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
+
+from .scoping import AreaQuerySet, JointRecord, RecommendationQuerySet, ReportQuerySet, ReviewQuerySet
 
 if TYPE_CHECKING:
     from agencies.receipts import Receipt
 
 
-class AreaQuerySet(AreaScopedQuerySet):
-    """Records readable by everyone with a seat in the record's area."""
-
-
-class Review(models.Model):
+class Review(JointRecord):
     """A piece of work: a scrutiny review, a policy or service change, a follow-up check, a
     Healthwatch research project or an Enter and View visit."""
 
@@ -55,10 +52,12 @@ class Review(models.Model):
     concerns = models.ManyToManyField(Concern, blank=True, related_name="reviews")
     alerts = models.ManyToManyField(Alert, blank=True, related_name="reviews")
     trend_signals = models.ManyToManyField(TrendSignal, blank=True, related_name="reviews")
+    # Every area the review concerns, the lead `locality` included (a joint committee's work).
+    areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reviews")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AreaQuerySet.as_manager()
+    objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -68,8 +67,9 @@ class Review(models.Model):
         return self.topic
 
 
-class Report(models.Model):
-    """A report with recommendations; public once published."""
+class Report(JointRecord):
+    """A report with recommendations; public once published. It concerns its lead area and any
+    other `areas` (a joint committee's report), and shows in each."""
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="reports")
     review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
@@ -80,7 +80,11 @@ class Report(models.Model):
         max_length=30, help_text="Recommendation references start with this, like HOSC-2026-07."
     )
     published_on = models.DateField(null=True, blank=True)
+    # Every area the report concerns, the lead `locality` included; its recommendations follow.
+    areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reports")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -88,16 +92,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class RecommendationQuerySet(AreaQuerySet):
-    def public(self) -> RecommendationQuerySet:
-        return self.filter(report__published_on__isnull=False)
-
-    def overdue(self, on: datetime.date) -> RecommendationQuerySet:
-        """The rule of `Recommendation.is_overdue`, for a query: awaiting a response, the clock
-        running, and the due day passed."""
-        return self.filter(Recommendation.overdue_condition(on))
 
 
 class Recommendation(models.Model):

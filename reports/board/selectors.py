@@ -209,8 +209,11 @@ def scrutiny_home(*, user: User, locality: Locality, today: datetime.date) -> di
     """The scrutiny officer's open work: responses due this week, overdue, to follow up."""
     bodies, page = _landing(user, locality, today)
     week_end = page["week_end"]
-    issued = Recommendation.objects.filter(locality=locality, report__issuing_body_id__in=bodies).select_related(
-        "addressed_to"
+    # In the area: led there, or a joint committee's that concerns it.
+    issued = (
+        Recommendation.objects.in_area(locality)
+        .filter(report__issuing_body_id__in=bodies)
+        .select_related("addressed_to")
     )
     awaiting = issued.filter(state=Recommendation.State.AWAITING)
     counts = awaiting.aggregate(

@@ -180,6 +180,7 @@ def referral_make(
         review.concerns.set(priority.concerns.all())
         review.alerts.set(priority.alerts.all())
         review.trend_signals.set(priority.trend_signals.all())
+        review.areas.set([locality])  # a board's referral concerns its own area
         referral = Referral.objects.create(
             priority=priority, to_body=to_body, question=question, review=review, report_by=report_by, referred_by=user
         )

@@ -1,6 +1,8 @@
 """The scheduled chase: reminders before and on a deadline, then the area's escalation ladder,
 for recommendations and evidence requests. Each message goes once (its dedupe key names the
-deadline), however many times the job runs."""
+recommendation, the deadline and the person or body), however many times the job runs. A joint
+committee's recommendation is one row however many areas it concerns, so it is chased once, on
+its lead area's ladder; its HWB-agenda stage tells the board chairs of every area it concerns."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 
-from agencies.access import bodies_holding
-from agencies.models import Body, Function, Membership, Role
+from agencies.models import Body, Function, FunctionHolding, Membership, Role
 from agencies.notifications import notify_body, notify_user
 
 from ..models import ChaseLadder, EvidenceRequest, Recommendation
@@ -44,10 +45,18 @@ def _chase_stages(rec: Recommendation, ladder: ChaseLadder, today: datetime.date
             ("chair", Membership.people(issuer, [Role.CHAIR]), f"Escalation: {rec.reference} is {late} days overdue")
         )
     if late >= ladder.hwb_agenda_after_days:
-        boards = bodies_holding(Function.HWB, rec.locality, today)
-        chairs = [m.user for m in Membership.objects.filter(body__in=boards, role=Role.CHAIR).select_related("user")]
-        stages.append(("hwb-agenda", chairs, f"For the HWB agenda: {rec.reference} is {late} days overdue"))
+        subject = f"For the HWB agenda: {rec.reference} is {late} days overdue"
+        stages.append(("hwb-agenda", _board_chairs(rec, today), subject))
     return stages
+
+
+def _board_chairs(rec: Recommendation, today: datetime.date) -> list:
+    """The chairs of the boards (HWB function today) of every area the recommendation concerns,
+    each once."""
+    area_ids = [area.pk for area in rec.report.area_list()]
+    boards = FunctionHolding.objects.current(today).filter(function__code=Function.HWB, locality_id__in=area_ids)
+    seats = Membership.objects.filter(body__in=boards.values("body_id"), body__is_active=True, role=Role.CHAIR)
+    return list({m.user_id: m.user for m in seats.select_related("user").order_by("pk")}.values())
 
 
 def recommendations_chase(*, today: datetime.date) -> int:
@@ -55,7 +64,8 @@ def recommendations_chase(*, today: datetime.date) -> int:
     added = 0
     open_items = (
         Recommendation.objects.filter(state=Recommendation.State.AWAITING, clock_stopped_on__isnull=True)
-        .select_related("locality", "report__issuing_body", "addressed_to")
+        .select_related("locality", "report__issuing_body", "report__locality", "addressed_to")
+        .prefetch_related("report__areas")
         .order_by("pk")
     )
     ladders: dict[int, ChaseLadder] = {}

@@ -1,5 +1,5 @@
 """Answering a request for evidence in the app, for a member of the body it was sent to (the
-emailed link, for bodies without an account, is `views.evidence_by_link`)."""
+emailed link, for bodies without an account, is `review_views.evidence_by_link`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def evidence_answer_in_app(request, locality, pk: int):
     item = get_object_or_404(
         EvidenceRequest.objects.select_related("review__lead_body", "review__locality", "to_body"),
         pk=pk,
-        review__in=Review.objects.for_user(request.user).filter(locality=locality),
+        review__in=Review.objects.for_user(request.user).in_area(locality),
     )
     if not access.can_answer_for(request.user, item.to_body_id):
         raise PermissionDenied(f"Only members of {item.to_body.name} can answer for it.")

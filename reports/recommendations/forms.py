@@ -65,7 +65,35 @@ def _agreed_on_field() -> GovDateField:
     )
 
 
-class ReviewForm(ReferencesMixin, GovForm):
+def areas_field(label: str) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Locality.objects.none(), label=label, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ConcernedAreasMixin:
+    """The other areas a joint committee's review or report concerns. Offered only when its
+    body may cover more than the lead area (it holds a scrutiny or Healthwatch function in
+    each); by default it concerns the lead area only."""
+
+    fields: dict
+
+    def offer_areas(self, locality: Locality, coverable: QuerySet[Locality] | None, noun: str) -> None:
+        others = list(coverable.exclude(pk=locality.pk)) if coverable is not None else []
+        if not others:
+            del self.fields["areas"]
+            return
+        field = self.fields["areas"]
+        field.queryset = Locality.objects.filter(pk__in=[area.pk for area in others]).order_by("name")
+        field.help_text = (
+            f"The {noun} is always in {locality.name}, where it is led. Tick each other area it concerns: "
+            f"it will show in that area's tracker and public pages too."
+        )
+        wrong = "Choose the other areas from the list"
+        field.error_messages.update(invalid_choice=wrong, invalid_pk_value=wrong, invalid_list=wrong)
+
+
+class ReviewForm(ConcernedAreasMixin, ReferencesMixin, GovForm):
     submit_label = "Create the review"
     kind = forms.ChoiceField(label="Kind of work", choices=Review.Kind.choices, widget=forms.RadioSelect)
     topic = forms.CharField(label="Topic", max_length=200)
@@ -89,10 +117,12 @@ class ReviewForm(ReferencesMixin, GovForm):
     alert_refs = forms.CharField(
         label="Alerts behind it", max_length=500, required=False, help_text="Optional. Like A-00012, A-00015."
     )
+    areas = areas_field("Other areas this review concerns")
 
-    def __init__(self, *args, locality: Locality, user, **kwargs):
+    def __init__(self, *args, locality: Locality, user, coverable: QuerySet[Locality] | None = None, **kwargs):
         self.locality, self.user = locality, user
         super().__init__(*args, **kwargs)
+        self.offer_areas(locality, coverable, "review")
 
     def clean(self):
         data = super().clean()
@@ -102,7 +132,7 @@ class ReviewForm(ReferencesMixin, GovForm):
         return data
 
 
-class ReportForm(GovForm):
+class ReportForm(ConcernedAreasMixin, GovForm):
     submit_label = "Create the report"
     title = forms.CharField(label="Title", max_length=200)
     summary = LongTextField(
@@ -115,6 +145,14 @@ class ReportForm(GovForm):
         help_text="Recommendations are numbered after it, like HOSC-2026-07-R1.",
         error_messages={"invalid": "Use letters, numbers and hyphens only, like HOSC-2026-07"},
     )
+    areas = areas_field("Other areas this report concerns")
+
+    def __init__(self, *args, locality: Locality | None = None, coverable: QuerySet[Locality] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locality is None:
+            del self.fields["areas"]
+        else:
+            self.offer_areas(locality, coverable, "report")
 
 
 def evidence_bodies(locality: Locality) -> QuerySet[Body]:
@@ -185,12 +223,17 @@ class RecommendationForm(GovForm):
         label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
     )
 
-    def __init__(self, *args, locality: Locality, **kwargs):
+    def __init__(self, *args, locality: Locality, areas: list[Locality] | None = None, **kwargs):
+        """`areas`: every area the report concerns (a joint report's recommendation may go to a
+        body serving any of them); the lead `locality` alone by default."""
         super().__init__(*args, **kwargs)
-        self.fields["addressed_to"].queryset = Body.objects.serving(locality).active()
+        served = Locality.objects.filter(pk__in=[area.pk for area in areas or [locality]])
+        self.fields["addressed_to"].queryset = Body.objects.serving(served).active()
         self.fields["addressed_to"].error_messages.update(
             required="Choose the body this recommendation is for",
-            invalid_choice="Choose a body in this area from the list",
+            invalid_choice="Choose a body in this area from the list"
+            if len(areas or [locality]) == 1
+            else "Choose a body serving an area this report concerns from the list",
         )
         _duty_field(
             self,

@@ -20,18 +20,20 @@ from ..models import Report, Response
 @require_safe
 def reports(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
-    published = Report.objects.filter(locality=locality, published_on__isnull=False).select_related("issuing_body")[
-        :200
-    ]
+    published = (
+        Report.objects.in_area(locality)
+        .filter(published_on__isnull=False)
+        .select_related("issuing_body", "locality")
+        .prefetch_related("areas")[:200]
+    )
     return render(request, "reports/public/reports.html", {"locality": locality, "reports": published})
 
 
 @require_safe
 def report(request, slug: str, pk: int):
     locality = get_object_or_404(Locality, slug=slug)
-    item = get_object_or_404(
-        Report.objects.select_related("issuing_body"), pk=pk, locality=locality, published_on__isnull=False
-    )
+    found = Report.objects.in_area(locality).select_related("issuing_body", "locality").prefetch_related("areas")
+    item = get_object_or_404(found, pk=pk, published_on__isnull=False)
     recommendations = item.recommendations.select_related("addressed_to", "response").prefetch_related("updates")
     return render(
         request,
@@ -61,18 +63,19 @@ class PublicationsFeed(Feed):
         return f"Health and care reports, recommendations and the responses to them in {locality.name}."
 
     def items(self, locality):
-        reports_ = list(
-            Report.objects.filter(locality=locality, published_on__isnull=False).order_by("-published_on")[:30]
-        )
+        """The area's publications and responses, a joint committee's that concern it included;
+        each links to the report under this area's pages."""
+        published = Report.objects.in_area(locality).filter(published_on__isnull=False)
+        reports_ = list(published.order_by("-published_on")[:30])
         responses = list(
-            Response.objects.filter(
-                recommendation__report__in=Report.objects.filter(locality=locality, published_on__isnull=False)
-            )
+            Response.objects.filter(recommendation__report__in=published.values("pk"))
             .select_related("recommendation__report", "recommendation__addressed_to")
             .order_by("-responded_on")[:30]
         )
-        entries = reports_ + responses
-        return sorted(entries, key=self._when, reverse=True)[:40]
+        entries = sorted(reports_ + responses, key=self._when, reverse=True)[:40]
+        for entry in entries:
+            entry.feed_area_slug = locality.slug
+        return entries
 
     @staticmethod
     def _when(item) -> datetime.date:
@@ -92,7 +95,7 @@ class PublicationsFeed(Feed):
 
     def item_link(self, item):
         report_ = item if isinstance(item, Report) else item.recommendation.report
-        return reverse("public-report", args=[report_.locality.slug, report_.pk])
+        return reverse("public-report", args=[item.feed_area_slug, report_.pk])
 
     def item_guid(self, item):
         kind = "report" if isinstance(item, Report) else "response"

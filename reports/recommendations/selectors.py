@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from agencies.models import Body, Locality, User
 
-from ..models import Recommendation, Referral, Review
+from ..models import Recommendation, Referral, Report, Review
 from ..on_time import RECOMMENDATION_RESPONSE, OnTime
 from ..references import small_int
 
@@ -30,8 +30,9 @@ PAGE_SIZE = 100
 
 
 def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
-    """The recommendations this person sees in the area, filtered as the query string asks."""
-    qs = Recommendation.objects.for_user(user).filter(locality=locality)
+    """The recommendations this person sees in the area (led there, or a joint report's that
+    concerns it), filtered as the query string asks."""
+    qs = Recommendation.objects.for_user(user).in_area(locality)
     body, committee, state, year = (params.get(k, "") for k in ("body", "committee", "state", "year"))
     if small_int(body):
         qs = qs.filter(addressed_to_id=int(body))
@@ -44,8 +45,8 @@ def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], toda
     if small_int(year) and 2000 <= int(year) <= 2100:
         qs = qs.filter(sent_on__year=int(year))
     return (
-        qs.select_related("addressed_to", "report__issuing_body", "response")
-        .prefetch_related("updates")
+        qs.select_related("addressed_to", "report__issuing_body", "report__locality", "response")
+        .prefetch_related("updates", "report__areas")
         .order_by("due_on", "reference")
     )
 
@@ -75,12 +76,13 @@ def tracker_page(qs: QuerySet, *, printable: bool, page_number: str | None, toda
 
 def addressed_bodies(locality: Locality) -> QuerySet[Body]:
     """Bodies that have received recommendations in the area (the tracker's "To" filter)."""
-    return Body.objects.filter(recommendations_received__locality=locality).distinct().order_by("name")
+    received = Recommendation.objects.in_area(locality).values("addressed_to_id")
+    return Body.objects.filter(pk__in=received).order_by("name")
 
 
 def issuing_committees(locality: Locality) -> QuerySet[Body]:
     """Bodies that have issued reports in the area (the tracker's "Made by" filter)."""
-    return Body.objects.filter(reports_issued__locality=locality).distinct().order_by("name")
+    return Body.objects.filter(pk__in=Report.objects.in_area(locality).values("issuing_body_id")).order_by("name")
 
 
 def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: Iterable[Body]) -> str:
@@ -99,16 +101,32 @@ def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: 
     return ", ".join(words)
 
 
-def response_statistics(locality: Locality, today: datetime.date) -> list[dict]:
+def response_statistics(
+    today: datetime.date,
+    *,
+    locality: Locality | None = None,
+    addressed_to: Body | None = None,
+    issued_by: Body | None = None,
+) -> list[dict]:
     """Per body: recommendations made, responded on time (reports.on_time: of those answered or
     overdue, with those not yet due apart), median days to respond, outstanding and overdue.
-    Two queries, whatever the number of recommendations."""
+
+    In one area (a joint report's recommendations count in each area they concern), or for one
+    addressed body or one issuing committee across every area: a recommendation is one row, so
+    a joint one counts once. Two queries, whatever the number of recommendations."""
     rule = RECOMMENDATION_RESPONSE
-    recs = Recommendation.objects.filter(locality=locality)
+    recs = Recommendation.objects.all()
+    if locality is not None:
+        recs = recs.in_area(locality)
+    if addressed_to is not None:
+        recs = recs.filter(addressed_to=addressed_to)
+    if issued_by is not None:
+        recs = recs.filter(report__issuing_body=issued_by)
     rows = list(
         recs.values("addressed_to_id", "addressed_to__name")
         .annotate(
             made=Count("id"),
+            answered=Count("id", filter=rule.answered()),
             outstanding=Count("id", filter=Q(state=Recommendation.State.AWAITING)),
             overdue=Count("id", filter=rule.overdue(today)),
             **rule.counts(today),
@@ -127,6 +145,7 @@ def response_statistics(locality: Locality, today: datetime.date) -> list[dict]:
             {
                 "body": row["addressed_to__name"],
                 "made": row["made"],
+                "answered": row["answered"],
                 "on_time": on_time,
                 "on_time_rate": on_time.percent,
                 "not_yet_due": on_time.not_yet_due,
@@ -156,7 +175,7 @@ def tracker(user: User, locality: Locality, params: QueryDict, *, printable: boo
         "states": TRACKER_STATES,
         "filters": params,
         "query": query.urlencode(),
-        "stats": response_statistics(locality, today),
+        "stats": response_statistics(today, locality=locality),
         "filter_words": filter_words(params, bodies, committees),
     }
 
@@ -184,31 +203,51 @@ def tracker_csv_rows(qs: QuerySet[Recommendation], today: datetime.date) -> Iter
 
 
 def visible_reviews(user: User, locality: Locality) -> QuerySet[Review]:
-    return Review.objects.for_user(user).filter(locality=locality).select_related("lead_body")[:200]
+    """The area's reviews: led there, or a joint committee's that concern it."""
+    return (
+        Review.objects.for_user(user)
+        .in_area(locality)
+        .select_related("lead_body", "locality")
+        .prefetch_related("areas")[:200]
+    )
 
 
 def review_for(user: User, locality: Locality, pk: int) -> Review:
-    return get_object_or_404(Review.objects.for_user(user).select_related("lead_body"), pk=pk, locality=locality)
+    """A review in the area (led there or concerning it) that the user reads, else 404."""
+    found = Review.objects.for_user(user).in_area(locality).select_related("lead_body", "locality")
+    return get_object_or_404(found.prefetch_related("areas"), pk=pk)
 
 
-def review_page(review: Review) -> dict:
-    """What the review page shows besides the review: its reports, evidence and what it builds on."""
+def report_for(user: User, locality: Locality, pk: int) -> Report:
+    """A report in the area (led there or concerning it) that the user reads, else 404."""
+    found = Report.objects.for_user(user).in_area(locality).select_related("issuing_body", "locality")
+    return get_object_or_404(found.prefetch_related("areas"), pk=pk)
+
+
+def review_page(review: Review, locality: Locality) -> dict:
+    """What the review page shows besides the review: its reports, evidence and what it builds
+    on. The experiences, alerts and rises behind a joint review belong to its lead area: shown
+    there only (another concerned area's people are not entitled to that area's records)."""
+    led_here = review.locality_id == locality.pk
     return {
-        "reports": review.reports.all(),
+        "reports": Report.objects.in_area(locality).filter(review=review),
         "evidence": review.evidence_requests.select_related("to_body"),
         "states": Review.State.choices,
-        "concerns": review.concerns.all()[:50],
-        "alerts": review.alerts.all()[:50],
-        "signals": review.trend_signals.select_related("theme", "service")[:50],
-        "referral": Referral.objects.filter(review=review).select_related("priority").first(),
+        "builds_on_elsewhere": not led_here,
+        "concerns": review.concerns.all()[:50] if led_here else [],
+        "alerts": review.alerts.all()[:50] if led_here else [],
+        "signals": review.trend_signals.select_related("theme", "service")[:50] if led_here else [],
+        "referral": Referral.objects.filter(review=review).select_related("priority").first() if led_here else None,
     }
 
 
 def recommendation_for(user: User, locality: Locality, pk: int) -> Recommendation:
     return get_object_or_404(
-        Recommendation.objects.for_user(user).select_related("addressed_to", "report__issuing_body", "duty"),
+        Recommendation.objects.for_user(user)
+        .in_area(locality)
+        .select_related("addressed_to", "report__issuing_body", "report__locality", "duty")
+        .prefetch_related("report__areas"),
         pk=pk,
-        locality=locality,
     )
 
 

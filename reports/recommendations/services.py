@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty
 from agencies.notifications import AnswerLink, notify_body, notify_people
 from concerns.alerts import recompute_due_dates
 
+from ..access import coverable_areas
 from ..models import (
     EvidenceRequest,
     Extension,
@@ -31,6 +33,7 @@ from ..models import (
     Review,
 )
 from .receipts import evidence_receipt, response_receipt
+from .rules import duty_refusals, issue_errors, serves_any
 
 logger = logging.getLogger(__name__)
 
@@ -74,15 +77,36 @@ def closure_day_remove(*, day: ClosureDay) -> int:
 # ---------------------------------------------------------------- reviews, reports and recommendations
 
 
-def review_create(*, locality: Locality, lead_body: Body, created_by: User, **fields: Any) -> Review:
+def concerned_areas(body: Body, locality: Locality, areas: Iterable[Locality] = ()) -> list[Locality]:
+    """The areas a review or report concerns: the lead area, and each other area asked for,
+    where the body must hold a scrutiny or Healthwatch function today (a joint committee)."""
+    others = {area.pk: area for area in areas if area.pk != locality.pk}
+    allowed = set(coverable_areas(body).filter(pk__in=list(others)).values_list("pk", flat=True))
+    refused = sorted(area.name for pk, area in others.items() if pk not in allowed)
+    if refused:
+        raise ValidationError(
+            {
+                "areas": f"{body.name} does not hold a scrutiny or Healthwatch function in {', '.join(refused)}. "
+                "Choose only areas from the list."
+            }
+        )
+    return [locality, *sorted(others.values(), key=lambda area: area.name)]
+
+
+def review_create(
+    *, locality: Locality, lead_body: Body, created_by: User, areas: Iterable[Locality] = (), **fields: Any
+) -> Review:
+    """Start a review led in `locality`; a joint committee's may concern other `areas` too."""
     if not serves(locality, lead_body):
         raise ValidationError({"lead_body": "Choose a body that serves this area"})
+    concerned = concerned_areas(lead_body, locality, areas)
     concerns = fields.pop("concerns", [])
     alerts = fields.pop("alerts", [])
     with transaction.atomic():
         review = Review.objects.create(locality=locality, lead_body=lead_body, created_by=created_by, **fields)
         review.concerns.set(concerns)
         review.alerts.set(alerts)
+        review.areas.set(concerned)
     return review
 
 
@@ -102,21 +126,28 @@ def report_create(
     summary: str,
     reference_prefix: str,
     review: Review | None = None,
+    areas: Iterable[Locality] = (),
 ) -> Report:
+    """Write a report led in `locality` (where its recommendations are numbered); a joint
+    committee's may concern other `areas` too, and shows in each."""
     if not serves(locality, issuing_body):
         raise ValidationError({"issuing_body": "Choose a body that serves this area"})
+    concerned = concerned_areas(issuing_body, locality, areas)
     if Report.objects.filter(locality=locality, reference_prefix__iexact=reference_prefix).exists():
         raise ValidationError(
             {"reference_prefix": f"{reference_prefix} is already used by another report. Choose another."}
         )
-    return Report.objects.create(
-        locality=locality,
-        issuing_body=issuing_body,
-        title=title,
-        summary=summary,
-        reference_prefix=reference_prefix,
-        review=review,
-    )
+    with transaction.atomic():
+        report = Report.objects.create(
+            locality=locality,
+            issuing_body=issuing_body,
+            title=title,
+            summary=summary,
+            reference_prefix=reference_prefix,
+            review=review,
+        )
+        report.areas.set(concerned)
+    return report
 
 
 def report_publish(*, report: Report, on: datetime.date) -> Report:
@@ -129,25 +160,6 @@ def report_publish(*, report: Report, on: datetime.date) -> Report:
     return report
 
 
-def duty_refusals(
-    duty: ResponseDuty, body: Body, sent_on: datetime.date, agreed_on: datetime.date | None
-) -> dict[str, str]:
-    """Why this rule cannot fix the deadline of a request to this body (by field), if it cannot:
-    the rule must bind the body, and an agreed rule needs a date after the day it is sent."""
-    if not duty.binds_body(body):
-        return {
-            "duty": (
-                f"‘{duty.name}’ does not bind {body.name} ({body.get_kind_display().lower()}). Choose a rule "
-                f"that binds it, or ‘No statutory duty: a date agreed with the body’"
-            )
-        }
-    if duty.is_agreed and agreed_on is None:
-        return {"agreed_on": f"Enter the date agreed with {body.name}"}
-    if duty.is_agreed and agreed_on is not None and agreed_on <= sent_on:
-        return {"agreed_on": f"The agreed date must be after the day it is sent, {sent_on:%-d %B %Y}"}
-    return {}
-
-
 def recommendation_issue(
     *,
     report: Report,
@@ -158,19 +170,12 @@ def recommendation_issue(
     reference: str = "",
     agreed_on: datetime.date | None = None,
 ) -> Recommendation:
-    """Make a recommendation to one body, fix its deadline from the duty, and tell the body."""
+    """Make a recommendation to one body, fix its deadline from the duty, and tell the body.
+    It is numbered and timed in the report's lead area, and concerns every area the report does."""
     locality = report.locality
-    errors = {}
-    if addressed_to is None:
-        errors["addressed_to"] = "Choose the body this recommendation is for"
-    elif not serves(locality, addressed_to):
-        errors["addressed_to"] = "Choose a body that serves this area"
-    else:
+    errors = issue_errors(report, addressed_to, sent_on, text)
+    if addressed_to is not None and "addressed_to" not in errors:
         errors.update(duty_refusals(duty, addressed_to, sent_on, agreed_on))
-    if sent_on > timezone.localdate():
-        errors["sent_on"] = "The date sent must be today or in the past"
-    if not text.strip():
-        errors["text"] = "Enter the recommendation"
     if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -401,8 +406,9 @@ def evidence_request_send(
     sent_on: datetime.date,
     agreed_on: datetime.date | None = None,
 ) -> EvidenceRequest:
-    """Ask a body (Healthwatch, a community group) to help gather views, by a due date."""
-    if not serves(review.locality, to_body):
+    """Ask a body (Healthwatch, a community group) of an area the review concerns to help gather
+    views, by a due date."""
+    if not serves_any(review.area_list(), to_body):
         raise ValidationError({"to_body": "Choose a body that serves this area"})
     errors = duty_refusals(duty, to_body, sent_on, agreed_on)
     if not request.strip():

@@ -5,6 +5,7 @@ only. The answer-by-link and public pages are in quality_system.urls."""
 from django.urls import path
 
 from . import evidence_views as ev
+from . import review_views as reviews
 from . import views as rv
 
 urlpatterns = [
@@ -26,15 +27,15 @@ urlpatterns = [
     ),
     path("recommendations/<int:pk>/respond/", rv.recommendation_respond, name="recommendation-respond-in-app"),
     path("recommendations/<int:pk>/letter/", rv.letter, name="recommendation-letter"),
-    path("reviews/", rv.reviews, name="reviews"),
-    path("reviews/new/", rv.review_create, name="review-create"),
-    path("reviews/<int:pk>/", rv.review, name="review"),
-    path("reviews/<int:pk>/state/", rv.review_state, name="review-state"),
-    path("reviews/<int:pk>/evidence/", rv.review_evidence, name="review-evidence"),
-    path("reviews/<int:pk>/report/", rv.report_create, name="report-create"),
+    path("reviews/", reviews.reviews, name="reviews"),
+    path("reviews/new/", reviews.review_create, name="review-create"),
+    path("reviews/<int:pk>/", reviews.review, name="review"),
+    path("reviews/<int:pk>/state/", reviews.review_state, name="review-state"),
+    path("reviews/<int:pk>/evidence/", reviews.review_evidence, name="review-evidence"),
+    path("reviews/<int:pk>/report/", reviews.report_create, name="report-create"),
     path("evidence/<int:pk>/answer/", ev.evidence_answer_in_app, name="evidence-answer-in-app"),
-    path("reports/<int:pk>/", rv.report, name="report"),
-    path("reports/<int:pk>/publish/", rv.report_publish, name="report-publish"),
+    path("reports/<int:pk>/", reviews.report, name="report"),
+    path("reports/<int:pk>/publish/", reviews.report_publish, name="report-publish"),
     path("closure-days/", rv.closure_days, name="closure-days"),
     path("closure-days/<int:pk>/remove/", rv.closure_day_remove, name="closure-day-remove"),
 ]

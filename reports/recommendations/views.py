@@ -1,6 +1,6 @@
-"""Reviews, reports, recommendations and responses; the scrutiny officer's tracker; closure
-days. Each view parses, authorises, calls one service or selector and renders or redirects;
-each button or form posts to its own action."""
+"""Recommendations and responses; the scrutiny officer's tracker; closure days (reviews and
+reports are in review_views.py). Each view parses, authorises, calls one service or selector
+and renders or redirects; each button or form posts to its own action."""
 
 from __future__ import annotations
 
@@ -24,41 +24,10 @@ from quality_system.forms import apply_service_errors
 from quality_system.text import spreadsheet_safe
 
 from .. import access
-from ..models import EvidenceRequest, Recommendation, Report, Review
+from ..models import Recommendation
 from . import selectors, services
-from .forms import (
-    ClosureDayForm,
-    EvidenceAnswerForm,
-    EvidenceForm,
-    ExtensionForm,
-    LetterForm,
-    RecommendationForm,
-    ReportForm,
-    ResponseForm,
-    ReviewForm,
-    UpdateForm,
-)
-
-
-def _submit(request, form: BaseForm, run: Callable[[dict], object]):
-    """What the service returned for a valid POSTed form, or None (the errors are on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return run(form.cleaned_data)
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
-
-
-def _form_page(request, locality, form: BaseForm, title: str) -> HttpResponse:
-    return render(
-        request,
-        "reports/form.html",
-        {"locality": locality, "form": form, "title": title},
-        status=400 if form.errors else 200,
-    )
-
+from .forms import ClosureDayForm, ExtensionForm, LetterForm, ResponseForm, UpdateForm
+from .pages import submit_form
 
 # ---------------------------------------------------------------- the tracker
 
@@ -90,198 +59,6 @@ def tracker_csv(request, locality):
     for cells in selectors.tracker_csv_rows(rows, today):
         writer.writerow([spreadsheet_safe(c) for c in cells])
     return response
-
-
-# ---------------------------------------------------------------- reviews
-
-
-@area_view
-@require_safe
-def reviews(request, locality):
-    return render(
-        request,
-        "reports/reviews.html",
-        {
-            "locality": locality,
-            "reviews": selectors.visible_reviews(request.user, locality),
-            "can_work": bool(access.review_bodies(request.user, locality)),
-        },
-    )
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def review_create(request, locality):
-    body = access.require_reviewer(request.user, locality)[0]
-    form = ReviewForm(posted(request), locality=locality, user=request.user)
-    review = _submit(
-        request,
-        form,
-        lambda data: services.review_create(
-            locality=locality,
-            lead_body=body,
-            created_by=request.user,
-            concerns=data.pop("concern_refs"),
-            alerts=data.pop("alert_refs"),
-            **data,
-        ),
-    )
-    if review:
-        messages.success(request, f"Review ‘{review.topic}’ created.")
-        return redirect("reports:review", locality.slug, review.pk)
-    return _form_page(request, locality, form, "Start a review")
-
-
-def _review_page(request, locality, review: Review, evidence_form: EvidenceForm | None = None) -> HttpResponse:
-    can_work = bool(access.review_bodies(request.user, locality))
-    form = evidence_form or (EvidenceForm(locality=locality) if can_work else None)
-    if form is not None:
-        form.embedded_with_button()  # inside the page's form that posts to review-evidence
-    return render(
-        request,
-        "reports/review.html",
-        {
-            "locality": locality,
-            "review": review,
-            "can_work": can_work,
-            "form": form,
-            "today": timezone.localdate(),
-            **selectors.review_page(review),
-        },
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@area_view
-@require_safe
-def review(request, locality, pk: int):
-    return _review_page(request, locality, selectors.review_for(request.user, locality, pk))
-
-
-def _review_to_change(request, locality, pk: int, refusal: str) -> Review:
-    item = selectors.review_for(request.user, locality, pk)
-    if not access.review_bodies(request.user, locality):
-        raise PermissionDenied(refusal)
-    return item
-
-
-@area_view
-@require_POST
-def review_state(request, locality, pk: int):
-    item = _review_to_change(request, locality, pk, "Only scrutiny and Healthwatch officers can change a review.")
-    try:
-        services.review_set_state(review=item, state=request.POST.get("state", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Review status is now ‘{item.get_state_display().lower()}’.")
-    return redirect("reports:review", locality.slug, item.pk)
-
-
-@area_view
-@require_POST
-def review_evidence(request, locality, pk: int):
-    item = _review_to_change(request, locality, pk, "Only scrutiny and Healthwatch officers can ask for evidence.")
-    form = EvidenceForm(request.POST, locality=locality)
-    sent = _submit(
-        request,
-        form,
-        lambda data: services.evidence_request_send(review=item, sent_on=timezone.localdate(), **data),
-    )
-    if sent:
-        messages.success(request, f"Request sent to {sent.to_body.name}: answer due {sent.due_on:%-d %B %Y}.")
-        return redirect("reports:review", locality.slug, item.pk)
-    return _review_page(request, locality, item, form)
-
-
-def _answer_evidence(request, item: EvidenceRequest, link) -> HttpResponse:
-    form = EvidenceAnswerForm(posted(request))
-    answered = _submit(request, form, lambda data: services.evidence_answer(item=item, link=link, **data))
-    if answered:
-        return render(request, "reports/evidence_answered.html", {"item": item, "receipt": answered.receipt})
-    return render(
-        request, "reports/evidence_answer.html", {"item": item, "form": form}, status=400 if form.errors else 200
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def evidence_by_link(request, request_id: int, token: str):
-    """For a body without an account: GET shows the request; POST records the answer."""
-    item = EvidenceRequest.objects.select_related("review__lead_body", "to_body").filter(pk=request_id).first()
-    return answer_by_link(
-        request,
-        found=item is not None,
-        not_found=LinkProblem("unknown", "This link is not valid. Use the link in the email about this request."),
-        purpose=services.EVIDENCE_PURPOSE,
-        object_id=request_id,
-        token=token,
-        answer=lambda link: _answer_evidence(request, item, link),
-    )
-
-
-# ---------------------------------------------------------------- reports
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def report_create(request, locality, pk: int):
-    item = selectors.review_for(request.user, locality, pk)
-    body = access.require_reviewer(request.user, locality)[0]
-    form = ReportForm(posted(request))
-    report = _submit(
-        request,
-        form,
-        lambda data: services.report_create(locality=locality, issuing_body=body, review=item, **data),
-    )
-    if report:
-        messages.success(request, "Report created. Now add its recommendations.")
-        return redirect("reports:report", locality.slug, report.pk)
-    return _form_page(request, locality, form, f"Write a report for ‘{item.topic}’")
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def report(request, locality, pk: int):
-    item = get_object_or_404(Report.objects.select_related("issuing_body"), pk=pk, locality=locality)
-    can_work = item.issuing_body in access.review_bodies(request.user, locality)
-    if request.method == "POST" and not can_work:
-        raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
-    form = None
-    if can_work:
-        form = RecommendationForm(posted(request), locality=locality, initial={"sent_on": timezone.localdate()})
-        rec = _submit(request, form, lambda data: services.recommendation_issue(report=item, **data))
-        if rec:
-            messages.success(
-                request, f"{rec.reference} made to {rec.addressed_to.name}: response due {rec.due_on:%-d %B %Y}."
-            )
-            return redirect("reports:report", locality.slug, item.pk)
-    return render(
-        request,
-        "reports/report.html",
-        {
-            "locality": locality,
-            "report": item,
-            "recommendations": item.recommendations.select_related("addressed_to"),
-            "form": form,
-            "can_work": can_work,
-        },
-        status=400 if form is not None and form.errors else 200,
-    )
-
-
-@area_view
-@require_POST
-def report_publish(request, locality, pk: int):
-    item = get_object_or_404(Report, pk=pk, locality=locality)
-    if item.issuing_body not in access.review_bodies(request.user, locality):
-        raise PermissionDenied("Only officers of the body that wrote the report can publish it.")
-    try:
-        services.report_publish(report=item, on=timezone.localdate())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Report published. It is now on the public pages.")
-    return redirect("reports:report", locality.slug, item.pk)
 
 
 # ---------------------------------------------------------------- one recommendation
@@ -400,7 +177,7 @@ recommendation_letter_record = _action(
 def _respond(request, rec: Recommendation, *, user=None, link=None) -> HttpResponse:
     """The response form, for a member in the app (`user`) or a body by link (`link`)."""
     form = ResponseForm(posted(request), signed_in=user is not None)
-    response = _submit(
+    response = submit_form(
         request, form, lambda data: services.response_record(recommendation=rec, user=user, link=link, **data)
     )
     if response:
@@ -474,7 +251,7 @@ def closure_days(request, locality):
     """Extra non-working days for this area; adding or removing one moves open deadlines."""
     require_administrator(request.user, locality)
     form = ClosureDayForm(posted(request))
-    added = _submit(request, form, lambda data: services.closure_day_add(locality=locality, **data))
+    added = submit_form(request, form, lambda data: services.closure_day_add(locality=locality, **data))
     if added:
         day, moved = added
         messages.success(request, f"{day.date:%-d %B %Y} added. {_moved(moved)}")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from agencies.models import DutyAssessment
 from tests.factories import TEST_PASSWORD
+from tests.test_joint_committees import joint  # noqa: F401 - a fixture
 from tests.test_permission_matrix import AREA_ACTION, MATRIX, PUBLIC, SIGNED_IN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -311,3 +312,33 @@ def test_an_icb_officer_lands_on_what_it_owes_and_answers_by_keyboard(page, worl
     assert "Your answer to" in page.inner_text(".govuk-notification-banner")
     assert "We asked forty carers." in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_a_joint_committee_officer_starts_a_joint_review_and_each_area_sees_the_work(page, joint):  # noqa: F811
+    """The areas a joint review concerns are checkboxes with a legend; the joint labels on each
+    area's pages pass axe."""
+    from tests.test_joint_committees import joint_recommendation
+
+    rec = joint_recommendation(joint)
+    sign_in_by_keyboard(page, joint.joint_officer.email)
+    page.goto(reverse("reports:review-create", args=[joint.w.area.slug]))
+    page.get_by_label("Eastshire").check()
+    page.get_by_label("Topic").fill("Community hospital beds")
+    page.get_by_label("Proposed policy or service change").check()
+    page.get_by_label("Eastshire").focus()
+    assert_accessible(page)
+    submit_by_keyboard(page, "Create the review")
+    assert "Joint review with Eastshire" in page.inner_text("main")
+    assert_accessible(page)
+    east = joint.east.slug
+    for url in (
+        reverse("reports:recommendations", args=[east]),
+        reverse("reports:reviews", args=[east]),
+        reverse("reports:report", args=[east, rec.report_id]),
+        reverse("reports:recommendation", args=[east, rec.pk]),
+        reverse("public-reports", args=[east]),
+        reverse("public-report", args=[east, rec.report_id]),
+    ):
+        page.goto(url)
+        assert "Testshire" in page.inner_text("main"), url
+        assert_accessible(page)

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             concerns = concerns_demo.seed(area)
             recommendations = reports_demo.seed(area)
             priorities = reports_demo.seed_board(area)
+            reports_demo.seed_joint(area)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo area ready: {len(area.bodies)} bodies, {len(area.people)} people and "
