@@ -7,7 +7,7 @@ import datetime
 from itertools import islice
 from typing import Any
 
-from django.db.models import Count, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Field, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -183,3 +183,54 @@ def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
         )
         for label, r in records[:limit]
     ]
+
+
+def bodies_to_add(locality: Locality, query: str, limit: int = 20) -> list[Body]:
+    """Active bodies not serving the area today that match the search: an ODS code or CQC ID
+    exactly, or (three letters or more) part of a name. Each carries `areas`, the areas it serves
+    today, and `asked`, whether this area has a request waiting. Three queries, whatever the size."""
+    from .footprint_models import AttachRequest
+    from .models import cqc_id_validator, ods_code_validator
+
+    query = " ".join(query.split())
+    wanted = Q(pk__in=[])
+    if ods_code_validator.regex.fullmatch(query.upper()):
+        wanted |= Q(ods_code=query.upper())
+    if cqc_id_validator.regex.fullmatch(query):
+        wanted |= Q(cqc_id=query)
+    if len(query) >= 3:
+        wanted |= Q(name__icontains=query)
+    today = timezone.localdate()
+    pending = AttachRequest.objects.filter(body=OuterRef("pk"), locality=locality, state=AttachRequest.State.PENDING)
+    bodies = list(
+        Body.objects.active()
+        .filter(wanted)
+        .exclude(pk__in=Body.objects.serving(locality).values("pk"))
+        .annotate(asked=Exists(pending))
+        .prefetch_related(
+            Prefetch(
+                "footprint",
+                queryset=BodyArea.objects.current(today).select_related("locality").order_by("locality__name"),
+                to_attr="current_rows",
+            )
+        )
+        .order_by(Lower("name"))[:limit]
+    )
+    for body in bodies:
+        body.areas = [row.locality for row in body.current_rows]
+    return bodies
+
+
+def attach_requests_in(locality: Locality, user) -> tuple[list, list]:
+    """The requests this area has made (newest first), and the requests waiting for this user's
+    answer as an administrator of a body serving the area."""
+    from .access import seats
+    from .footprint_models import AttachRequest
+
+    asked = list(
+        AttachRequest.objects.filter(locality=locality).select_related("body", "asked_by", "answered_by")[:100]
+    )
+    waiting = AttachRequest.objects.filter(state=AttachRequest.State.PENDING, body__in=Body.objects.serving(locality))
+    if not user.is_superuser:
+        waiting = waiting.filter(body_id__in=[seat.body_id for seat in seats(user, locality, "administrator")])
+    return asked, list(waiting.select_related("body", "locality", "asked_by"))
