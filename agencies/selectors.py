@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from itertools import islice
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from .managers import current
 from .models import (
     AssessmentStatus,
+    AttachRequest,
     Body,
     BodyArea,
     Duty,
@@ -163,6 +165,7 @@ def audit_trail(locality: Locality, limit: int = 50) -> list[AuditEntry]:
     sources = [
         ("Body", Body.history.filter(id__in=ever_served)),
         ("Area served", BodyArea.history.filter(locality_id=locality.pk)),
+        ("Request to serve the area", AttachRequest.history.filter(locality_id=locality.pk)),
         ("Function holding", FunctionHolding.history.filter(locality_id=locality.pk)),
         ("Membership", Membership.history.filter(body_id__in=ever_served)),
         ("Self-assessment", DutyAssessment.history.filter(locality_id=locality.pk)),
@@ -189,14 +192,11 @@ def bodies_to_add(locality: Locality, query: str, limit: int = 20) -> list[Body]
     """Active bodies not serving the area today that match the search: an ODS code or CQC ID
     exactly, or (three letters or more) part of a name. Each carries `areas`, the areas it serves
     today, and `asked`, whether this area has a request waiting. Three queries, whatever the size."""
-    from .footprint_models import AttachRequest
-    from .models import cqc_id_validator, ods_code_validator
-
     query = " ".join(query.split())
     wanted = Q(pk__in=[])
-    if ods_code_validator.regex.fullmatch(query.upper()):
+    if re.fullmatch(r"[A-Z0-9]{3,6}", query.upper()):  # the shape of an ODS code
         wanted |= Q(ods_code=query.upper())
-    if cqc_id_validator.regex.fullmatch(query):
+    if re.fullmatch(r"1-\d{6,11}", query):  # the shape of a CQC ID
         wanted |= Q(cqc_id=query)
     if len(query) >= 3:
         wanted |= Q(name__icontains=query)
@@ -221,11 +221,10 @@ def bodies_to_add(locality: Locality, query: str, limit: int = 20) -> list[Body]
     return bodies
 
 
-def attach_requests_in(locality: Locality, user) -> tuple[list, list]:
+def attach_requests_in(locality: Locality, user: Any) -> tuple[list[AttachRequest], list[AttachRequest]]:
     """The requests this area has made (newest first), and the requests waiting for this user's
     answer as an administrator of a body serving the area."""
     from .access import seats
-    from .footprint_models import AttachRequest
 
     asked = list(
         AttachRequest.objects.filter(locality=locality).select_related("body", "asked_by", "answered_by")[:100]

@@ -360,3 +360,45 @@ def test_a_person_in_one_area_cannot_reach_another_areas_records_through_a_share
     theirs = AttachRequest.objects.create(body=shared, locality=third, asked_by=world.outsider)
     assert client.get(reverse("agencies:attach-request-answer", args=[world.area.slug, theirs.pk])).status_code == 404
     assert client.get(reverse("agencies:attach-request-answer", args=[third.slug, theirs.pk])).status_code == 404
+
+
+# Query counts stay flat as bodies, their footprints and requests grow
+
+
+def _count_queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_finding_bodies_and_listing_requests_cost_the_same_for_one_or_ten(world, login):
+    from agencies import footprint_services
+
+    client = login(world.owner)
+    find = reverse("agencies:body-find", args=[world.area.slug])
+    requests = reverse("agencies:attach-requests", args=[world.area.slug])
+    areas = [LocalityFactory() for _ in range(10)]
+
+    def add(n):
+        for i in range(n):
+            body = BodyFactory(locality=world.other_area, name=f"Wide Trust {i}", serves=areas)
+            MembershipFactory(body=body, role=Role.ADMINISTRATOR)
+            footprint_services.attach_request_send(body=body, locality=world.area, asked_by=world.owner)
+
+    add(1)
+    few = (_count_queries(client, find, {"q": "Wide Trust"}), _count_queries(client, requests))
+    Membership.objects.filter(body__name__startswith="Wide Trust").delete()
+    Body.objects.filter(name__startswith="Wide Trust").delete()
+    add(10)
+    many = (_count_queries(client, find, {"q": "Wide Trust"}), _count_queries(client, requests))
+    assert many == few
+
+
+def test_the_request_and_its_answer_are_in_the_asking_areas_audit_trail(world, login, trust):
+    ask(login(world.owner), world, trust)
+    response = login(world.owner).get(reverse("agencies:audit", args=[world.area.slug]))
+    assert "Created request to serve the area" in page(response)
+    assert "Testshire asks Elsewhere and District NHS Trust to serve it" in page(response)
