@@ -222,6 +222,26 @@ def _last_administrator_of(membership: Membership) -> list[Locality]:
     return [area for area in body_areas(membership.body) if _administrator_count(area, excluding=membership) == 0]
 
 
+def _last_own_administrator(membership: Membership) -> bool:
+    """This seat is the last administrator of a body serving several areas: without it, nobody
+    but the support team could change the body or its seats (access.body_change_refusal)."""
+    return (
+        membership.role == Role.ADMINISTRATOR
+        and len(body_areas(membership.body)) > 1
+        and not Membership.objects.filter(body=membership.body, role=Role.ADMINISTRATOR, user__is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _own_administrator_message(membership: Membership) -> str:
+    name = membership.body.name
+    return (
+        f"This is the last administrator of {name}, which serves several areas. "
+        f"Make someone else at {name} an administrator first."
+    )
+
+
 def person_add(*, locality: Locality, email: str, full_name: str, body: Body, role: str) -> Membership:
     """Add a person to a body. A new person gets an email (through the outbox) with a link to
     set their password."""
@@ -290,6 +310,8 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
             raise ValidationError(
                 {"role": ("This is the last administrator for the area. Make someone else an administrator first.")}
             )
+        if role != Role.ADMINISTRATOR and _last_own_administrator(membership):
+            raise ValidationError({"role": _own_administrator_message(membership)})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -301,6 +323,8 @@ def membership_remove(*, membership: Membership) -> None:
             raise ValidationError(
                 "This is the last administrator for the area. Make someone else an administrator before removing them."
             )
+        if _last_own_administrator(membership):
+            raise ValidationError(_own_administrator_message(membership))
         membership.delete()
 
 

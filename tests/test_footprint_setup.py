@@ -402,3 +402,15 @@ def test_the_request_and_its_answer_are_in_the_asking_areas_audit_trail(world, l
     response = login(world.owner).get(reverse("agencies:audit", args=[world.area.slug]))
     assert "Created request to serve the area" in page(response)
     assert "Testshire asks Elsewhere and District NHS Trust to serve it" in page(response)
+
+
+def test_a_shared_bodys_last_administrator_cannot_step_down_or_leave(world, login, shared):
+    client = login(shared.admin)
+    seat = Membership.objects.get(user=shared.admin)
+    changed = client.post(reverse("agencies:membership-edit", args=[world.area.slug, seat.pk]), {"role": "officer"})
+    assert changed.status_code == 400
+    assert "This is the last administrator of NHS Shared ICB, which serves several areas" in page(changed)
+    removed = client.post(reverse("agencies:membership-remove", args=[world.area.slug, seat.pk]))
+    assert removed.status_code == 400
+    seat.refresh_from_db()
+    assert seat.role == Role.ADMINISTRATOR
