@@ -242,6 +242,9 @@ def seat_grant_refusal(user, body: Body, role: str) -> str | None:
     officers their contact details) is granted only by that body's own administrators; the
     area's administrators may add read-only people and appoint its first administrator.
     """
+    shared = body_change_refusal(user, body)
+    if shared:
+        return shared
     if ROLE_RANK[role] < ROLE_RANK[Role.MEMBER] or not controls_personal_data(body):
         return None
     if has_seat_at(user, body.pk, Role.ADMINISTRATOR) or appoints_first_administrator(user, body, role):
@@ -252,7 +255,8 @@ def seat_grant_refusal(user, body: Body, role: str) -> str | None:
 def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
     """Why this user may not change a seat to this role, or None. At a body that controls
     personal data, only its own administrators change a seat that reads people's words (so
-    nobody can demote its administrators to appoint themselves in their place)."""
+    nobody can demote its administrators to appoint themselves in their place). At a body
+    serving several areas, only its own administrators change any seat (body_change_refusal)."""
     if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
         return _not_yours(membership.body)
     return seat_grant_refusal(user, membership.body, role)
@@ -260,6 +264,9 @@ def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
 
 def seat_removal_refusal(user, membership: Membership) -> str | None:
     """Why this user may not remove this seat, or None (the same rule as changing it)."""
+    shared = body_change_refusal(user, membership.body)
+    if shared:
+        return shared
     if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
         return _not_yours(membership.body)
     return None
@@ -274,3 +281,47 @@ def _not_yours(body: Body) -> str:
         f"Only {body.name}’s own administrators can give, change or remove a role that reads what people "
         f"shared with {body.name}. Choose read-only, or ask {body.name}’s administrators."
     )
+
+
+def body_change_refusal(user, body: Body) -> str | None:
+    """Why this user may not change this body's record or its seats, or None when they may.
+
+    A body serving more than one area today reaches all of them: its name, contact address and
+    switch, and every seat at it (a seat reaches each area it serves). So an administrator of
+    one of those areas may not change them alone: only the body's own administrators (seats
+    with role administrator at the body) and superusers do. A body serving one area is set up
+    by that area's administrators, as before. Area administrators see a shared body read-only,
+    with this message saying whom to ask.
+    """
+    if user.is_superuser or has_seat_at(user, body.pk, Role.ADMINISTRATOR):
+        return None
+    areas = areas_served(body)
+    if len(areas) < 2:
+        return None
+    return shared_body_message(body, areas)
+
+
+def areas_served(body: Body, on: datetime.date | None = None) -> list[Locality]:
+    """The areas a body serves on a day (today by default), by name."""
+    rows = BodyArea.objects.current(on or timezone.localdate()).filter(body=body).values("locality_id")
+    return list(Locality.objects.filter(pk__in=rows).order_by("name"))
+
+
+def shared_body_message(body: Body, areas: list[Locality]) -> str:
+    names = [area.name for area in areas]
+    served = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    admins = [person.full_name for person in Membership.people(body, [Role.ADMINISTRATOR])]
+    ask = (
+        f"Ask its administrators: {', '.join(admins)}."
+        if admins
+        else "It has no administrator of its own yet: ask the system's support team to appoint one."
+    )
+    return (
+        f"{body.name} serves {served}, so only {body.name}’s own administrators can change its details "
+        f"or give, change or remove roles there. {ask}"
+    )
+
+
+def can_answer_for(user, body: Body) -> bool:
+    """Whether the user answers requests made to the body (its own administrators, superusers)."""
+    return user.is_authenticated and (user.is_superuser or has_seat_at(user, body.pk, Role.ADMINISTRATOR))

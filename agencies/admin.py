@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AttachRequest,
     Body,
     BodyArea,
     ClosureDay,
@@ -60,6 +61,21 @@ class BodyAdmin(SimpleHistoryAdmin):
     list_filter = ["footprint__locality", "kind", "is_active"]
     search_fields = ["name", "ods_code", "cqc_id"]
     inlines = [BodyAreaInline]
+
+
+@admin.register(AttachRequest)
+class AttachRequestAdmin(SimpleHistoryAdmin):
+    """Read-only here: a body's own administrators answer in the service's pages."""
+
+    list_display = ["body", "locality", "state", "asked_at", "answered_at"]
+    list_filter = ["state"]
+    search_fields = ["body__name", "locality__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Function)

@@ -125,7 +125,7 @@ def _changes(record: Any) -> list[str]:
 
 
 def register_agencies() -> None:
-    from .models import Body, BodyArea, DutyAssessment, FunctionHolding, Membership
+    from .models import AttachRequest, Body, BodyArea, DutyAssessment, FunctionHolding, Membership
 
     def ever_served(locality: Locality):
         return BodyArea.objects.filter(locality=locality).values("body_id")
@@ -133,6 +133,11 @@ def register_agencies() -> None:
     register(
         Source("body", "Body", lambda a: Body.history.filter(id__in=ever_served(a))),
         Source("area-served", "Area served", lambda a: BodyArea.history.filter(locality_id=a.pk)),
+        Source(
+            "attach-request",
+            "Request to serve the area",
+            lambda a: AttachRequest.history.filter(locality_id=a.pk),
+        ),
         Source("holding", "Function holding", lambda a: FunctionHolding.history.filter(locality_id=a.pk)),
         Source("membership", "Membership", lambda a: Membership.history.filter(body_id__in=ever_served(a))),
         Source("assessment", "Self-assessment", lambda a: DutyAssessment.history.filter(locality_id=a.pk)),

@@ -75,6 +75,12 @@ class BodyForm(GovModelForm):
             fields.append(Field.checkbox("is_active"))
         return fields
 
+    def _get_validation_exclusions(self):
+        # A code already on another body is refused by agencies.services, with a message naming
+        # that body and offering to ask for it instead (the model's constraint would only say
+        # that a constraint is violated).
+        return super()._get_validation_exclusions() | {"ods_code"}
+
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
@@ -120,6 +126,73 @@ class FunctionAssignForm(GovForm):
 class HoldingEndForm(GovForm):
     submit_label = "End this holding"
     ends_on = GovDateField(label="End date", help_text="The last day the body holds the function")
+
+
+class BodyFindForm(GovForm):
+    """Find a body that serves other areas (a GET form: it only searches)."""
+
+    submit_label = "Search"
+    q = forms.CharField(
+        label="ODS code, CQC ID or name",
+        max_length=200,
+        help_text="For example RXX, 1-123456789 or part of its name (at least 3 letters).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+
+    def layout_fields(self) -> list:
+        return [Field.text("q", field_width=Fluid.TWO_THIRDS, spellcheck="false")]
+
+
+class AttachRequestForm(GovForm):
+    submit_label = "Send the request"
+    note = forms.CharField(
+        label="Message to its administrators (optional)",
+        max_length=500,
+        required=False,
+        help_text="For example, why your area needs this body, or who to contact.",
+    )
+
+
+class AttachAnswerForm(GovForm):
+    submit_label = "Send your answer"
+    decision = forms.ChoiceField(
+        label="Will this body serve the area?",
+        choices=[("accept", "Yes, accept the request"), ("decline", "No, decline the request")],
+        widget=forms.RadioSelect,
+    )
+    starts_on = GovDateField(
+        label="Serves the area from (optional)",
+        noun="start date",
+        required=False,
+        help_text="Only if you accept. Leave blank to start today. For example, 1 4 2027",
+    )
+    reason = forms.CharField(
+        label="Reason for declining",
+        max_length=500,
+        required=False,
+        help_text="Only if you decline. The area that asked will see it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select whether you accept or decline the request"
+
+    def layout_fields(self) -> list:
+        return [Field.radios("decision"), Field("starts_on"), Field.text("reason")]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason"):
+            self.add_error("reason", "Enter the reason for declining")
+        return cleaned
+
+
+class FootprintEndForm(GovForm):
+    submit_label = "Stop serving this area"
+    ends_on = GovDateField(label="Last day it serves the area", noun="end date", help_text="For example, 31 3 2027")
 
 
 class PersonAddForm(GovForm):

@@ -185,7 +185,12 @@ class Body(models.Model):
     class Meta:
         ordering = [Lower("name")]
         verbose_name_plural = "bodies"
-        constraints = [models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality")]
+        constraints = [
+            models.UniqueConstraint("locality", Lower("name"), name="body_name_unique_in_locality"),
+            # One record per NHS organisation across every area, so a trust is never entered twice
+            # (agencies.services checks first, with a message naming the body already there).
+            models.UniqueConstraint(fields=["ods_code"], condition=~models.Q(ods_code=""), name="body_ods_code_unique"),
+        ]
         indexes = [models.Index(fields=["locality", "kind"], name="body_locality_kind")]
 
     def __str__(self) -> str:
@@ -396,4 +401,5 @@ class DutyAssessment(models.Model):
 
 
 from .deadline_models import ClosureDay, ResponseDuty  # noqa: E402,F401 - deadline rules' tables
+from .footprint_models import AttachRequest  # noqa: E402,F401 - requests to serve another area
 from .outbox_models import Notification, SignedLink  # noqa: E402,F401 - the outbox's tables

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
+from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .managers import current
 from .models import (
     AssessmentStatus,
+    AttachRequest,
     Body,
+    BodyArea,
     Duty,
     DutyAssessment,
     Function,
@@ -107,3 +111,50 @@ def people_in(locality: Locality) -> QuerySet[Membership]:
         .annotate(invitation=Subquery(invitation))
         .order_by(Lower("user__full_name"), Lower("body__name"))
     )
+
+
+def bodies_to_add(locality: Locality, query: str, limit: int = 20) -> list[Body]:
+    """Active bodies not serving the area today that match the search: an ODS code or CQC ID
+    exactly, or (three letters or more) part of a name. Each carries `areas`, the areas it serves
+    today, and `asked`, whether this area has a request waiting. Three queries, whatever the size."""
+    query = " ".join(query.split())
+    wanted = Q(pk__in=[])
+    if re.fullmatch(r"[A-Z0-9]{3,6}", query.upper()):  # the shape of an ODS code
+        wanted |= Q(ods_code=query.upper())
+    if re.fullmatch(r"1-\d{6,11}", query):  # the shape of a CQC ID
+        wanted |= Q(cqc_id=query)
+    if len(query) >= 3:
+        wanted |= Q(name__icontains=query)
+    today = timezone.localdate()
+    pending = AttachRequest.objects.filter(body=OuterRef("pk"), locality=locality, state=AttachRequest.State.PENDING)
+    bodies = list(
+        Body.objects.active()
+        .filter(wanted)
+        .exclude(pk__in=Body.objects.serving(locality).values("pk"))
+        .annotate(asked=Exists(pending))
+        .prefetch_related(
+            Prefetch(
+                "footprint",
+                queryset=BodyArea.objects.current(today).select_related("locality").order_by("locality__name"),
+                to_attr="current_rows",
+            )
+        )
+        .order_by(Lower("name"))[:limit]
+    )
+    for body in bodies:
+        body.areas = [row.locality for row in body.current_rows]
+    return bodies
+
+
+def attach_requests_in(locality: Locality, user: Any) -> tuple[list[AttachRequest], list[AttachRequest]]:
+    """The requests this area has made (newest first), and the requests waiting for this user's
+    answer as an administrator of a body serving the area."""
+    from .access import seats
+
+    asked = list(
+        AttachRequest.objects.filter(locality=locality).select_related("body", "asked_by", "answered_by")[:100]
+    )
+    waiting = AttachRequest.objects.filter(state=AttachRequest.State.PENDING, body__in=Body.objects.serving(locality))
+    if not user.is_superuser:
+        waiting = waiting.filter(body_id__in=[seat.body_id for seat in seats(user, locality, "administrator")])
+    return asked, list(waiting.select_related("body", "locality", "asked_by"))

@@ -42,18 +42,46 @@ def _duplicate_name(locality: Locality, name: str, exclude_pk: int | None = None
     )
 
 
-def _save_body(body: Body) -> Body:
+def body_with_code(*, ods_code: str = "", cqc_id: str = "", exclude_pk: int | None = None) -> Body | None:
+    """The body anywhere that already has this ODS code, or else this CQC ID, if there is one:
+    each organisation is entered once, whatever the number of areas it serves."""
+    for field, value in (("ods_code", ods_code), ("cqc_id", cqc_id)):
+        if value:
+            found = Body.objects.filter(**{field: value}).exclude(pk=exclude_pk).order_by("pk").first()
+            if found is not None:
+                return found
+    return None
+
+
+def _duplicate_errors(body: Body) -> dict[str, str]:
+    errors = {}
     if _duplicate_name(body.locality, body.name, exclude_pk=body.pk):
-        raise ValidationError(
-            {"name": f"There is already a body called ‘{body.name}’ in this area. Use a different name."}
-        )
-    body.full_clean()
+        errors["name"] = f"There is already a body called ‘{body.name}’ in this area. Use a different name."
+    for field, label in (("ods_code", "ODS code"), ("cqc_id", "CQC ID")):
+        value = getattr(body, field)
+        other = body_with_code(**{field: value}, exclude_pk=body.pk) if value else None
+        if other is not None:
+            fix = (
+                f"Check the {label}, or ask to add {other.name} to this area instead of entering it again."
+                if body.pk is None
+                else f"Check the {label}: each organisation is entered once."
+            )
+            errors[field] = f"{other.name} already has the {label} {value}. {fix}"
+    return errors
+
+
+def _save_body(body: Body) -> Body:
+    errors = _duplicate_errors(body)
+    if errors:
+        raise ValidationError(errors)
+    body.full_clean(validate_constraints=False)  # checked above, with messages naming the body
     try:
         with transaction.atomic():
             body.save()
-    except IntegrityError:  # a concurrent save won the race for the same name
+    except IntegrityError:  # a concurrent save won the race for the same name or code
         raise ValidationError(
-            {"name": f"There is already a body called ‘{body.name}’ in this area. Use a different name."}
+            _duplicate_errors(body)
+            or "Someone else saved a body with these details at the same time. Check and try again."
         ) from None
     return body
 
@@ -194,6 +222,26 @@ def _last_administrator_of(membership: Membership) -> list[Locality]:
     return [area for area in body_areas(membership.body) if _administrator_count(area, excluding=membership) == 0]
 
 
+def _last_own_administrator(membership: Membership) -> bool:
+    """This seat is the last administrator of a body serving several areas: without it, nobody
+    but the support team could change the body or its seats (access.body_change_refusal)."""
+    return (
+        membership.role == Role.ADMINISTRATOR
+        and len(body_areas(membership.body)) > 1
+        and not Membership.objects.filter(body=membership.body, role=Role.ADMINISTRATOR, user__is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _own_administrator_message(membership: Membership) -> str:
+    name = membership.body.name
+    return (
+        f"This is the last administrator of {name}, which serves several areas. "
+        f"Make someone else at {name} an administrator first."
+    )
+
+
 def person_add(*, locality: Locality, email: str, full_name: str, body: Body, role: str) -> Membership:
     """Add a person to a body. A new person gets an email (through the outbox) with a link to
     set their password."""
@@ -262,6 +310,8 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
             raise ValidationError(
                 {"role": ("This is the last administrator for the area. Make someone else an administrator first.")}
             )
+        if role != Role.ADMINISTRATOR and _last_own_administrator(membership):
+            raise ValidationError({"role": _own_administrator_message(membership)})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -273,6 +323,8 @@ def membership_remove(*, membership: Membership) -> None:
             raise ValidationError(
                 "This is the last administrator for the area. Make someone else an administrator before removing them."
             )
+        if _last_own_administrator(membership):
+            raise ValidationError(_own_administrator_message(membership))
         membership.delete()
 
 

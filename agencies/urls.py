@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import footprint_views, views
 
 app_name = "agencies"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("bodies/new/", views.body_create, name="body-create"),
     path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
     path("bodies/<int:pk>/edit/", views.body_edit, name="body-edit"),
+    path("bodies/<int:pk>/stop-serving/", footprint_views.footprint_end, name="footprint-end"),
+    path("bodies/add-existing/", footprint_views.body_find, name="body-find"),
+    path("bodies/add-existing/<int:pk>/", footprint_views.attach_request, name="attach-request"),
+    path("bodies/requests/", footprint_views.attach_requests, name="attach-requests"),
+    path("bodies/requests/<int:pk>/", footprint_views.attach_request_answer, name="attach-request-answer"),
     path("functions/", views.function_list, name="functions"),
     path("functions/assign/", views.function_assign, name="function-assign"),
     path("functions/holdings/<int:pk>/end/", views.holding_end, name="holding-end"),

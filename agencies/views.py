@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -184,6 +184,7 @@ def body_list(request, locality: Locality):
 @require_safe
 def body_detail(request, locality: Locality, pk: int):
     body = get_object_or_404(Body.objects.serving(locality).for_user(request.user), pk=pk)
+    can_administer = access.can_administer(request.user, locality)
     return render(
         request,
         "agencies/body_detail.html",
@@ -192,7 +193,10 @@ def body_detail(request, locality: Locality, pk: int):
             "body": body,
             "holdings": body.holdings.filter(locality=locality).select_related("function").order_by("-starts_on"),
             "footprint": body.footprint.select_related("locality").order_by("locality__name", "-starts_on"),
-            "can_administer": access.can_administer(request.user, locality),
+            "can_administer": can_administer,
+            # A body serving several areas is changed only by its own administrators (access).
+            "change_refusal": access.body_change_refusal(request.user, body) if can_administer else None,
+            "shared": len(access.areas_served(body)) > 1,
         },
     )
 
@@ -206,15 +210,23 @@ def _form_page(request, template: str, context: dict, form) -> object:
 def body_create(request, locality: Locality):
     access.require_administrator(request.user, locality)
     form = BodyForm(posted(request))
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_create(locality=locality, **form.cleaned_data)
         except ValidationError as error:
+            # The body that already has this ODS code or CQC ID: offer to ask for it instead.
+            existing = services.body_with_code(
+                ods_code=form.cleaned_data["ods_code"], cqc_id=form.cleaned_data["cqc_id"]
+            )
             apply_service_errors(form, error)
         else:
             messages.success(request, f"{body.name} added.")
             return redirect("agencies:body-detail", locality.slug, body.pk)
-    return _form_page(request, "agencies/body_form.html", {"locality": locality, "title": "Add a body"}, form)
+    context = {"locality": locality, "title": "Add a body", "existing": existing}
+    if existing is not None:
+        context["existing_serves_here"] = access.serves(locality, existing)
+    return _form_page(request, "agencies/body_form.html", context, form)
 
 
 @area_view
@@ -222,6 +234,9 @@ def body_create(request, locality: Locality):
 def body_edit(request, locality: Locality, pk: int):
     body = get_object_or_404(Body.objects.serving(locality).for_user(request.user), pk=pk)
     access.require_administrator(request.user, locality)
+    refusal = access.body_change_refusal(request.user, body)
+    if refusal:
+        raise PermissionDenied(refusal)
     form = BodyForm(posted(request), instance=body)
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,9 +6,11 @@ class ConcernsConfig(AppConfig):
     verbose_name = "Concerns and alerts"
 
     def ready(self) -> None:
+        from agencies import open_work
         from agencies.audit import Source, register
 
         from .models import Alert, AlertRecipient, SafeguardingReferral
+        from .open_work import alerts_unacknowledged
 
         register(
             Source("alert", "Alert", lambda a: Alert.history.filter(locality_id=a.pk)),
@@ -23,3 +25,4 @@ class ConcernsConfig(AppConfig):
                 lambda a: SafeguardingReferral.history.filter(concern__locality_id=a.pk),
             ),
         )
+        open_work.register(alerts_unacknowledged)

@@ -6,12 +6,17 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reviews, recommendations and board reporting"
 
     def ready(self) -> None:
+        from agencies import open_work
+
         from . import signals
         from .bodies import signals as body_signals
+        from .open_work import evidence_requests_unanswered, recommendations_awaiting
 
         signals.connect()
         body_signals.connect()
         register_audit()
+        open_work.register(recommendations_awaiting)
+        open_work.register(evidence_requests_unanswered)
 
 
 def register_audit() -> None:

@@ -94,6 +94,10 @@ KNOWN: dict[str, Known] = {
     "agencies:function-assign": Known(day("starts_on")),
     "agencies:holding-end": Known(day("ends_on", FUTURE)),
     "agencies:person-add": Known({"email": "new.person@example.org"}),
+    "agencies:body-find": Known(),
+    "agencies:attach-request": Known(),
+    "agencies:attach-request-answer": Known(),
+    "agencies:footprint-end": Known(day("ends_on")),
     "agencies:membership-edit": Known(),
     "agencies:membership-remove": Known(),
     "agencies:audit": Known(),
@@ -151,7 +155,13 @@ KNOWN: dict[str, Known] = {
     "agencies:bodies": Known(),
 }
 # Posted last: they take rights away from the personas the other forms are posted as.
-LAST = ("agencies:membership-edit", "agencies:membership-remove", "agencies:holding-end", "password_change")
+LAST = (
+    "agencies:membership-edit",
+    "agencies:membership-remove",
+    "agencies:holding-end",
+    "agencies:footprint-end",
+    "password_change",
+)
 # Query strings that pages read outside any form.
 QUERIES = {"concerns:alert-create": ["concern"]}
 

@@ -231,6 +231,16 @@ def a_board_pack(w: World) -> dict:
     return {**area(w), "pk": pack.pk}
 
 
+def an_attach_request(w: World) -> dict:
+    """Elsewhere asks the council (whose administrator is the owner) to serve it too."""
+    from agencies.models import AttachRequest
+
+    asked, _ = AttachRequest.objects.get_or_create(
+        body=w.council, locality=w.other_area, state=AttachRequest.State.PENDING, defaults={"asked_by": w.outsider}
+    )
+    return {**area(w), "pk": asked.pk}
+
+
 MATRIX: dict[str, Page] = {
     "home": Page(PUBLIC, post=False),
     "health": Page(PUBLIC, post=False, html=False),
@@ -249,6 +259,11 @@ MATRIX: dict[str, Page] = {
     "agencies:body-create": Page(AREA_ADMIN, area),
     "agencies:body-detail": Page(AREA_READ, lambda w: {**area(w), "pk": w.trust.pk}, post=False),
     "agencies:body-edit": Page(AREA_ADMIN, lambda w: {**area(w), "pk": w.trust.pk}),
+    "agencies:footprint-end": Page(AREA_ADMIN, lambda w: {**area(w), "pk": w.trust.pk}),
+    "agencies:body-find": Page(AREA_ADMIN, area, post=False),
+    "agencies:attach-request": Page(AREA_ADMIN, lambda w: {**area(w), "pk": w.other_council.pk}),
+    "agencies:attach-requests": Page(AREA_ADMIN, area, post=False),
+    "agencies:attach-request-answer": Page(AREA_ADMIN, an_attach_request),
     "agencies:functions": Page(AREA_READ, area, post=False),
     "agencies:function-assign": Page(AREA_ADMIN, area),
     "agencies:holding-end": Page(
