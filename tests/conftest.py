@@ -16,8 +16,15 @@ import os
 
 import pytest
 
-from agencies.models import Body, BodyKind, Locality, Role, User
-from tests.factories import BodyFactory, LocalityFactory, MembershipFactory, UserFactory, hold
+from agencies.models import Body, BodyArea, BodyKind, Locality, Role, User
+from tests.factories import (
+    STATUTORY_START,
+    BodyFactory,
+    LocalityFactory,
+    MembershipFactory,
+    UserFactory,
+    hold,
+)
 
 # Lines a test wants shown at the end of the run, whatever the output capture (for example how
 # many combinations the hostile-input suite tried).
@@ -71,6 +78,13 @@ class World:
     icb_officer: User
     scrutiny_officer: User
     board_member: User
+    # Footprints (issue 12): the ICB also serves a second area; `multi` is another officer of
+    # the ICB (one membership, a seat in each area it serves); `far_outsider` administers a
+    # body serving only a third area.
+    shared_area: Locality
+    third_area: Locality
+    multi: User
+    far_outsider: User
 
 
 def restore_reference_data() -> None:
@@ -117,9 +131,18 @@ def world(db) -> World:
         body=scrutiny, role=Role.OFFICER, user=UserFactory(full_name="Sara Scrutiny")
     ).user
     board_member = MembershipFactory(body=hwb, role=Role.MEMBER, user=UserFactory(full_name="Bea Board")).user
+    shared_area = LocalityFactory(name="Sharedshire", slug="sharedshire")
+    third_area = LocalityFactory(name="Farshire", slug="farshire")
+    BodyArea.objects.create(body=icb, locality=shared_area, starts_on=STATUTORY_START)
+    multi = MembershipFactory(body=icb, role=Role.OFFICER, user=UserFactory(full_name="Mo Many-Areas")).user
+    far_council = BodyFactory(locality=third_area, name="Farshire Council", kind=BodyKind.COUNCIL)
+    far_outsider = MembershipFactory(
+        body=far_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Fay Faraway")
+    ).user
     return World(
         area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
         owner, officer, read_only, outsider, icb, icb_officer, scrutiny_officer, board_member,
+        shared_area, third_area, multi, far_outsider,
     )  # fmt: skip
 
 
