@@ -267,3 +267,45 @@ def make_priority(w: World, *, figures=None, **overrides):
         for month, value in zip(months, figures, strict=True):
             board.figure_record(priority=priority, user=w.board_member, month=month, value=value)
     return priority
+
+
+def mirror_world(w: World) -> World:
+    """The same world seen from the ICB's second area: that area's own board, Healthwatch,
+    scrutiny committee, council and trust, with its own people in the same roles. The ICB and
+    its officers (icb_officer, multi) are shared; Testshire becomes the mirror's second area.
+    A page's kwargs built from the mirror make their records in the second area."""
+    area = w.shared_area
+    name = area.name
+    hwb = BodyFactory(locality=area, name=f"{name} Health and Wellbeing Board", kind=BodyKind.HWB)
+    healthwatch = BodyFactory(locality=area, name=f"Healthwatch {name}", kind=BodyKind.HEALTHWATCH)
+    scrutiny = BodyFactory(locality=area, name=f"{name} Scrutiny Committee", kind=BodyKind.SCRUTINY)
+    council = BodyFactory(locality=area, name=f"{name} Council", kind=BodyKind.COUNCIL)
+    trust = BodyFactory(
+        locality=area, name=f"{name} Hospitals NHS Trust", kind=BodyKind.NHS_TRUST, service_type="hospital"
+    )
+    from concerns.services import themes_ensure_defaults
+
+    themes_ensure_defaults(locality=area)
+    for code, body in (("hwb", hwb), ("local_healthwatch", healthwatch), ("health_scrutiny", scrutiny)):
+        hold(code, body)
+    hold("local_leadership", council)
+
+    def person(body: Body, role: str, full_name: str) -> User:
+        return MembershipFactory(body=body, role=role, user=UserFactory(full_name=full_name)).user
+
+    return dataclasses.replace(
+        w,
+        area=area,
+        other_area=w.other_area,
+        hwb=hwb,
+        healthwatch=healthwatch,
+        scrutiny=scrutiny,
+        council=council,
+        trust=trust,
+        owner=person(council, Role.ADMINISTRATOR, "Sam Shared-Owner"),
+        officer=person(healthwatch, Role.OFFICER, "Sol Shared-Officer"),
+        read_only=person(hwb, Role.READ_ONLY, "Sue Shared-Reader"),
+        scrutiny_officer=person(scrutiny, Role.OFFICER, "Sid Shared-Scrutiny"),
+        board_member=person(hwb, Role.MEMBER, "Sky Shared-Board"),
+        shared_area=w.area,
+    )
