@@ -242,6 +242,9 @@ def seat_grant_refusal(user, body: Body, role: str) -> str | None:
     officers their contact details) is granted only by that body's own administrators; the
     area's administrators may add read-only people and appoint its first administrator.
     """
+    shared = _shared_beyond(user, body)
+    if shared:
+        return shared
     if ROLE_RANK[role] < ROLE_RANK[Role.MEMBER] or not controls_personal_data(body):
         return None
     if has_seat_at(user, body.pk, Role.ADMINISTRATOR) or appoints_first_administrator(user, body, role):
@@ -253,6 +256,9 @@ def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
     """Why this user may not change a seat to this role, or None. At a body that controls
     personal data, only its own administrators change a seat that reads people's words (so
     nobody can demote its administrators to appoint themselves in their place)."""
+    shared = _shared_beyond(user, membership.body)
+    if shared:
+        return shared
     if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
         return _not_yours(membership.body)
     return seat_grant_refusal(user, membership.body, role)
@@ -260,9 +266,34 @@ def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
 
 def seat_removal_refusal(user, membership: Membership) -> str | None:
     """Why this user may not remove this seat, or None (the same rule as changing it)."""
+    shared = _shared_beyond(user, membership.body)
+    if shared:
+        return shared
     if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
         return _not_yours(membership.body)
     return None
+
+
+def _shared_beyond(user, body: Body) -> str | None:
+    """Why this user may not set up the seats of a body that serves areas they do not
+    administer, or None. A seat reaches every area its body serves, so only the body's own
+    administrators, or someone who administers each of those areas, give, change or remove one."""
+    if user.is_superuser or has_seat_at(user, body.pk, Role.ADMINISTRATOR):
+        return None
+    administered = {seat.locality_id for seat in seats(user, min_role=Role.ADMINISTRATOR)}
+    beyond = sorted(
+        BodyArea.objects.current(timezone.localdate())
+        .filter(body=body)
+        .exclude(locality_id__in=administered)
+        .values_list("locality__name", flat=True)
+    )
+    if not beyond:
+        return None
+    return (
+        f"{body.name} also serves {', '.join(beyond)}, so a role there reaches those areas too. Only "
+        f"{body.name}’s own administrators, or someone who administers every area it serves, can give, "
+        "change or remove it."
+    )
 
 
 def _guarded_from(user, body: Body) -> bool:
