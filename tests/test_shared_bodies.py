@@ -66,3 +66,19 @@ def test_a_body_serving_one_area_is_set_up_by_that_areas_administrators_as_befor
     assert response.status_code == 302
     assert Body.objects.get(pk=world.trust.pk).footprint.count() == 1
     assert Locality.objects.count() == 4
+
+
+def test_a_shared_body_cannot_take_the_name_of_a_body_in_any_area_it_serves(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from agencies import services
+
+    BodyFactory(locality=world.shared_area, name="Sharedshire Council", kind=BodyKind.COUNCIL)
+    with pytest.raises(ValidationError) as refused:
+        services.body_update(body=world.icb, name="sharedshire council")
+    assert "already a body called" in " ".join(refused.value.message_dict["name"])
+    assert Body.objects.get(pk=world.icb.pk).name == "NHS Testshire ICB"
+    # A body in an area the ICB does not serve may share a name with it.
+    BodyFactory(locality=world.other_area, name="Elsewhere Hospice")
+    services.body_update(body=world.icb, name="Elsewhere Hospice")
