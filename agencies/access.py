@@ -256,7 +256,8 @@ def seat_change_refusal(user, membership: Membership, role: str) -> str | None:
     """Why this user may not change a seat to this role, or None. At a body that controls
     personal data, only its own administrators change a seat that reads people's words (so
     nobody can demote its administrators to appoint themselves in their place). At a body
-    serving several areas, only its own administrators change any seat (body_change_refusal)."""
+    serving several areas, only its own administrators (or someone who administers every area it
+    serves) change any seat (body_change_refusal)."""
     if ROLE_RANK[membership.role] >= ROLE_RANK[Role.MEMBER] and _guarded_from(user, membership.body):
         return _not_yours(membership.body)
     return seat_grant_refusal(user, membership.body, role)
@@ -298,6 +299,9 @@ def body_change_refusal(user, body: Body) -> str | None:
     areas = areas_served(body)
     if len(areas) < 2:
         return None
+    administered = {seat.locality_id for seat in seats(user, min_role=Role.ADMINISTRATOR)}
+    if all(area.pk in administered for area in areas):
+        return None  # someone who administers every area it serves
     return shared_body_message(body, areas)
 
 
@@ -317,8 +321,8 @@ def shared_body_message(body: Body, areas: list[Locality]) -> str:
         else "It has no administrator of its own yet: ask the system's support team to appoint one."
     )
     return (
-        f"{body.name} serves {served}, so only {body.name}’s own administrators can change its details "
-        f"or give, change or remove roles there. {ask}"
+        f"{body.name} serves {served}, so only {body.name}’s own administrators, or someone who "
+        f"administers every area it serves, can change its details or give, change or remove roles there. {ask}"
     )
 
 

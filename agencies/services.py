@@ -32,9 +32,16 @@ from .notifications import SetPasswordLink, notify
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
 
 
-def _duplicate_name(locality: Locality, name: str, exclude_pk: int | None = None) -> bool:
+def _duplicate_name(body: Body) -> bool:
+    """Whether another body in any area this one serves (or was entered in) has its name."""
+    areas = Locality.objects.filter(pk=body.locality_id)
+    if body.pk:
+        areas = areas | Locality.objects.filter(
+            footprint__in=BodyArea.objects.current(timezone.localdate()).filter(body=body)
+        )
+    name, exclude_pk = body.name, body.pk
     return (
-        (Body.objects.serving(locality) | Body.objects.filter(locality=locality))
+        (Body.objects.serving(areas) | Body.objects.filter(locality__in=areas))
         .annotate(lower_name=Lower("name"))
         .filter(lower_name=name.strip().lower())
         .exclude(pk=exclude_pk)
@@ -55,7 +62,7 @@ def body_with_code(*, ods_code: str = "", cqc_id: str = "", exclude_pk: int | No
 
 def _duplicate_errors(body: Body) -> dict[str, str]:
     errors = {}
-    if _duplicate_name(body.locality, body.name, exclude_pk=body.pk):
+    if _duplicate_name(body):
         errors["name"] = f"There is already a body called ‘{body.name}’ in this area. Use a different name."
     for field, label in (("ods_code", "ODS code"), ("cqc_id", "CQC ID")):
         value = getattr(body, field)

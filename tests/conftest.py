@@ -16,8 +16,15 @@ import os
 
 import pytest
 
-from agencies.models import Body, BodyKind, Locality, Role, User
-from tests.factories import BodyFactory, LocalityFactory, MembershipFactory, UserFactory, hold
+from agencies.models import Body, BodyArea, BodyKind, Locality, Role, User
+from tests.factories import (
+    STATUTORY_START,
+    BodyFactory,
+    LocalityFactory,
+    MembershipFactory,
+    UserFactory,
+    hold,
+)
 
 # Lines a test wants shown at the end of the run, whatever the output capture (for example how
 # many combinations the hostile-input suite tried).
@@ -71,6 +78,13 @@ class World:
     icb_officer: User
     scrutiny_officer: User
     board_member: User
+    # Footprints (issue 12): the ICB also serves a second area; `multi` is another officer of
+    # the ICB (one membership, a seat in each area it serves); `far_outsider` administers a
+    # body serving only a third area.
+    shared_area: Locality
+    third_area: Locality
+    multi: User
+    far_outsider: User
 
 
 def restore_reference_data() -> None:
@@ -119,9 +133,18 @@ def world(db) -> World:
         body=scrutiny, role=Role.OFFICER, user=UserFactory(full_name="Sara Scrutiny")
     ).user
     board_member = MembershipFactory(body=hwb, role=Role.MEMBER, user=UserFactory(full_name="Bea Board")).user
+    shared_area = LocalityFactory(name="Sharedshire", slug="sharedshire")
+    third_area = LocalityFactory(name="Farshire", slug="farshire")
+    BodyArea.objects.create(body=icb, locality=shared_area, starts_on=STATUTORY_START)
+    multi = MembershipFactory(body=icb, role=Role.OFFICER, user=UserFactory(full_name="Mo Many-Areas")).user
+    far_council = BodyFactory(locality=third_area, name="Farshire Council", kind=BodyKind.COUNCIL)
+    far_outsider = MembershipFactory(
+        body=far_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Fay Faraway")
+    ).user
     return World(
         area, other_area, hwb, healthwatch, scrutiny, council, trust, other_council,
         owner, officer, read_only, outsider, icb, icb_officer, scrutiny_officer, board_member,
+        shared_area, third_area, multi, far_outsider,
     )  # fmt: skip
 
 
@@ -246,3 +269,45 @@ def make_priority(w: World, *, figures=None, **overrides):
         for month, value in zip(months, figures, strict=True):
             board.figure_record(priority=priority, user=w.board_member, month=month, value=value)
     return priority
+
+
+def mirror_world(w: World) -> World:
+    """The same world seen from the ICB's second area: that area's own board, Healthwatch,
+    scrutiny committee, council and trust, with its own people in the same roles. The ICB and
+    its officers (icb_officer, multi) are shared; Testshire becomes the mirror's second area.
+    A page's kwargs built from the mirror make their records in the second area."""
+    area = w.shared_area
+    name = area.name
+    hwb = BodyFactory(locality=area, name=f"{name} Health and Wellbeing Board", kind=BodyKind.HWB)
+    healthwatch = BodyFactory(locality=area, name=f"Healthwatch {name}", kind=BodyKind.HEALTHWATCH)
+    scrutiny = BodyFactory(locality=area, name=f"{name} Scrutiny Committee", kind=BodyKind.SCRUTINY)
+    council = BodyFactory(locality=area, name=f"{name} Council", kind=BodyKind.COUNCIL)
+    trust = BodyFactory(
+        locality=area, name=f"{name} Hospitals NHS Trust", kind=BodyKind.NHS_TRUST, service_type="hospital"
+    )
+    from concerns.services import themes_ensure_defaults
+
+    themes_ensure_defaults(locality=area)
+    for code, body in (("hwb", hwb), ("local_healthwatch", healthwatch), ("health_scrutiny", scrutiny)):
+        hold(code, body)
+    hold("local_leadership", council)
+
+    def person(body: Body, role: str, full_name: str) -> User:
+        return MembershipFactory(body=body, role=role, user=UserFactory(full_name=full_name)).user
+
+    return dataclasses.replace(
+        w,
+        area=area,
+        other_area=w.other_area,
+        hwb=hwb,
+        healthwatch=healthwatch,
+        scrutiny=scrutiny,
+        council=council,
+        trust=trust,
+        owner=person(council, Role.ADMINISTRATOR, "Sam Shared-Owner"),
+        officer=person(healthwatch, Role.OFFICER, "Sol Shared-Officer"),
+        read_only=person(hwb, Role.READ_ONLY, "Sue Shared-Reader"),
+        scrutiny_officer=person(scrutiny, Role.OFFICER, "Sid Shared-Scrutiny"),
+        board_member=person(hwb, Role.MEMBER, "Sky Shared-Board"),
+        shared_area=w.area,
+    )

@@ -7,7 +7,7 @@ import datetime
 
 from django.urls import reverse
 
-from agencies.models import Body, BodyKind, Function, FunctionHolding, Role
+from agencies.models import Body, BodyArea, BodyKind, Function, FunctionHolding, Role
 from quality_system.navigation import LANDING_FOR_FUNCTION
 from tests.conftest import make_alert
 from tests.factories import TEST_PASSWORD, BodyFactory, MembershipFactory, UserFactory, hold
@@ -44,6 +44,14 @@ def test_an_icb_that_takes_on_local_healthwatch_lands_on_healthwatch_work_and_lo
     assert login(world.icb_officer).get(reverse("concerns:create", args=[world.area.slug])).status_code == 200
     # Healthwatch's own officer no longer logs concerns once the function has moved.
     assert login(world.officer).get(reverse("concerns:create", args=[world.area.slug])).status_code == 403
+    # The ICB serves a second area too, so its officer has two seats and starts at the home
+    # page, which lists both; once it serves Testshire alone, signing in lands on the work.
+    client.logout()
+    response = client.post(reverse("sign-in"), {"username": world.icb_officer.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    BodyArea.objects.filter(body=world.icb, locality=world.shared_area).update(
+        ends_on=datetime.date.today() - datetime.timedelta(days=1)
+    )
     client.logout()
     response = client.post(reverse("sign-in"), {"username": world.icb_officer.email, "password": TEST_PASSWORD})
     assert response.status_code == 302 and response["Location"] == healthwatch_home

@@ -33,7 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import FunctionHolding, Membership
 from concerns.models import ImportJob, Theme
-from tests.conftest import World, make_alert, make_concern, make_priority, make_recommendation
+from tests.conftest import World, make_alert, make_concern, make_priority, make_recommendation, mirror_world
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
 AREA_READ, AREA_WRITE, AREA_ADMIN, AREA_ACTION = "area-read", "area-write", "area-admin", "area-action"
@@ -422,8 +422,9 @@ def test_public_pages_answer_everyone(name, world, client):
     page = MATRIX[name]
     url = reverse(name, kwargs=page.kwargs(world))
     assert client.get(url).status_code == page.get_status
-    client.force_login(world.outsider, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get(url).status_code in {page.get_status, 302}
+    for person in (world.outsider, world.far_outsider, world.multi):
+        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        assert client.get(url).status_code in {page.get_status, 302}
 
 
 @pytest.mark.parametrize("name", _pages({SIGNED_IN, BODY_READ} | AREA_KINDS))
@@ -494,7 +495,7 @@ def test_owner_posting_an_empty_form_gets_errors_not_a_refusal(name, world, logi
 
 @pytest.mark.parametrize("name", _pages({SIGNED_IN}))
 def test_pages_about_yourself_open_for_every_signed_in_person(name, world, login):
-    for user in (world.outsider, world.read_only, world.owner):
+    for user in (world.outsider, world.far_outsider, world.multi, world.read_only, world.owner):
         client = login(user)
         assert client.get(reverse(name)).status_code == MATRIX[name].get_status
 
@@ -544,3 +545,74 @@ def test_admin_site_refuses_people_who_are_not_staff(world, login):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# Bodies that serve several areas (issue 12). The world's ICB serves Testshire and a second
+# area; `multi` is an officer there (one membership, a seat in each area). `far_outsider`
+# administers a body serving only a third area. `mirror_world` builds the second area's own
+# bodies and people, so a page's kwargs made from it put the record in the second area.
+
+TESTSHIRE_ONLY = ("owner", "officer", "read_only", "scrutiny_officer", "board_member")
+
+# Pages owned by another persona that an ICB officer may use too: any body's officers raise
+# alerts; the body a recommendation is addressed to reports its progress and opens the letter.
+ALSO_FOR_THE_ICB = {"concerns:alert-create", "reports:recommendation-update", "reports:recommendation-letter"}
+
+
+def _icb_may_use(name: str) -> bool:
+    return MATRIX[name].owner == "icb_officer" or name in ALSO_FOR_THE_ICB
+
+
+@pytest.mark.parametrize("name", _pages(AREA_KINDS))
+def test_outsiders_from_a_third_area_get_not_found(name, world, login):
+    client = login(world.far_outsider)
+    url = reverse(name, kwargs=MATRIX[name].kwargs(world))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code in {404, 405}
+
+
+@pytest.mark.parametrize("name", _pages({AREA_READ, AREA_WRITE}))
+def test_people_of_a_multi_area_body_read_every_page_of_each_area(name, world, login):
+    client = login(world.multi)
+    assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(world))).status_code == 200
+    assert client.get(reverse(name, kwargs=MATRIX[name].kwargs(mirror_world(world)))).status_code == 200
+
+
+@pytest.mark.parametrize("name", [n for n in _pages({AREA_WRITE, AREA_ADMIN, AREA_ACTION}) if MATRIX[n].post])
+def test_people_of_a_multi_area_body_may_write_only_what_their_seat_allows(name, world, login):
+    """An officer of the ICB uses the ICB's own pages (answering what is addressed to it) and is
+    refused everyone else's, in each area it serves alike."""
+    page = MATRIX[name]
+    client = login(world.multi)
+    for w in (world, mirror_world(world)):
+        url = reverse(name, kwargs=page.kwargs(w))
+        response = client.post(url, {})
+        if _icb_may_use(name):
+            expected = {page.empty_post} if page.kind == AREA_ACTION else {400, 302}
+            assert response.status_code in expected
+        else:
+            assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", _pages({AREA_ADMIN}))
+def test_people_of_a_multi_area_body_open_only_their_own_administration_pages(name, world, login):
+    page = MATRIX[name]
+    client = login(world.multi)
+    for w in (world, mirror_world(world)):
+        status = client.get(reverse(name, kwargs=page.kwargs(w))).status_code
+        assert status == (200 if _icb_may_use(name) else 403)
+
+
+@pytest.mark.parametrize("name", _pages(AREA_KINDS))
+def test_the_other_area_of_a_shared_body_is_not_found_by_this_areas_people(name, world, login):
+    """A record of the ICB's second area (built there) is out of reach for Testshire's people,
+    even those who share work with the ICB; the second area's own people reach it."""
+    page = MATRIX[name]
+    mirror = mirror_world(world)
+    url = reverse(name, kwargs=page.kwargs(mirror))
+    for persona in TESTSHIRE_ONLY:
+        client = login(getattr(world, persona))
+        assert client.get(url).status_code == 404, persona
+        assert client.post(url, {}).status_code in {404, 405}, persona
+    if page.kind != AREA_ACTION:
+        assert login(getattr(mirror, page.owner)).get(url).status_code == 200

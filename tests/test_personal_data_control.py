@@ -76,8 +76,10 @@ def test_the_area_administrator_appoints_healthwatchs_first_administrator_and_it
 
 
 def test_other_bodies_seats_are_still_set_up_by_the_area_administrator(world, login):
+    # The trust serves Testshire alone (the ICB's seats, which reach a second area too, are
+    # set up by its own administrators: tests/test_shared_bodies.py).
     user = UserFactory()
-    response = _add(login(world.owner), world, email=user.email, body=world.icb, role=Role.OFFICER)
+    response = _add(login(world.owner), world, email=user.email, body=world.trust, role=Role.OFFICER)
     assert response.status_code == 302
 
 

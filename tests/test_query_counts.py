@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies import services
-from agencies.models import AssessmentStatus, Duty, Role
-from tests.factories import BodyFactory, MembershipFactory
+from agencies import access, services
+from agencies.models import AssessmentStatus, Duty, Role, User
+from tests.factories import BodyFactory, MembershipFactory, hold
 
 PAGES = [
     ("home", lambda w: reverse("home")),
@@ -382,3 +382,55 @@ def test_a_bodys_work_page_makes_the_same_queries_for_1_or_10_areas_and_5_or_50_
     assert len(page.context["areas"]) == 10
     assert few == many == wide
     assert few[0] <= 30
+
+
+FOOTPRINT_PAGES = [
+    ("home", lambda w: reverse("home")),
+    ("concerns", lambda w: reverse("concerns:index", args=[w.area.slug])),
+    ("alerts", lambda w: reverse("concerns:alerts", args=[w.area.slug]) + "?box=all"),
+    ("recommendations", lambda w: reverse("reports:recommendations", args=[w.area.slug])),
+    ("dashboard", lambda w: reverse("reports:dashboard", args=[w.area.slug])),
+    ("quality system", lambda w: reverse("agencies:quality-system", args=[w.area.slug])),
+    ("bodies", lambda w: reverse("agencies:bodies", args=[w.area.slug])),
+    ("people", lambda w: reverse("agencies:people", args=[w.area.slug])),
+]
+
+
+def widen(body, areas: int) -> None:
+    """The body serves this many more areas, each with its own board, Healthwatch and people."""
+    from agencies.models import BodyArea, BodyKind
+    from tests.factories import STATUTORY_START, LocalityFactory
+
+    for _ in range(areas):
+        area = LocalityFactory()
+        BodyArea.objects.create(body=body, locality=area, starts_on=STATUTORY_START)
+        hold("hwb", BodyFactory(locality=area, kind=BodyKind.HWB))
+        healthwatch = BodyFactory(locality=area, kind=BodyKind.HEALTHWATCH)
+        hold("local_healthwatch", healthwatch)
+        hold("local_leadership", body, locality=area)
+        MembershipFactory(body=healthwatch, role=Role.OFFICER)
+
+
+@pytest.mark.parametrize(("page", "make_url"), FOOTPRINT_PAGES, ids=[p for p, _ in FOOTPRINT_PAGES])
+def test_query_count_stays_flat_as_a_bodys_footprint_grows_from_1_to_10_areas(world, login, page, make_url):
+    """An administrator of a body serving one area, then ten: the same queries on each page."""
+    from django.core.cache import cache
+
+    from tests.conftest import make_alert, make_concern, make_recommendation
+
+    body = BodyFactory(locality=world.area, name="NHS Wide ICB")
+    hold("local_leadership", body)
+    person = MembershipFactory(body=body, role=Role.ADMINISTRATOR).user
+    make_concern(world)
+    make_alert(world, recipients=[body, world.scrutiny])
+    make_recommendation(world, to=body)
+    client = login(person)
+    url = make_url(world)
+    count_queries(client, url)  # the first visit brings the area's summaries up to date
+    cache.clear()
+    one_area = count_queries(client, url)
+    widen(body, 9)
+    assert len({seat.locality_id for seat in access.seats(User.objects.get(pk=person.pk))}) == 10
+    cache.clear()
+    ten_areas = count_queries(client, url)
+    assert ten_areas == one_area
