@@ -88,7 +88,7 @@ def test_the_icb_officer_sees_what_it_owes_in_both_areas_each_labelled(two_areas
     assert reverse("concerns:alert-respond-in-app", args=[world.area.slug, alert.pk, recipient.pk]) in html
     assert reverse("reports:recommendation-respond-in-app", args=[world.other_area.slug, rec.pk]) in html
     figures = {row.area_name: row for row in page.context["areas"]}
-    assert set(figures) == {"Testshire", "Elsewhere"}
+    assert set(figures) == {"Testshire", "Elsewhere", "Sharedshire"}  # the world's ICB serves Sharedshire too
     assert figures["Testshire"].not_yet_due == 1 and figures["Elsewhere"].not_yet_due == 1
 
 
@@ -222,7 +222,7 @@ def test_home_lists_each_body_once_with_its_areas(two_areas, login):
     html = page.content.decode()
     assert html.count(f'href="{work_url(world)}"') == 1
     assert html.count(f'href="{reverse("bodies:work", args=[world.trust.pk])}"') == 1
-    assert "Elsewhere, Testshire · Officer" in html
+    assert "Elsewhere, Sharedshire, Testshire · Officer" in html
     assert "Due from NHS Testshire ICB: 1 open item" in html
     # Two bodies: the navigation's item leads to the home page's list, with both counted.
     assert page.context["due_nav"]["href"] == reverse("home") + "#due-from-us"
