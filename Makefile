@@ -36,7 +36,7 @@ lint: setup-dev
 	$(BIN)/ruff format --check .
 
 # The pure modules and every services and selectors module are type-checked (pyproject.toml).
-TYPED := agencies/deadlines.py concerns/spc.py concerns/redaction.py concerns/fingerprints.py $(sort $(wildcard */services.py */*/services.py */selectors.py */*/selectors.py))
+TYPED := agencies/deadlines.py concerns/spc.py concerns/redaction.py concerns/fingerprints.py reports/board/referrals.py $(sort $(wildcard */services.py */*/services.py */selectors.py */*/selectors.py))
 
 typecheck: setup-dev
 	$(BIN)/mypy $(TYPED)

@@ -8,6 +8,8 @@ holds today (agencies.access.bodies_acting_for), never its kind.
 - Answering for a body (responses, progress updates, letters): its members (not read-only).
 - The board's priorities, referrals and board packs: members (not read-only) of the body that
   holds the health and wellbeing board function today, and the area's administrators.
+- Answering the board's referral (accept or decline): officers (and above) of the receiving
+  body only; the area's administrators do not answer for it (its programme is its own).
 - Quality Surveillance Group views: the same people, and officers of the area's ICB or QSG
   bodies, who sit on the group (no statutory function marks them, so their kind does).
 """
@@ -48,6 +50,16 @@ def require_reviewer(user, locality: Locality) -> list[Body]:
 def can_answer_for(user, body_id: int) -> bool:
     """Members (not read-only) answer for their body."""
     return access.has_seat_at(user, body_id, Role.MEMBER)
+
+
+def can_answer_referral(user, referral) -> bool:
+    """Officers (and above) of the body the board referred to answer its suggestion."""
+    return access.has_seat_at(user, referral.to_body_id, Role.OFFICER)
+
+
+def require_referral_answerer(user, referral) -> None:
+    if not can_answer_referral(user, referral):
+        raise PermissionDenied(f"Only officers of {referral.to_body.name} can answer the board's suggestion.")
 
 
 def board_bodies(user, locality: Locality) -> list[Body]:

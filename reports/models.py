@@ -392,20 +392,39 @@ class PriorityUpdate(models.Model):
 
 
 class Referral(models.Model):
-    """The board asks Healthwatch or the scrutiny committee to look at a priority more
-    fully. It creates a planned review on their side, which they take forward and report on."""
+    """The board suggests that Healthwatch or the scrutiny committee look at a priority more
+    fully. Their work programme is theirs: they accept (a review in their own programme) or
+    decline with reasons, once; the board sees the answer."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="referrals")
     to_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="referrals_received")
     question = models.TextField("what the board wants to know", max_length=3000)
-    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="referral")
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="referral")
     report_by = models.DateField("report back by", null=True, blank=True)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reasons = models.TextField("reasons for declining", max_length=3000, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [  # declined with reasons; accepted with the review it started
+            models.CheckConstraint(
+                condition=(~models.Q(state="declined") | ~models.Q(reasons=""))
+                & (~models.Q(state="accepted") | models.Q(review__isnull=False)),
+                name="referral_answer_complete",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.priority} referred to {self.to_body}"

@@ -13,8 +13,8 @@ import datetime
 import html
 
 import pytest
-from django.db.models import Count
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone

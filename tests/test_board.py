@@ -4,6 +4,7 @@ Surveillance Group, board packs, the weekly digest and the landing pages."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 import pytest
@@ -23,7 +24,7 @@ from tests.conftest import make_alert, make_concern, make_priority, make_recomme
 
 def page_text(response) -> str:
     """What a person reads: the page without its markup, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 @pytest.fixture(autouse=True)
@@ -390,13 +391,22 @@ def test_hand_entered_figures_are_corrected_not_duplicated(world, login):
     assert priority.figures.get(month=last).value == 9
 
 
-# ---------------------------------------------------------------- referrals
+# ---------------------------------------------------------------- referrals: asked, not imposed
 
 
-def test_referring_a_priority_creates_a_tracked_review_on_the_scrutiny_side(world, login):
+def _refer(world, login, priority, to=None, **extra):
+    """The board member refers the priority through the form; returns the referral."""
+    url = reverse("reports:priority-refer", args=[world.area.slug, priority.pk])
+    response = login(world.board_member).post(
+        url, {"to_body": (to or world.scrutiny).pk, "question": "Why are people kept in hospital when well?", **extra}
+    )
+    assert response.status_code == 302
+    return Referral.objects.get(priority=priority)
+
+
+def test_a_referral_reaches_scrutiny_as_a_suggestion_and_adds_nothing_to_its_programme(world, login):
     priority = make_priority(world, title="Discharge delays")
-    concern = make_concern(world)
-    priority.concerns.add(concern)
+    priority.concerns.add(make_concern(world))
     client = login(world.board_member)
     url = reverse("reports:priority-refer", args=[world.area.slug, priority.pk])
     response = client.post(url, {"to_body": world.trust.pk, "question": "Why?"})
@@ -406,39 +416,177 @@ def test_referring_a_priority_creates_a_tracked_review_on_the_scrutiny_side(worl
         url,
         {"to_body": world.scrutiny.pk, "question": "Why are people kept in hospital when they are well?",
          "report_by_0": "31", "report_by_1": "3", "report_by_2": "2027"},
+        follow=True,
     )  # fmt: skip
-    assert response.status_code == 302
+    assert "Suggested to Testshire Scrutiny Committee" in page_text(response)
     referral = Referral.objects.get()
-    review = referral.review
-    assert review.lead_body == world.scrutiny and review.state == Review.State.PLANNED
-    assert review.kind == Review.Kind.SCRUTINY_REVIEW
-    assert list(review.concerns.all()) == [concern]  # the thread goes with it
-    assert priority.reviews.filter(pk=review.pk).exists()
-    # The scrutiny officer is told, in the app and by email, once.
+    assert referral.state == Referral.State.SUGGESTED and referral.review is None
+    assert not Review.objects.exists() and not priority.reviews.exists()
+    text = page_text(response)  # the priority page says it waits for their answer
+    assert "Suggested Waiting for Testshire Scrutiny Committee to accept or decline it." in text
+    # The scrutiny officer is told, in the app and by email, once, with a link to the suggestion.
     told = Notification.objects.filter(user=world.scrutiny_officer, kind="referral")
     assert sorted(told.values_list("channel", flat=True)) == ["email", "inbox"]
-    # It is on their landing page.
-    text = page_text(login(world.scrutiny_officer).get(reverse("reports:scrutiny-home", args=[world.area.slug])))
-    assert "Referred by the board" in text and "Discharge delays" in text and "31 March 2027" in text
+    suggestion = reverse("reports:referral", args=[world.area.slug, referral.pk])
+    assert {n.link for n in told} == {suggestion}
+    assert "nothing has been added to it" in told.get(channel="email").body
+    # On their landing page it is a suggestion; their reviews list has no review for it.
+    officer = login(world.scrutiny_officer)
+    text = page_text(officer.get(reverse("reports:scrutiny-home", args=[world.area.slug])))
+    assert "Suggested by the board Discharge delays" in text and "31 March 2027" in text
+    assert "Yours to accept or decline" in text
+    assert "Discharge delays" not in page_text(officer.get(reverse("reports:reviews", args=[world.area.slug])))
+
+
+def test_the_scrutiny_officer_declines_with_reasons_and_the_board_reads_them(world, login):
+    from concerns.services import summary_approve
+
+    priority = make_priority(world, title="Discharge delays")
+    concern = make_concern(world, narrative="Mrs Black was kept in for nine days after she was well.")
+    summary_approve(concern=concern, text="Kept in hospital nine days after being well.", user=world.officer)
+    priority.concerns.add(concern)
+    referral = _refer(world, login, priority)
+    officer = login(world.scrutiny_officer)
+    page = reverse("reports:referral", args=[world.area.slug, referral.pk])
+    text = page_text(officer.get(page))
+    # The question and the evidence, de-identified: the shareable summary, never the narrative.
+    assert "Why are people kept in hospital when well?" in text
+    assert "Kept in hospital nine days after being well." in text and "Mrs Black" not in text
+    assert "Accept and add a planned review" in text and "Your reasons for declining" in text
+    decline = reverse("reports:referral-decline", args=[world.area.slug, referral.pk])
+    refused = officer.post(decline, {"reasons": "  "})
+    assert refused.status_code == 400
+    assert "There is a problem" in page_text(refused) and "Enter your reasons for declining" in page_text(refused)
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.SUGGESTED
+    reasons = "The committee's work programme for this year is full; we will look again in April."
+    done = officer.post(decline, {"reasons": reasons}, follow=True)
+    assert "Declined. The board is told, with your reasons." in page_text(done)
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.DECLINED and referral.answered_by == world.scrutiny_officer
+    assert referral.reasons == reasons and not Review.objects.exists()
+    # The board's members are told once, and read the reasons on the priority's page.
+    told = Notification.objects.filter(kind="referral-answer", channel="email")
+    assert {n.user for n in told} >= {world.board_member, world.read_only}
+    assert told.filter(user=world.board_member).count() == 1 and reasons in told.get(user=world.board_member).body
+    text = page_text(login(world.read_only).get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
+    assert "Declined Testshire Scrutiny Committee declined it on" in text and reasons in text
+    # Both the suggestion and its answer are in the audit trail, said in words.
+    audit = page_text(login(world.owner).get(reverse("agencies:audit", args=[world.area.slug])))
+    record = "Discharge delays referred to Testshire Scrutiny Committee"
+    assert f"Bea Board Created referral: {record}" in audit
+    assert f"Sara Scrutiny Changed referral: {record}" in audit
+    assert "state: ‘Suggested’ → ‘Declined’" in audit and f"reasons for declining: ‘blank’ → ‘{reasons}’" in audit
+
+
+def test_accepting_starts_a_review_in_their_own_programme_with_the_evidence_attached(world, login):
+    from concerns.models import TrendSignal
+
+    priority = make_priority(world, title="Discharge delays")
+    concern, alert = make_concern(world), make_alert(world)
+    signal = TrendSignal.all_objects.create(
+        locality=world.area, kind="theme", theme=concern.themes.first(), month=datetime.date(2026, 9, 1),
+        count=14, mean=5, upper=11, rules="beyond the upper limit",
+    )  # fmt: skip
+    priority.concerns.add(concern)
+    priority.alerts.add(alert)
+    priority.trend_signals.add(signal)
+    referral = _refer(world, login, priority, report_by_0="31", report_by_1="3", report_by_2="2027")
+    officer = login(world.scrutiny_officer)
+    response = officer.post(reverse("reports:referral-accept", args=[world.area.slug, referral.pk]), follow=True)
+    review = Review.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("reports:review", args=[world.area.slug, review.pk])
+    assert "is in your programme as a planned review" in page_text(response)
+    assert review.lead_body == world.scrutiny and review.kind == Review.Kind.SCRUTINY_REVIEW
+    assert review.state == Review.State.PLANNED and review.ends_on == datetime.date(2027, 3, 31)
+    assert review.created_by == world.scrutiny_officer
+    assert list(review.concerns.all()) == [concern] and list(review.alerts.all()) == [alert]
+    assert list(review.trend_signals.all()) == [signal]
+    assert priority.reviews.filter(pk=review.pk).exists()
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.ACCEPTED and referral.review == review
+    assert "Discharge delays" in page_text(officer.get(reverse("reports:reviews", args=[world.area.slug])))
+    assert Notification.objects.filter(user=world.board_member, kind="referral-answer", channel="inbox").count() == 1
+    text = page_text(login(world.board_member).get(reverse("reports:priority", args=[world.area.slug, priority.pk])))
+    assert "Accepted Testshire Scrutiny Committee accepted it on" in text and "review planned" in text
+
+
+def test_a_second_answer_is_refused_with_a_clear_message_and_changes_nothing(world, login):
+    priority = make_priority(world, title="Discharge delays")
+    referral = _refer(world, login, priority)
+    officer = login(world.scrutiny_officer)
+    accept = reverse("reports:referral-accept", args=[world.area.slug, referral.pk])
+    decline = reverse("reports:referral-decline", args=[world.area.slug, referral.pk])
+    officer.post(accept)
+    again = officer.post(accept, follow=True)
+    assert "This suggestion was already accepted by Sara Scrutiny on" in page_text(again)
+    assert "Nothing was changed." in page_text(again)
+    assert "Accept and add a planned review" not in page_text(again)  # no buttons left to press
+    late = officer.post(decline, {"reasons": "No time."}, follow=True)
+    assert "This suggestion was already accepted by Sara Scrutiny" in page_text(late)
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.ACCEPTED and referral.reasons == "" and Review.objects.count() == 1
+    assert Notification.objects.filter(user=world.board_member, kind="referral-answer", channel="email").count() == 1
+
+
+def test_two_tabs_answering_at_once_record_one_answer(world, login):
+    """Both tabs loaded the suggestion before either answered: the first answer wins, the second
+    is refused and its review (made in the same transaction) does not stay behind."""
+    from django.core.exceptions import ValidationError
+
+    from reports.board import referrals
+
+    referral = _refer(world, login, make_priority(world))
+    first, second = Referral.objects.get(), Referral.objects.get()  # two stale copies, both "suggested"
+    referrals.referral_decline(referral=first, user=world.scrutiny_officer, reasons="Full programme.")
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_accept(referral=second, user=world.scrutiny_officer)
+    assert refused.value.code == referrals.ANSWERED
+    assert "already declined" in refused.value.messages[0]
+    assert not Review.objects.exists()
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.DECLINED and referral.reasons == "Full programme."
+
+
+def test_only_officers_of_the_receiving_body_answer_it(world, login):
+    """The board that suggested it, another review body's officer, the area's administrator and
+    read-only members are refused (403); an outsider is not told it exists (404)."""
+    referral = _refer(world, login, make_priority(world))
+    accept = reverse("reports:referral-accept", args=[world.area.slug, referral.pk])
+    decline = reverse("reports:referral-decline", args=[world.area.slug, referral.pk])
+    for person in (world.board_member, world.officer, world.owner, world.read_only):
+        client = login(person)
+        assert client.post(accept).status_code == 403, person
+        assert client.post(decline, {"reasons": "No."}).status_code == 403, person
+        assert "Accept and add a planned review" not in page_text(
+            client.get(reverse("reports:referral", args=[world.area.slug, referral.pk]))
+        )
+    outsider = login(world.outsider)
+    assert outsider.post(accept).status_code == 404
+    assert outsider.get(reverse("reports:referral", args=[world.area.slug, referral.pk])).status_code == 404
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.SUGGESTED and not Review.objects.exists()
 
 
 def test_referral_in_the_past_is_refused_with_a_reason(world):
     from django.core.exceptions import ValidationError
 
+    from reports.board import referrals
+
     priority = make_priority(world)
     with pytest.raises(ValidationError) as error:
-        board.referral_make(
+        referrals.referral_make(
             priority=priority, user=world.board_member, to_body=world.healthwatch, question="Q",
             report_by=datetime.date(2020, 1, 1),
         )  # fmt: skip
     assert "must be in the future" in str(error.value)
-    assert not Review.objects.exists()
+    assert not Referral.objects.exists()
 
 
 def test_referrals_follow_the_healthwatch_function_to_the_council_that_took_it_on(world, login):
     """Referral targets follow the function held today, not a body's kind: once the council
-    holds local Healthwatch (and Healthwatch's holding has ended), the council is offered and a
-    referral to it starts a research review; Healthwatch is no longer offered."""
+    holds local Healthwatch (and Healthwatch's holding has ended), the council is offered, its
+    people are asked, and accepting starts a research project; Healthwatch is no longer offered."""
     from agencies.models import Function, FunctionHolding
     from tests.factories import hold
 
@@ -455,11 +603,36 @@ def test_referrals_follow_the_healthwatch_function_to_the_council_that_took_it_o
     assert world.healthwatch.name not in form
     refused = client.post(url, {"to_body": world.healthwatch.pk, "question": "Why?"})
     assert refused.status_code == 400
-    response = client.post(url, {"to_body": world.council.pk, "question": "What do carers tell you?"})
-    assert response.status_code == 302
+    referral = _refer(world, login, priority, to=world.council)
+    assert Notification.objects.filter(user=world.owner, kind="referral").exists()  # the council's administrator
+    login(world.owner).post(reverse("reports:referral-accept", args=[world.area.slug, referral.pk]))
     review = Referral.objects.get().review
     assert review.lead_body == world.council and review.kind == Review.Kind.RESEARCH
-    assert Notification.objects.filter(user=world.owner, kind="referral").exists()  # the council's administrator
+
+
+def test_referrals_made_before_they_were_suggestions_count_as_accepted(world):
+    """The migration: a referral that already started its review is 'accepted', in its history
+    too (so the audit trail shows no change that never happened)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reports.migrations.0007_referrals_are_suggestions")
+    priority = make_priority(world)
+    review = Review.objects.create(
+        locality=world.area, kind="scrutiny_review", lead_body=world.scrutiny, topic="T", created_by=world.owner
+    )
+    old = Referral.objects.create(priority=priority, to_body=world.scrutiny, question="Q", review=review,
+                                  referred_by=world.board_member)  # fmt: skip
+    waiting = Referral.objects.create(
+        priority=priority, to_body=world.healthwatch, question="Q", referred_by=world.board_member
+    )
+    migration.existing_referrals_were_accepted(apps, None)
+    old.refresh_from_db()
+    waiting.refresh_from_db()
+    assert old.state == Referral.State.ACCEPTED and old.answered_at == old.created_at
+    assert old.history.get().state == Referral.State.ACCEPTED
+    assert waiting.state == Referral.State.SUGGESTED
 
 
 # ---------------------------------------------------------------- Quality Surveillance Group

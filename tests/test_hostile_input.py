@@ -129,6 +129,8 @@ KNOWN: dict[str, Known] = {
     "reports:priority-figures": Known({**day("month"), "value": "3"}),
     "reports:priority-link": Known({"concern_refs": "", "alert_refs": "", "recommendation_refs": ""}),
     "reports:priority-refer": Known(),
+    "reports:referral-accept": Known(),
+    "reports:referral-decline": Known(fresh=True),
     "reports:surveillance-record": Known(day("decided_on")),
     "reports:board-packs": Known(day("meeting_on", FUTURE)),
     "reports:recommendations": Known(),

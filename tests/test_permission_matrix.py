@@ -203,6 +203,16 @@ def a_priority(w: World) -> dict:
     return {**area(w), "pk": make_priority(w, figures=[3, 4, 5, 4, 6]).pk}
 
 
+def a_board_referral(w: World) -> dict:
+    """The board's suggestion to the scrutiny committee, waiting for its answer."""
+    from reports.board import referrals
+
+    referral = referrals.referral_make(
+        priority=make_priority(w), user=w.board_member, to_body=w.scrutiny, question="Why?", report_by=None
+    )
+    return {**area(w), "pk": referral.pk}
+
+
 def an_action(w: World) -> dict:
     import datetime
 
@@ -330,6 +340,9 @@ MATRIX: dict[str, Page] = {
     "reports:priority-figures": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-link": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-refer": Page(AREA_ADMIN, a_priority, owner="board_member"),
+    "reports:referral": Page(AREA_READ, a_board_referral, post=False, owner="scrutiny_officer"),
+    "reports:referral-accept": Page(AREA_ACTION, a_board_referral, owner="scrutiny_officer"),
+    "reports:referral-decline": Page(AREA_ADMIN, a_board_referral, owner="scrutiny_officer"),
     "reports:surveillance": Page(AREA_READ, area, post=False),
     "reports:surveillance-record": Page(AREA_ADMIN, area, owner="icb_officer"),
     "reports:board-packs": Page(AREA_WRITE, area, owner="board_member"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from agencies import access, services
 from agencies.models import AssessmentStatus, BodyKind, Duty, Role, User
+from reports.models import Priority, Referral
 from tests.factories import BodyFactory, MembershipFactory, hold
 
 PAGES = [
@@ -250,8 +251,12 @@ def test_alert_message_and_review_lists_do_not_grow_with_data(world, login, page
 
 def grow_board(world, n):
     """n concerns (with theme tags), n recommendations (half answered), n // 10 priorities with
-    a year of hand-entered figures and a progress update, n // 10 QSG views, n // 50 alerts."""
+    a year of hand-entered figures and a progress update, each referred to scrutiny (every third
+    accepted, every third declined) and with n // 10 concerns and an alert linked, n // 10 QSG
+    views, n // 50 alerts."""
     from concerns import summaries
+    from concerns.models import Alert, Concern
+    from reports.board import referrals
     from reports.board import services as board
     from reports.models import SurveillanceView
     from tests.conftest import make_alert, make_priority
@@ -261,6 +266,14 @@ def grow_board(world, n):
     for i in range(n // 10):
         priority = make_priority(world, title=f"Priority {i}", figures=[5 + (i * j) % 7 for j in range(12)])
         board.priority_update_add(priority=priority, user=world.board_member, status="on_track", progress="Better.")
+        priority.concerns.add(*Concern.all_objects.filter(locality=world.area).order_by("?")[: n // 10])
+        referral = referrals.referral_make(
+            priority=priority, user=world.board_member, to_body=world.scrutiny, question="Why?", report_by=None
+        )
+        if i % 3 == 1:
+            referrals.referral_accept(referral=referral, user=world.scrutiny_officer)
+        elif i % 3 == 2:
+            referrals.referral_decline(referral=referral, user=world.scrutiny_officer, reasons="Full programme.")
     SurveillanceView.objects.bulk_create(
         SurveillanceView(
             locality=world.area,
@@ -274,7 +287,13 @@ def grow_board(world, n):
     )
     for i in range(max(1, n // 50)):
         make_alert(world, summary=f"Alert {i}")
+    for priority in Priority.objects.filter(locality=world.area):
+        priority.alerts.add(*Alert.all_objects.filter(locality=world.area))
     summaries.refresh(world.area.pk)
+
+
+def _first(model, **filters):
+    return model.objects.filter(**filters).order_by("pk").first().pk
 
 
 BOARD_PAGES = [
@@ -286,6 +305,17 @@ BOARD_PAGES = [
     ("healthwatch landing", lambda w: reverse("reports:healthwatch-home", args=[w.area.slug]), "officer"),
     ("scrutiny landing", lambda w: reverse("reports:scrutiny-home", args=[w.area.slug]), "scrutiny_officer"),
     ("board packs", lambda w: reverse("reports:board-packs", args=[w.area.slug]), "board_member"),
+    ("priority", lambda w: reverse("reports:priority", args=[w.area.slug, _first(Priority)]), "board_member"),
+    (
+        "referral waiting",
+        lambda w: reverse("reports:referral", args=[w.area.slug, _first(Referral, state="suggested")]),
+        "scrutiny_officer",
+    ),
+    (
+        "referral declined",
+        lambda w: reverse("reports:referral", args=[w.area.slug, _first(Referral, state="declined")]),
+        "board_member",
+    ),
 ]
 
 

@@ -190,6 +190,15 @@ class ReferralForm(GovForm):
         self.fields["to_body"].queryset = selectors.referral_targets(locality=locality)
 
 
+class ReferralDeclineForm(GovForm):
+    submit_label = "Decline the suggestion"
+    reasons = LongTextField(
+        label="Your reasons for declining",
+        max_length=3000,
+        help_text="The board's members will read these on the priority's page.",
+    )
+
+
 class SurveillanceForm(GovForm):
     submit_label = "Record the group's view"
     provider = forms.ModelChoiceField(label="Provider", queryset=Body.objects.none())

@@ -83,7 +83,32 @@ def priority_thread(*, user: User, priority: Priority) -> dict:
         "recommendations": priority.recommendations.select_related("addressed_to", "response").order_by(
             "-sent_on", "reference"
         ),
-        "referrals": priority.referrals.select_related("to_body", "review"),
+        "referrals": priority.referrals.select_related("to_body", "review", "answered_by"),
+    }
+
+
+def referral_for(*, user: User, locality: Locality, pk: int) -> Referral:
+    """A referral of one of the area's priorities (readable as the priority is)."""
+    return get_object_or_404(
+        Referral.objects.filter(priority__in=Priority.objects.for_user(user)).select_related(
+            "priority", "to_body", "review", "referred_by", "answered_by"
+        ),
+        pk=pk,
+        priority__locality=locality,
+    )
+
+
+def referral_evidence(*, user: User, referral: Referral) -> dict:
+    """What the board offers with its question: the priority's concerns (the page shows only
+    their shareable summaries to other bodies), alerts and rises found by the trend check."""
+    priority = referral.priority
+    return {
+        "concerns": Concern.all_objects.for_user(user)
+        .filter(priorities=priority)
+        .select_related("service")
+        .order_by("-received_on", "-id")[:100],
+        "alerts": Alert.all_objects.for_user(user).filter(priorities=priority).order_by("-sent_on")[:100],
+        "signals": priority.trend_signals.select_related("theme", "service").order_by("-month")[:100],
     }
 
 
@@ -147,11 +172,13 @@ def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def _referrals_open(locality: Locality, bodies: list[int]) -> list[Referral]:
+    """The board's suggestions waiting for an answer, then those accepted whose review is open."""
     return list(
         Referral.objects.filter(to_body_id__in=bodies, priority__locality=locality)
+        .exclude(state=Referral.State.DECLINED)
         .exclude(review__state__in=[Review.State.REPORTED, Review.State.CLOSED])
         .select_related("priority", "review", "to_body")
-        .order_by("report_by", "created_at")[:LANDING_ROWS]
+        .order_by("-state", "report_by", "created_at")[:LANDING_ROWS]  # "suggested" sorts after "accepted"
     )
 
 

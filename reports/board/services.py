@@ -1,5 +1,5 @@
-"""Writes for the board's work: priorities and their thread, referrals for fuller scrutiny,
-Quality Surveillance Group views, board packs and the weekly digest."""
+"""Writes for the board's work: priorities and their thread, Quality Surveillance Group views,
+board packs and the weekly digest. Referrals for fuller scrutiny are in .referrals."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agencies.access import bodies_holding, serving_ids
 from agencies.models import Body, Function, FunctionHolding, Locality, Membership, User
-from agencies.notifications import ANSWERING_ROLES, notify, notify_people
+from agencies.notifications import notify
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
 
@@ -29,12 +29,10 @@ from ..models import (
     PriorityFigure,
     PriorityUpdate,
     Recommendation,
-    Referral,
     Response,
-    Review,
     SurveillanceView,
 )
-from . import dashboard, selectors
+from . import dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -151,61 +149,6 @@ def _thread_size(priority: Priority) -> int:
     return sum(
         getattr(priority, field).count()
         for field in ("concerns", "alerts", "recommendations", "reviews", "trend_signals")
-    )
-
-
-def referral_make(
-    *, priority: Priority, user: User, to_body: Body, question: str, report_by: datetime.date | None
-) -> Referral:
-    """Refer a priority to the body holding local Healthwatch or health scrutiny today: a planned
-    review (research for Healthwatch, a scrutiny review for scrutiny) appears on their side,
-    linked to the priority, and their officers are told (in the app and by email)."""
-    locality = priority.locality
-    kind = selectors.referral_review_kind(body=to_body, locality=locality)
-    if kind is None or not to_body.is_active:
-        raise ValidationError({"to_body": "Select the area's Healthwatch or health scrutiny committee"})
-    if report_by and report_by <= timezone.localdate():
-        raise ValidationError({"report_by": "The date to report back by must be in the future"})
-    with transaction.atomic():
-        review = Review.objects.create(
-            locality=locality,
-            kind=kind,
-            lead_body=to_body,
-            topic=priority.title[:200],
-            scope=f"Referred by the health and wellbeing board for fuller scrutiny.\n\n{question}",
-            state=Review.State.PLANNED,
-            ends_on=report_by,
-            created_by=user,
-        )
-        review.concerns.set(priority.concerns.all())
-        review.alerts.set(priority.alerts.all())
-        review.trend_signals.set(priority.trend_signals.all())
-        review.areas.set([locality])  # a board's referral concerns its own area
-        referral = Referral.objects.create(
-            priority=priority, to_body=to_body, question=question, review=review, report_by=report_by, referred_by=user
-        )
-        priority.reviews.add(review)
-        _referral_tell_officers(referral=referral, user=user)
-    return referral
-
-
-def _referral_tell_officers(*, referral: Referral, user: User) -> None:
-    """The receiving body's officers hear of a referral in the app and by email."""
-    priority, to_body, review = referral.priority, referral.to_body, referral.review
-    link = reverse("reports:review", args=[priority.locality.slug, review.pk])
-    body = render_to_string(
-        "reports/email/referral.txt",
-        {"referral": referral, "priority": priority, "user": user, "url": absolute_url(link)},
-    )
-    notify_people(
-        Membership.people(to_body, ANSWERING_ROLES),
-        kind="referral",
-        key=f"referral-{referral.pk}",
-        subject=f"The board has referred ‘{priority.title[:120]}’ to {to_body.name} for fuller scrutiny",
-        body=body,
-        link=link,
-        locality=priority.locality,
-        related=("review", review.pk),
     )
 
 

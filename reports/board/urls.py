@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import referral_views as rv
 from . import views as bv
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("priorities/<int:pk>/figures/", bv.priority_figures, name="priority-figures"),
     path("priorities/<int:pk>/link/", bv.priority_link, name="priority-link"),
     path("priorities/<int:pk>/refer/", bv.priority_refer, name="priority-refer"),
+    path("referrals/<int:pk>/", rv.referral_detail, name="referral"),
+    path("referrals/<int:pk>/accept/", rv.referral_accept, name="referral-accept"),
+    path("referrals/<int:pk>/decline/", rv.referral_decline, name="referral-decline"),
     path("surveillance/", bv.surveillance, name="surveillance"),
     path("surveillance/new/", bv.surveillance_record, name="surveillance-record"),
     path("board-packs/", bv.board_packs, name="board-packs"),

@@ -21,7 +21,7 @@ from quality_system.forms import apply_service_errors
 
 from .. import access
 from ..models import BoardPack, Priority
-from . import dashboard, selectors
+from . import dashboard, referrals, selectors
 from . import services as board
 from .forms import (
     ActionForm,
@@ -316,9 +316,10 @@ def priority_refer(request, locality, pk: int):
         pk,
         make_form=lambda priority: ReferralForm(posted(request), locality=locality),
         title="Refer for fuller scrutiny",
-        act=lambda priority, form: board.referral_make(priority=priority, user=request.user, **form.cleaned_data),
+        act=lambda priority, form: referrals.referral_make(priority=priority, user=request.user, **form.cleaned_data),
         done=lambda referral: (
-            f"Referred to {referral.to_body.name}. Their officers have been told, and the review is on their list."
+            f"Suggested to {referral.to_body.name}. Their officers have been told; it is theirs to accept or "
+            "decline, and their answer will show here."
         ),
     )
 

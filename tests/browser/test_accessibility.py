@@ -256,7 +256,8 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     page.get_by_label("What the board wants to know").focus()
     page.keyboard.type("Why are waits rising, and what will the trust do this winter?")
     submit_by_keyboard(page, "Refer for fuller scrutiny")
-    assert "Referred to Testshire Scrutiny Committee" in page.inner_text(".govuk-notification-banner")
+    assert "Suggested to Testshire Scrutiny Committee" in page.inner_text(".govuk-notification-banner")
+    assert "Waiting for Testshire Scrutiny Committee to accept or decline it." in page.inner_text("main")
     assert_accessible(page)
 
     page.goto(reverse("reports:board-packs", args=[world.area.slug]))
@@ -271,6 +272,41 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     with page.expect_download() as download:
         page.get_by_role("link", name="download the PDF").click()
     assert download.value.suggested_filename == "board-pack-testshire-2026-12-10.pdf"
+
+
+def test_the_scrutiny_officer_declines_the_boards_suggestion_and_the_board_reads_why(page, world):
+    """From the scrutiny landing page to the suggestion, a missing reason first (the error summary
+    takes focus), then declined by keyboard; the board member reads the reasons on the priority."""
+    from reports.board import referrals
+    from tests.conftest import make_priority
+
+    priority = make_priority(world, title="Waits for urgent care")
+    referrals.referral_make(
+        priority=priority, user=world.board_member, to_body=world.scrutiny, question="Why are waits rising?",
+        report_by=None,
+    )  # fmt: skip
+    sign_in_by_keyboard(page, world.scrutiny_officer.email)
+    page.goto(reverse("reports:scrutiny-home", args=[world.area.slug]))
+    follow(page, page.get_by_role("link", name="Waits for urgent care"))
+    assert "Why are waits rising?" in page.inner_text("main")
+    assert_accessible(page)
+    submit_by_keyboard(page, "Decline the suggestion")
+    assert "Enter your reasons for declining" in page.inner_text(".govuk-error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert_accessible(page)
+    page.get_by_label("Your reasons for declining").focus()
+    page.keyboard.type("Our programme is full until April; we will look again then.")
+    submit_by_keyboard(page, "Decline the suggestion")
+    assert "Declined. The board is told, with your reasons." in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in_by_keyboard(page, world.board_member.email)
+    page.goto(reverse("reports:priority", args=[world.area.slug, priority.pk]))
+    main = page.inner_text("main")
+    assert "Testshire Scrutiny Committee declined it on" in main
+    assert "Our programme is full until April; we will look again then." in main
+    assert_accessible(page)
 
 
 def test_a_healthwatch_officer_approves_a_shareable_summary(page, world):
