@@ -617,7 +617,7 @@ def test_referrals_made_before_they_were_suggestions_count_as_accepted(world):
 
     from django.apps import apps
 
-    migration = importlib.import_module("reports.migrations.0007_referrals_are_suggestions")
+    migration = importlib.import_module("reports.migrations.0008_referrals_are_suggestions")
     priority = make_priority(world)
     review = Review.objects.create(
         locality=world.area, kind="scrutiny_review", lead_body=world.scrutiny, topic="T", created_by=world.owner
