@@ -113,6 +113,10 @@ HOLDINGS = {
     Function.HEALTH_SCRUTINY: ["Northmoor Health Overview and Scrutiny Committee"],
     Function.ADULT_SAFEGUARDING: ["Northmoor Adult Safeguarding Team"],
     Function.CHILDREN_SAFEGUARDING: ["Northmoor Children's Safeguarding Team"],
+    Function.QUALITY_SURVEILLANCE: [
+        "Northmoor and Eastvale Quality Surveillance Group",
+        "NHS Northmoor and Eastvale Integrated Care Board",
+    ],
     Function.LOCAL_LEADERSHIP: [
         "Northmoor County Council",
         "NHS Northmoor and Eastvale Integrated Care Board",

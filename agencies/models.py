@@ -256,6 +256,7 @@ class Function(models.Model):
     CHILDREN_SAFEGUARDING = "children_safeguarding"
     # The council teams a safeguarding concern is referred to.
     SAFEGUARDING = (ADULT_SAFEGUARDING, CHILDREN_SAFEGUARDING)
+    QUALITY_SURVEILLANCE = "quality_surveillance"
     # Scrutiny by an area's own committee or by a joint committee the area appointed.
     SCRUTINY = (HEALTH_SCRUTINY, JOINT_HEALTH_SCRUTINY)
 

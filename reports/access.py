@@ -10,8 +10,8 @@ holds today (agencies.access.bodies_acting_for), never its kind.
   holds the health and wellbeing board function today, and the area's administrators.
 - Answering the board's referral (accept or decline): officers (and above) of the receiving
   body only; the area's administrators do not answer for it (its programme is its own).
-- Quality Surveillance Group views: the same people, and officers of the area's ICB or QSG
-  bodies, who sit on the group (no statutory function marks them, so their kind does).
+- Quality Surveillance Group views: the same people, and officers of a body holding the quality
+  surveillance function in the area (the group, and the ICB that sits on it).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Body, BodyKind, Function, FunctionHolding, Locality, Role
+from agencies.models import Body, Function, FunctionHolding, Locality, Role
 
 REVIEW_FUNCTIONS = (*Function.SCRUTINY, Function.LOCAL_HEALTHWATCH)
 
@@ -82,7 +82,7 @@ def require_board_member(user, locality: Locality) -> None:
 def can_record_surveillance(user, locality: Locality) -> bool:
     if can_manage_board(user, locality):
         return True
-    return any(seat.body_kind in (BodyKind.ICB, BodyKind.QSG) for seat in access.seats(user, locality, Role.OFFICER))
+    return bool(access.bodies_acting_for(user, locality, Function.QUALITY_SURVEILLANCE, min_role=Role.OFFICER))
 
 
 def require_surveillance_recorder(user, locality: Locality) -> None:

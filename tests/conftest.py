@@ -99,6 +99,7 @@ def restore_reference_data() -> None:
     importlib.import_module("agencies.migrations.0008_footprints").seed(apps, None)
     importlib.import_module("agencies.migrations.0009_duties_bind_bodies").seed(apps, None)
     importlib.import_module("agencies.migrations.0010_safeguarding_functions").seed(apps, None)
+    importlib.import_module("agencies.migrations.0012_quality_surveillance_function").seed(apps, None)
 
 
 @pytest.fixture
@@ -137,6 +138,8 @@ def world(db) -> World:
     third_area = LocalityFactory(name="Farshire", slug="farshire")
     BodyArea.objects.create(body=icb, locality=shared_area, starts_on=STATUTORY_START)
     multi = MembershipFactory(body=icb, role=Role.OFFICER, user=UserFactory(full_name="Mo Many-Areas")).user
+    for served in (area, shared_area):  # the ICB sits on the Quality Surveillance Group in both
+        hold("quality_surveillance", icb, locality=served)
     far_council = BodyFactory(locality=third_area, name="Farshire Council", kind=BodyKind.COUNCIL)
     far_outsider = MembershipFactory(
         body=far_council, role=Role.ADMINISTRATOR, user=UserFactory(full_name="Fay Faraway")

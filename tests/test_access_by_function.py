@@ -70,3 +70,16 @@ def test_a_joint_committee_holding_health_scrutiny_oversees_the_areas_alerts(wor
     assert (
         reverse("reports:scrutiny-home", args=[world.area.slug]) in login(member).get(reverse("home")).content.decode()
     )
+
+
+def test_recording_the_quality_surveillance_groups_view_follows_the_function_not_the_kind(world, login):
+    url = reverse("reports:surveillance-record", args=[world.area.slug])
+    assert login(world.icb_officer).get(url).status_code == 200
+    FunctionHolding.objects.filter(body=world.icb, function__code="quality_surveillance").update(
+        ends_on=datetime.date(2020, 1, 1)
+    )
+    assert login(world.icb_officer).get(url).status_code == 403  # an ICB no longer on the group
+    council_officer = MembershipFactory(body=world.council, role=Role.OFFICER).user
+    assert login(council_officer).get(url).status_code == 403
+    hold("quality_surveillance", world.council)
+    assert login(council_officer).get(url).status_code == 200  # a council body that sits on it
