@@ -118,7 +118,7 @@ def _alerts(body: Body) -> QuerySet[AlertRecipient]:
 
 
 def _recommendations(body: Body) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(addressed_to=body).select_related("locality", "report__issuing_body")
+    return Recommendation.objects.sent().filter(addressed_to=body).select_related("locality", "report__issuing_body")
 
 
 def _evidence_requests(body: Body) -> QuerySet[EvidenceRequest]:
@@ -273,7 +273,10 @@ def figures(body: Body, today: datetime.date) -> tuple[Figures, list[Figures]]:
     rows = [
         *_grouped(AlertRecipient.objects.filter(body=body), "alert__locality_id", "alert__locality__name", alert_piles),
         *_grouped(
-            Recommendation.objects.filter(addressed_to=body), "locality_id", "locality__name", recommendation_piles
+            Recommendation.objects.counted().filter(addressed_to=body),
+            "locality_id",
+            "locality__name",
+            recommendation_piles,
         ),
         *_grouped(
             EvidenceRequest.objects.filter(to_body=body),
