@@ -219,8 +219,6 @@ def recommendation_correct(*, recommendation: Recommendation, text: str, reason:
     errors = {}
     if not text.strip():
         errors["text"] = "Enter the corrected recommendation"
-    elif text.strip() == recommendation.text.strip():
-        errors["text"] = "The corrected text is the same as the text sent. Change it, or go back"
     if not reason.strip():
         errors["reason"] = "Enter why the recommendation is corrected"
     if errors:
@@ -232,6 +230,8 @@ def recommendation_correct(*, recommendation: Recommendation, text: str, reason:
                 f"{locked.reference} is {locked.get_state_display().lower()}: "
                 "only a sent recommendation can be corrected."
             )
+        if text.strip() == locked.text.strip():  # unchanged, or a second click of the same correction
+            raise ValidationError({"text": "The corrected text is the same as the text now. Change it, or go back"})
         locked.text, locked.corrected_reason = text.strip(), reason.strip()[:1000]
         locked.save(update_fields=["text", "corrected_reason"])
         number = locked.history.filter(history_type="~").count()
