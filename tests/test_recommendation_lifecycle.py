@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from agencies.models import Notification, ResponseDuty
@@ -239,3 +241,16 @@ def test_one_already_sent_is_recorded_with_its_real_date_and_not_in_the_future(w
         assert officer.post(url, {**fields, **when("sent_on", MON_2)}).status_code == 302
     rec = Recommendation.objects.get(report=report)
     assert (rec.state, rec.sent_on, rec.due_on) == ("awaiting", MON_2, datetime.date(2026, 11, 30))
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_a_draft_report_with_two_unsent_and_one_withdrawn(db):
+    call_command("seed_demo")
+    call_command("seed_demo")  # again: nothing changes
+    from reports.demo import DRAFT_TITLE
+
+    recs = Recommendation.objects.filter(report__title=DRAFT_TITLE)
+    assert sorted(recs.values_list("state", flat=True)) == ["draft", "draft", "withdrawn"]
+    withdrawn = recs.get(state="withdrawn")
+    assert withdrawn.withdrawn_reason.startswith("The ICB began publishing") and withdrawn.sent_on
+    assert not recs.counted().exists() and recs.sent().count() == 1
