@@ -83,6 +83,12 @@ class Report(JointRecord):
     published_on = models.DateField(null=True, blank=True)
     # Every area the report concerns, the lead `locality` included; its recommendations follow.
     areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reports")
+    # A confidential factual-accuracy check by the provider before the report is final (its
+    # recommendations are sent, and their clocks start, only once the check is done).
+    accuracy_check_body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    accuracy_check_sent_on = models.DateField("accuracy check sent on", null=True, blank=True)
+    accuracy_check_due_on = models.DateField("accuracy check comments due", null=True, blank=True)
+    accuracy_check_done_on = models.DateField("accuracy check done on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
@@ -93,6 +99,9 @@ class Report(JointRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def in_accuracy_check(self) -> bool:
+        return self.accuracy_check_sent_on is not None and self.accuracy_check_done_on is None
 
 
 class Recommendation(Lifecycle):

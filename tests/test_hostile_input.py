@@ -150,6 +150,8 @@ KNOWN: dict[str, Known] = {
     "reports:report-record-sent": Known(day("sent_on")),
     "reports:report-agree": Known(day("meeting_on")),
     "reports:report-send": Known(),
+    "reports:report-accuracy-check": Known(day("due_on", FUTURE), fresh=True),
+    "reports:report-accuracy-check-done": Known(),
     "reports:recommendation-edit": Known(fresh=True),
     "reports:recommendation-delete": Known(),
     "reports:recommendation-send": Known(),

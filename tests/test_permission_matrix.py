@@ -401,6 +401,12 @@ MATRIX: dict[str, Page] = {
         empty_post=400,
     ),
     "reports:report-send": Page(AREA_ACTION, a_report_with_agreed, owner="scrutiny_officer"),
+    "reports:report-accuracy-check": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:report-accuracy-check-done": Page(
+        AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
     "reports:recommendation-edit": Page(AREA_ADMIN, a_draft, owner="scrutiny_officer"),
     "reports:recommendation-delete": Page(AREA_ACTION, a_draft, owner="scrutiny_officer"),
     "reports:recommendation-send": Page(AREA_ACTION, lambda w: a_draft(w, agreed=True), owner="scrutiny_officer"),

@@ -254,3 +254,29 @@ def test_the_demo_has_a_draft_report_with_two_unsent_and_one_withdrawn(db):
     withdrawn = recs.get(state="withdrawn")
     assert withdrawn.withdrawn_reason.startswith("The ICB began publishing") and withdrawn.sent_on
     assert not recs.counted().exists() and recs.sent().count() == 1
+
+
+def test_a_factual_accuracy_check_holds_the_clock_until_the_final_report(
+    world, login, report, django_capture_on_commit_callbacks
+):
+    """The provider checks the facts in confidence by an agreed date; the recommendations are
+    sent, and their 28 days start, only once the check is done."""
+    slug = world.area.slug
+    with at(MON_2), django_capture_on_commit_callbacks(execute=True):
+        draft(report, world.trust)
+        lifecycle.recommendations_agree(report=report, meeting_on=MON_2, agreed_by="The committee")
+        officer = login(world.scrutiny_officer)
+        url = reverse("reports:report-accuracy-check", args=[slug, report.pk])
+        past = officer.post(url, {"provider": world.trust.pk, **when("due_on", MON_2)})
+        assert past.status_code == 400 and "must be after today" in page_text(past)
+        sent = officer.post(url, {"provider": world.trust.pk, **when("due_on", datetime.date(2026, 11, 16))})
+        assert sent.status_code == 302
+        refused = officer.post(reverse("reports:report-send", args=[slug, report.pk]), follow=True)
+        assert "for a factual-accuracy check (comments due 16 November 2026)" in page_text(refused)
+    check = Notification.objects.get(to_email=world.trust.contact_email, kind="accuracy-check")
+    assert "In confidence" in check.subject and sent_emails(world.trust) == 0
+    with at(datetime.date(2026, 11, 16)):
+        officer.post(reverse("reports:report-accuracy-check-done", args=[slug, report.pk]))
+        assert len(lifecycle.recommendations_send(report=report)) == 1
+    rec = Recommendation.objects.get(report=report)
+    assert (rec.sent_on, rec.due_on) == (datetime.date(2026, 11, 16), datetime.date(2026, 12, 14))

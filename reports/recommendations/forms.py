@@ -362,3 +362,17 @@ class ClosureDayForm(GovForm):
     submit_label = "Add closure day"
     date = GovDateField(label="Date", help_text="For example, 24 12 2026")
     reason = forms.CharField(label="Reason", max_length=200, help_text="For example, council offices closed.")
+
+
+class AccuracyCheckForm(GovForm):
+    submit_label = "Send for the accuracy check"
+    provider = forms.ModelChoiceField(queryset=Body.objects.none(), label="Provider", empty_label="Choose a body")
+    due_on = GovDateField(label="Date agreed for their comments", help_text="For example, 14 12 2026")
+
+    def __init__(self, *args, areas: list[Locality], **kwargs):
+        super().__init__(*args, **kwargs)
+        served = Locality.objects.filter(pk__in=[area.pk for area in areas])
+        self.fields["provider"].queryset = Body.objects.serving(served).active()
+        self.fields["provider"].error_messages.update(
+            required="Choose the provider checking the facts", invalid_choice="Choose a provider from the list"
+        )

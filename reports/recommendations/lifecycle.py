@@ -17,6 +17,7 @@ from agencies.models import Body, ClosureDay, ResponseDuty
 from agencies.notifications import notify_body
 
 from ..models import Recommendation, Report
+from .accuracy import refuse_while_checked
 from .rules import duty_refusals, issue_errors
 from .services import announce_sent, message
 
@@ -154,6 +155,7 @@ def recommendations_send(*, report: Report, on: datetime.date | None = None) -> 
         if report.recommendations.filter(state=State.DRAFT).exists():
             raise ValidationError("Record the committee's agreement before sending: every recommendation is a draft.")
         raise ValidationError("There are no agreed recommendations waiting to be sent.")
+    refuse_while_checked(report)
     _sendable(agreed, on)
     with transaction.atomic():
         return [rec for rec in agreed if _send_one(rec, on)]
@@ -163,6 +165,7 @@ def recommendation_send(*, recommendation: Recommendation, on: datetime.date | N
     on = on or timezone.localdate()
     if recommendation.state not in Recommendation.UNSENT:
         raise ValidationError(f"{recommendation.reference} has already been sent.")
+    refuse_while_checked(recommendation.report)
     _sendable([recommendation], on)
     with transaction.atomic():
         if not _send_one(recommendation, on):

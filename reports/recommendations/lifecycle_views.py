@@ -15,8 +15,8 @@ from agencies.http import area_view, posted
 
 from .. import access
 from ..models import Recommendation, Report
-from . import lifecycle, selectors, services
-from .forms import AgreeForm, CorrectForm, RecommendationForm, WithdrawForm
+from . import accuracy, lifecycle, selectors, services
+from .forms import AccuracyCheckForm, AgreeForm, CorrectForm, RecommendationForm, WithdrawForm
 from .pages import form_page, submit_form
 from .review_views import report_page
 from .views import _recommendation_to_change
@@ -159,3 +159,33 @@ def correct(request, locality, pk: int):
         messages.success(request, f"{rec.reference} corrected. {rec.addressed_to.name} is told; the old text is kept.")
         return redirect("reports:recommendation", locality.slug, rec.pk)
     return form_page(request, locality, form, f"Correct {rec.reference}")
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def accuracy_check(request, locality, pk: int):
+    """Send the draft report to the provider, in confidence, for a factual-accuracy check."""
+    item = _report_to_change(request, locality, pk)
+    form = AccuracyCheckForm(posted(request), areas=item.area_list())
+    done = submit_form(request, form, lambda data: accuracy.accuracy_check_send(report=item, **data))
+    if done:
+        messages.success(
+            request,
+            f"Sent in confidence to {item.accuracy_check_body.name}: "
+            f"comments by {item.accuracy_check_due_on:%-d %B %Y}.",
+        )
+        return redirect("reports:report", locality.slug, item.pk)
+    return form_page(request, locality, form, f"Factual-accuracy check – {item.title}")
+
+
+@area_view
+@require_POST
+def accuracy_check_done(request, locality, pk: int):
+    item = _report_to_change(request, locality, pk)
+    try:
+        accuracy.accuracy_check_done(report=item)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, "The accuracy check is done. Send the final report's recommendations when agreed.")
+    return redirect("reports:report", locality.slug, item.pk)

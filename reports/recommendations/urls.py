@@ -45,6 +45,8 @@ urlpatterns = [
     path("reports/<int:pk>/record-sent/", lc.record_sent, name="report-record-sent"),
     path("reports/<int:pk>/agree/", lc.agree, name="report-agree"),
     path("reports/<int:pk>/send/", lc.send_agreed, name="report-send"),
+    path("reports/<int:pk>/accuracy-check/", lc.accuracy_check, name="report-accuracy-check"),
+    path("reports/<int:pk>/accuracy-check/done/", lc.accuracy_check_done, name="report-accuracy-check-done"),
     path("closure-days/", rv.closure_days, name="closure-days"),
     path("closure-days/<int:pk>/remove/", rv.closure_day_remove, name="closure-day-remove"),
 ]
