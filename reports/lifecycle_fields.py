@@ -4,6 +4,9 @@ corrected with a recorded reason. The rules are in reports.recommendations.lifec
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -41,3 +44,10 @@ class Lifecycle(models.Model):
 
     def is_sent(self) -> bool:
         return self.state not in self.UNSENT
+
+    def sent_dates(self) -> tuple[datetime.date, datetime.date]:
+        """The date sent and the deadline, which a sent recommendation has (a draft has neither)."""
+        sent_on, due_on = getattr(self, "sent_on", None), getattr(self, "due_on", None)
+        if sent_on is None or due_on is None:
+            raise ValidationError("This recommendation has not been sent yet.")
+        return sent_on, due_on

@@ -27,7 +27,7 @@ def accuracy_check_send(*, report: Report, provider: Body | None, due_on: dateti
         errors["provider"] = "Choose a body serving an area this report concerns"
     if due_on <= today:
         errors["due_on"] = "The date agreed for comments must be after today"
-    if errors:
+    if errors or provider is None:
         raise ValidationError(errors)
     if report.published_on or report.in_accuracy_check():
         raise ValidationError(
@@ -62,7 +62,7 @@ def accuracy_check_done(*, report: Report) -> Report:
 
 def refuse_while_checked(report: Report) -> None:
     """The response clock starts only when the final report is sent."""
-    if report.in_accuracy_check():
+    if report.in_accuracy_check() and report.accuracy_check_body is not None:
         raise ValidationError(
             f"The report is with {report.accuracy_check_body.name} for a factual-accuracy check "
             f"(comments due {report.accuracy_check_due_on:%-d %B %Y}). Record the check as done, "

@@ -25,7 +25,11 @@ State = Recommendation.State
 
 
 def _draft_errors(
-    report: Report, text: str, addressed_to: Body | None, duty: ResponseDuty | None, deadline_agreed_on
+    report: Report,
+    text: str,
+    addressed_to: Body | None,
+    duty: ResponseDuty | None,
+    deadline_agreed_on: datetime.date | None,
 ) -> dict[str, str]:
     today = timezone.localdate()
     errors = issue_errors(report, addressed_to, today, text)
@@ -46,7 +50,7 @@ def recommendation_draft(
     """A draft: numbered, editable and deletable; nothing is sent and no clock runs.
     `agreed_on` is the date agreed with the body, under "no statutory duty"."""
     errors = _draft_errors(report, text, addressed_to, duty, agreed_on)
-    if errors:
+    if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
         if not reference:

@@ -256,14 +256,15 @@ def response_record(
     """Record the addressed body's response (in the app, by letter on its behalf, or with the
     checked answer `link`, used up only if it is recorded); a receipt unless by letter."""
     answerable_or_refuse(recommendation)
+    sent_on = recommendation.sent_dates()[0]
     errors = {}
     if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
         errors["reasons"] = "Give the reasons the recommendation is not accepted"
     if decision in (Response.Decision.ACCEPTED, Response.Decision.PARTIALLY) and not action_plan.strip():
         errors["action_plan"] = "Enter the action plan for what is accepted"
-    if target_date and target_date < recommendation.sent_on:
+    if target_date and target_date < sent_on:
         errors["target_date"] = "The target date must be after the recommendation was sent"
-    if responded_on and responded_on < recommendation.sent_on:
+    if responded_on and responded_on < sent_on:
         errors["received_on"] = "The letter cannot have arrived before the recommendation was sent"
     if errors:
         raise ValidationError(errors)
@@ -304,16 +305,17 @@ def extension_record(
     *, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user: User
 ) -> Recommendation:
     answerable_or_refuse(recommendation)
-    if new_due_on <= recommendation.sent_on:
+    sent_on, due_on = recommendation.sent_dates()
+    if new_due_on <= sent_on:
         raise ValidationError({"new_due_on": "The new date must be after the date the recommendation was sent"})
-    if new_due_on <= recommendation.due_on:
+    if new_due_on <= due_on:
         raise ValidationError(
-            {"new_due_on": f"An extension must be later than the current deadline, {recommendation.due_on:%-d %B %Y}"}
+            {"new_due_on": f"An extension must be later than the current deadline, {due_on:%-d %B %Y}"}
         )
     with transaction.atomic():
         Extension.objects.create(
             recommendation=recommendation,
-            previous_due_on=recommendation.due_on,
+            previous_due_on=due_on,
             new_due_on=new_due_on,
             reason=reason,
             agreed_by=agreed_by,
@@ -339,7 +341,7 @@ def clock_restart(*, recommendation: Recommendation, on: datetime.date) -> Recom
     if not stopped:
         raise ValidationError("The clock is not stopped.")
     paused = max((on - stopped).days, 0)
-    recommendation.due_on += datetime.timedelta(days=paused)
+    recommendation.due_on = recommendation.sent_dates()[1] + datetime.timedelta(days=paused)
     recommendation.due_explanation = (
         f"{recommendation.due_explanation}; clock stopped {paused} day{'s' if paused != 1 else ''} "
         f"({stopped:%-d %b} to {on:%-d %b %Y}): due {recommendation.due_on:%a %-d %b %Y}"
