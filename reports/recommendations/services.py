@@ -256,8 +256,7 @@ def response_record(
     """Record the addressed body's response (in the app, by letter on its behalf, or with the
     checked answer `link`, used up only if it is recorded); a receipt unless by letter."""
     answerable_or_refuse(recommendation)
-    sent_on = recommendation.sent_dates()[0]
-    errors = {}
+    sent_on, errors = recommendation.sent_dates()[0], {}
     if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
         errors["reasons"] = "Give the reasons the recommendation is not accepted"
     if decision in (Response.Decision.ACCEPTED, Response.Decision.PARTIALLY) and not action_plan.strip():
