@@ -13,7 +13,7 @@ from django.utils import timezone
 from agencies.demo import JOINT_COMMITTEE, DemoArea
 from agencies.models import ResponseDuty
 
-from .models import Recommendation, Review
+from .models import Recommendation, Report, Review
 from .recommendations import services
 
 RECOMMENDATIONS = [
@@ -294,3 +294,55 @@ def seed_board(area: DemoArea) -> int:
             recorded_by=qsg_recorder,
         )
     return len(made)
+
+
+# ---------------------------------------------------------------- a report still in draft
+
+DRAFT_TITLE = "Leaving hospital: discharge and care at home"
+
+
+def seed_lifecycle(area: DemoArea) -> int:
+    """A scrutiny report still in draft: two recommendations not yet agreed or sent (no clock
+    runs), and one sent on paper a month ago and since withdrawn, with its reason. Idempotent
+    (found by its title); dates relative to today."""
+    from .recommendations import lifecycle
+
+    locality = area.northmoor
+    if Report.objects.filter(locality=locality, title=DRAFT_TITLE).exists():
+        return 0
+    today = timezone.localdate()
+    committee = area.bodies["Northmoor Health Overview and Scrutiny Committee"]
+    nhs = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
+    report = services.report_create(
+        locality=locality,
+        issuing_body=committee,
+        title=DRAFT_TITLE,
+        summary="People waited days in hospital for care at home to be arranged, and some went home "
+        "without the equipment they needed.",
+        reference_prefix=f"HOSC-{today.year}-02",
+    )
+    lifecycle.recommendation_draft(
+        report=report,
+        text="Agree one discharge plan with each person and their carer before the day they leave.",
+        addressed_to=area.bodies["Northmoor Hospitals NHS Foundation Trust"],
+        duty=nhs,
+    )
+    lifecycle.recommendation_draft(
+        report=report,
+        text="Fund enough home care hours to meet the winter's discharges without waits.",
+        addressed_to=area.bodies["Northmoor County Council Cabinet"],
+        duty=ResponseDuty.objects.get(code="scrutiny-executive", locality=None),
+    )
+    sent = services.recommendation_issue(
+        report=report,
+        text="Publish how long people wait in hospital once they are well enough to leave.",
+        addressed_to=area.bodies["NHS Northmoor and Eastvale Integrated Care Board"],
+        duty=nhs,
+        sent_on=today - datetime.timedelta(days=30),
+    )
+    lifecycle.recommendation_withdraw(
+        recommendation=sent,
+        reason="The ICB began publishing these figures monthly before the committee met.",
+        on=today - datetime.timedelta(days=12),
+    )
+    return 3

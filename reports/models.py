@@ -15,6 +15,7 @@ from agencies import on_time
 from agencies.models import Body, Locality, ResponseDuty
 from concerns.models import Alert, Concern, TrendSignal
 
+from .lifecycle_fields import Lifecycle, RecommendationState
 from .scoping import AreaQuerySet, JointRecord, RecommendationQuerySet, ReportQuerySet, ReviewQuerySet
 
 if TYPE_CHECKING:
@@ -82,6 +83,12 @@ class Report(JointRecord):
     published_on = models.DateField(null=True, blank=True)
     # Every area the report concerns, the lead `locality` included; its recommendations follow.
     areas = models.ManyToManyField(Locality, blank=True, related_name="joint_reports")
+    # A confidential factual-accuracy check by the provider before the report is final (its
+    # recommendations are sent, and their clocks start, only once the check is done).
+    accuracy_check_body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    accuracy_check_sent_on = models.DateField("accuracy check sent on", null=True, blank=True)
+    accuracy_check_due_on = models.DateField("accuracy check comments due", null=True, blank=True)
+    accuracy_check_done_on = models.DateField("accuracy check done on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
@@ -93,14 +100,14 @@ class Report(JointRecord):
     def __str__(self) -> str:
         return self.title
 
+    def in_accuracy_check(self) -> bool:
+        return self.accuracy_check_sent_on is not None and self.accuracy_check_done_on is None
 
-class Recommendation(models.Model):
+
+class Recommendation(Lifecycle):
     """One recommendation to one body, with the statutory deadline for its response."""
 
-    class State(models.TextChoices):
-        AWAITING = "awaiting", "Awaiting response"
-        RESPONDED = "responded", "Responded"
-        CLOSED = "closed", "Closed"
+    State = RecommendationState
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="recommendations")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="recommendations")
@@ -108,9 +115,10 @@ class Recommendation(models.Model):
     text = models.TextField(max_length=5000)
     addressed_to = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="recommendations_received")
     duty = models.ForeignKey(ResponseDuty, on_delete=models.PROTECT, related_name="+")
-    sent_on = models.DateField("date sent")
-    due_on = models.DateField("response due")
-    due_explanation = models.CharField(max_length=400)
+    # A draft has no date sent, no deadline and no agreed date: they are fixed when it is sent.
+    sent_on = models.DateField("date sent", null=True, blank=True)
+    due_on = models.DateField("response due", null=True, blank=True)
+    due_explanation = models.CharField(max_length=400, blank=True)
     clock_stopped_on = models.DateField("clock stopped on", null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.AWAITING)
     follow_up_on = models.DateField("follow up on", null=True, blank=True)
@@ -142,7 +150,7 @@ class Recommendation(models.Model):
         return models.Q(state=cls.State.AWAITING, clock_stopped_on__isnull=True, due_on__lt=on)
 
     def days_left(self, on: datetime.date) -> int:
-        return (self.due_on - on).days
+        return (self.due_on - on).days if self.due_on else 0
 
 
 class Response(models.Model):

@@ -78,7 +78,16 @@ class RecommendationQuerySet(JointQuerySet):
         return models.Q(locality_id__in=area_ids) | models.Q(report_id__in=joint)
 
     def public(self) -> RecommendationQuerySet:
-        return self.filter(report__published_on__isnull=False)
+        """Sent recommendations of published reports (never a draft, nor an agreed one unsent)."""
+        return self.sent().filter(report__published_on__isnull=False)
+
+    def sent(self) -> RecommendationQuerySet:
+        """Sent ones, withdrawn included (shown, with the reason): not drafts, not agreed unsent."""
+        return self.exclude(state__in=self.model.UNSENT)
+
+    def counted(self) -> RecommendationQuerySet:
+        """The ones every figure counts: sent and not withdrawn."""
+        return self.filter(state__in=self.model.COUNTED)
 
     def overdue(self, on: datetime.date) -> RecommendationQuerySet:
         """The rule of `Recommendation.is_overdue`, for a query: awaiting a response, the clock

@@ -27,7 +27,7 @@ def when(name: str, day: datetime.date) -> dict:
 
 def recommend(client, world, report_id: int, **fields):
     return client.post(
-        reverse("reports:report", args=[world.area.slug, report_id]),
+        reverse("reports:report-record-sent", args=[world.area.slug, report_id]),
         {"text": "Publish waiting times weekly.", **when("sent_on", NOV_2), **fields},
     )
 

@@ -164,6 +164,23 @@ def a_recommendation(w: World) -> dict:
     return {**area(w), "pk": make_recommendation(w).pk}
 
 
+def a_draft(w: World, *, agreed: bool = False) -> dict:
+    """A draft recommendation (agreed at a meeting, for `agreed`) in the scrutiny committee's report."""
+    from reports.recommendations import lifecycle
+
+    rec = make_recommendation(w)
+    draft = lifecycle.recommendation_draft(report=rec.report, text="Draft words.", addressed_to=w.icb, duty=rec.duty)
+    if agreed:
+        lifecycle.recommendations_agree(report=rec.report, meeting_on=rec.sent_on, agreed_by="The committee")
+    return {**area(w), "pk": draft.pk}
+
+
+def a_report_with_agreed(w: World) -> dict:
+    from reports.models import Recommendation
+
+    return {**area(w), "pk": Recommendation.objects.get(pk=a_draft(w, agreed=True)["pk"]).report_id}
+
+
 def a_stopped_clock(w: World) -> dict:
     from reports.recommendations import services
 
@@ -374,6 +391,27 @@ MATRIX: dict[str, Page] = {
     "reports:report": Page(
         AREA_WRITE, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
     ),
+    "reports:report-record-sent": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:report-agree": Page(
+        AREA_ACTION,
+        lambda w: {**area(w), "pk": make_recommendation(w).report_id},
+        owner="scrutiny_officer",
+        empty_post=400,
+    ),
+    "reports:report-send": Page(AREA_ACTION, a_report_with_agreed, owner="scrutiny_officer"),
+    "reports:report-accuracy-check": Page(
+        AREA_ADMIN, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:report-accuracy-check-done": Page(
+        AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
+    ),
+    "reports:recommendation-edit": Page(AREA_ADMIN, a_draft, owner="scrutiny_officer"),
+    "reports:recommendation-delete": Page(AREA_ACTION, a_draft, owner="scrutiny_officer"),
+    "reports:recommendation-send": Page(AREA_ACTION, lambda w: a_draft(w, agreed=True), owner="scrutiny_officer"),
+    "reports:recommendation-withdraw": Page(AREA_ADMIN, a_recommendation, owner="scrutiny_officer"),
+    "reports:recommendation-correct": Page(AREA_ADMIN, a_recommendation, owner="scrutiny_officer"),
     "reports:report-publish": Page(
         AREA_ACTION, lambda w: {**area(w), "pk": make_recommendation(w).report_id}, owner="scrutiny_officer"
     ),

@@ -464,3 +464,25 @@ def test_query_count_stays_flat_as_a_bodys_footprint_grows_from_1_to_10_areas(wo
     cache.clear()
     ten_areas = count_queries(client, url)
     assert ten_areas == one_area
+
+
+def test_the_report_page_makes_the_same_queries_for_5_or_50_recommendations_in_every_state(world, login):
+    """The report page lists each recommendation with its state and the actions its state allows."""
+    from reports.models import Recommendation
+
+    client = login(world.scrutiny_officer)
+    report = bulk_recommendations(world, 5)
+    url = reverse("reports:report", args=[world.area.slug, report.pk])
+    states = ["draft", "agreed", "awaiting", "responded", "withdrawn"]
+
+    def spread():
+        for i, rec in enumerate(Recommendation.objects.filter(report=report).order_by("pk")):
+            Recommendation.objects.filter(pk=rec.pk).update(state=states[i % len(states)])
+
+    spread()
+    small = count_queries(client, url)
+    extra = bulk_recommendations(world, 45)
+    Recommendation.objects.filter(report=extra).update(report=report)
+    spread()
+    assert count_queries(client, url) == small
+    assert small <= 20

@@ -64,7 +64,7 @@ def test_a_body_that_is_not_the_addressee_cannot_respond(world, login):
 def test_bad_recommendations_are_refused(world, login):
     rec = make_recommendation(world)
     client = login(world.scrutiny_officer)
-    url = reverse("reports:report", args=[world.area.slug, rec.report_id])
+    url = reverse("reports:report-record-sent", args=[world.area.slug, rec.report_id])
     duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None).pk
     base = {
         "text": "Do better",

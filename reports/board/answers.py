@@ -93,7 +93,7 @@ class RecommendationSection:
 
 def recommendation_section(locality: Locality, period: Period) -> RecommendationSection:
     today = period.today
-    recs = Recommendation.objects.filter(locality=locality)
+    recs = Recommendation.objects.counted().filter(locality=locality)
     overdue_q = RECOMMENDATION_RESPONSE.overdue(today)
     in_period = RECOMMENDATION_RESPONSE.in_period(period.start)
     body_rows = (

@@ -120,14 +120,20 @@ def _review_and_report_counts(locality: Locality, period: Period) -> dict[str, i
 
 def _recommendation_counts(locality: Locality, period: Period) -> dict[str, int]:
     start = period.start
-    c = Recommendation.objects.filter(locality=locality, sent_on__gte=start).aggregate(
-        recommendations_made=Count("id"),
-        recommendations_to_providers=Count("id", filter=Q(addressed_to__kind__in=PROVIDER_KINDS)),
-        recommendations_to_commissioners=Count("id", filter=Q(addressed_to__kind__in=COMMISSIONER_KINDS)),
+    c = (
+        Recommendation.objects.counted()
+        .filter(locality=locality, sent_on__gte=start)
+        .aggregate(
+            recommendations_made=Count("id"),
+            recommendations_to_providers=Count("id", filter=Q(addressed_to__kind__in=PROVIDER_KINDS)),
+            recommendations_to_commissioners=Count("id", filter=Q(addressed_to__kind__in=COMMISSIONER_KINDS)),
+        )
     )
     answered = Q(response__responded_on__gte=start)
     c.update(
-        Recommendation.objects.filter(locality=locality).aggregate(
+        Recommendation.objects.counted()
+        .filter(locality=locality)
+        .aggregate(
             responses=Count("id", filter=answered),
             responses_published=Count("id", filter=answered & Q(report__published_on__isnull=False)),
             **RECOMMENDATION_RESPONSE.counts(

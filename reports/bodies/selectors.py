@@ -75,7 +75,7 @@ def _alert(r: AlertRecipient, today: datetime.date) -> Item:
 
 
 def _recommendation(rec: Recommendation, today: datetime.date) -> Item:
-    area = rec.locality
+    area, (sent_on, due_on) = rec.locality, rec.sent_dates()
     stopped = rec.clock_stopped_on
     return Item(
         kind="recommendation",
@@ -84,12 +84,12 @@ def _recommendation(rec: Recommendation, today: datetime.date) -> Item:
         title=rec.text,
         area_name=area.name,
         from_body=rec.report.issuing_body.name,
-        sent_on=rec.sent_on,
-        due_on=rec.due_on,
+        sent_on=sent_on,
+        due_on=due_on,
         due_explanation=rec.due_explanation,
         detail_url=reverse("reports:recommendation", args=[area.slug, rec.pk]),
         answer_url=reverse("reports:recommendation-respond-in-app", args=[area.slug, rec.pk]),
-        timing=f"Clock stopped on {stopped:%-d %B %Y}" if stopped else timing.due_words(rec.due_on, today),
+        timing=f"Clock stopped on {stopped:%-d %B %Y}" if stopped else timing.due_words(due_on, today),
         overdue=rec.is_overdue(today),
     )
 
@@ -118,7 +118,7 @@ def _alerts(body: Body) -> QuerySet[AlertRecipient]:
 
 
 def _recommendations(body: Body) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(addressed_to=body).select_related("locality", "report__issuing_body")
+    return Recommendation.objects.sent().filter(addressed_to=body).select_related("locality", "report__issuing_body")
 
 
 def _evidence_requests(body: Body) -> QuerySet[EvidenceRequest]:
@@ -174,7 +174,7 @@ def _answered_recommendation(rec: Recommendation, today: datetime.date) -> Item:
         _recommendation(rec, today),
         kind_label="Recommendation",
         answer_url="",
-        timing=timing.answered_words(rec.due_on, response.responded_on),
+        timing=timing.answered_words(rec.sent_dates()[1], response.responded_on),
         overdue=False,
         answered_at=response.responded_on,
         answered_by=response.answered_by_name,
@@ -273,7 +273,10 @@ def figures(body: Body, today: datetime.date) -> tuple[Figures, list[Figures]]:
     rows = [
         *_grouped(AlertRecipient.objects.filter(body=body), "alert__locality_id", "alert__locality__name", alert_piles),
         *_grouped(
-            Recommendation.objects.filter(addressed_to=body), "locality_id", "locality__name", recommendation_piles
+            Recommendation.objects.counted().filter(addressed_to=body),
+            "locality_id",
+            "locality__name",
+            recommendation_piles,
         ),
         *_grouped(
             EvidenceRequest.objects.filter(to_body=body),

@@ -209,7 +209,11 @@ class EvidenceAnswerForm(GovForm):
 
 
 class RecommendationForm(GovForm):
-    submit_label = "Make the recommendation"
+    """A draft recommendation (nothing is sent: the committee agrees it first). With
+    `record_sent`, one already sent on paper, recorded with its real date sent; with
+    `editing`, a draft changed (its reference stays)."""
+
+    submit_label = "Save as a draft"
     text = LongTextField(label="Recommendation", max_length=5000)
     addressed_to = forms.ModelChoiceField(
         queryset=Body.objects.none(), label="Addressed to", empty_label="Choose a body", widget=BodySelect
@@ -223,10 +227,25 @@ class RecommendationForm(GovForm):
         label="Reference", max_length=40, required=False, help_text="Leave empty to number it automatically."
     )
 
-    def __init__(self, *args, locality: Locality, areas: list[Locality] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        locality: Locality,
+        areas: list[Locality] | None = None,
+        record_sent: bool = False,
+        editing: bool = False,
+        **kwargs,
+    ):
         """`areas`: every area the report concerns (a joint report's recommendation may go to a
         body serving any of them); the lead `locality` alone by default."""
         super().__init__(*args, **kwargs)
+        if record_sent:
+            self.submit_label = "Record it as sent"
+        else:
+            del self.fields["sent_on"]
+        if editing:
+            self.submit_label = "Save the draft"
+            del self.fields["reference"]
         served = Locality.objects.filter(pk__in=[area.pk for area in areas or [locality]])
         self.fields["addressed_to"].queryset = Body.objects.serving(served).active()
         self.fields["addressed_to"].error_messages.update(
@@ -243,6 +262,44 @@ class RecommendationForm(GovForm):
             invalid_choice="Choose a duty from the list",
         )
         self.fields["text"].error_messages["required"] = "Enter the recommendation"
+
+
+class AgreeForm(GovForm):
+    submit_label = "Record the agreement"
+    meeting_on = GovDateField(
+        label="Date of the meeting that agreed them", allow_future=False, help_text="For example, 12 11 2026"
+    )
+    agreed_by = forms.CharField(
+        label="Agreed by", max_length=150, help_text="For example, the Health Overview and Scrutiny Committee."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_by"].error_messages["required"] = "Enter who agreed the recommendations"
+
+
+class WithdrawForm(GovForm):
+    submit_label = "Withdraw the recommendation"
+    reason = LongTextField(
+        label="Why is it withdrawn?", max_length=1000, help_text="The body is told, and the public page shows it."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why the recommendation is withdrawn"
+
+
+class CorrectForm(GovForm):
+    submit_label = "Correct the recommendation"
+    text = LongTextField(label="Corrected recommendation", max_length=5000)
+    reason = LongTextField(
+        label="Why is it corrected?", max_length=1000, help_text="The body is told; the old text is kept."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = "Enter the corrected recommendation"
+        self.fields["reason"].error_messages["required"] = "Enter why the recommendation is corrected"
 
 
 class ResponseForm(GovForm):
@@ -305,3 +362,17 @@ class ClosureDayForm(GovForm):
     submit_label = "Add closure day"
     date = GovDateField(label="Date", help_text="For example, 24 12 2026")
     reason = forms.CharField(label="Reason", max_length=200, help_text="For example, council offices closed.")
+
+
+class AccuracyCheckForm(GovForm):
+    submit_label = "Send for the accuracy check"
+    provider = forms.ModelChoiceField(queryset=Body.objects.none(), label="Provider", empty_label="Choose a body")
+    due_on = GovDateField(label="Date agreed for their comments", help_text="For example, 14 12 2026")
+
+    def __init__(self, *args, areas: list[Locality], **kwargs):
+        super().__init__(*args, **kwargs)
+        served = Locality.objects.filter(pk__in=[area.pk for area in areas])
+        self.fields["provider"].queryset = Body.objects.serving(served).active()
+        self.fields["provider"].error_messages.update(
+            required="Choose the provider checking the facts", invalid_choice="Choose a provider from the list"
+        )

@@ -34,7 +34,7 @@ def report(request, slug: str, pk: int):
     locality = get_object_or_404(Locality, slug=slug)
     found = Report.objects.in_area(locality).select_related("issuing_body", "locality").prefetch_related("areas")
     item = get_object_or_404(found, pk=pk, published_on__isnull=False)
-    recommendations = item.recommendations.select_related("addressed_to", "response").prefetch_related("updates")
+    recommendations = item.recommendations.sent().select_related("addressed_to", "response").prefetch_related("updates")
     return render(
         request,
         "reports/public/report.html",

@@ -18,8 +18,8 @@ from agencies.links import LinkProblem
 
 from .. import access
 from ..models import EvidenceRequest, Review
-from . import selectors, services
-from .forms import EvidenceAnswerForm, EvidenceForm, RecommendationForm, ReportForm, ReviewForm
+from . import lifecycle, selectors, services
+from .forms import AgreeForm, EvidenceAnswerForm, EvidenceForm, RecommendationForm, ReportForm, ReviewForm
 from .pages import form_page, submit_form
 
 
@@ -173,24 +173,15 @@ def report_create(request, locality, pk: int):
     return form_page(request, locality, form, f"Write a report for ‘{item.topic}’")
 
 
-@area_view
-@require_http_methods(["GET", "POST"])
-def report(request, locality, pk: int):
-    item = selectors.report_for(request.user, locality, pk)
+def report_page(request, locality, item, *, form=None, agree_form=None) -> HttpResponse:
+    """The report with each recommendation's state and the actions its state allows; `form` or
+    `agree_form` is the one whose POST had errors (400)."""
     can_work = item.issuing_body in access.review_bodies(request.user, locality)
-    if request.method == "POST" and not can_work:
-        raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
-    form = None
     if can_work:
-        form = RecommendationForm(
-            posted(request), locality=locality, areas=item.area_list(), initial={"sent_on": timezone.localdate()}
-        )
-        rec = submit_form(request, form, lambda data: services.recommendation_issue(report=item, **data))
-        if rec:
-            messages.success(
-                request, f"{rec.reference} made to {rec.addressed_to.name}: response due {rec.due_on:%-d %B %Y}."
-            )
-            return redirect("reports:report", locality.slug, item.pk)
+        form = form or RecommendationForm(locality=locality, areas=item.area_list())
+        agree_form = agree_form or AgreeForm()
+        agree_form.embedded_with_button()
+    failed = form if form is not None and form.errors else agree_form
     return render(
         request,
         "reports/report.html",
@@ -199,10 +190,29 @@ def report(request, locality, pk: int):
             "report": item,
             "recommendations": item.recommendations.select_related("addressed_to"),
             "form": form,
+            "agree_form": agree_form,
+            "errors_form": failed if failed is not None and failed.errors else None,
             "can_work": can_work,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if failed is not None and failed.errors else 200,
     )
+
+
+@area_view
+@require_http_methods(["GET", "POST"])
+def report(request, locality, pk: int):
+    """The report; a POST saves a draft recommendation (nothing is sent, no clock runs)."""
+    item = selectors.report_for(request.user, locality, pk)
+    if request.method == "POST" and item.issuing_body not in access.review_bodies(request.user, locality):
+        raise PermissionDenied("Only officers of the body that wrote the report can add recommendations.")
+    form = None
+    if request.method == "POST":
+        form = RecommendationForm(request.POST, locality=locality, areas=item.area_list())
+        rec = submit_form(request, form, lambda data: lifecycle.recommendation_draft(report=item, **data))
+        if rec:
+            messages.success(request, f"{rec.reference} saved as a draft to {rec.addressed_to.name}. Nothing is sent.")
+            return redirect("reports:report", locality.slug, item.pk)
+    return report_page(request, locality, item, form=form)
 
 
 @area_view

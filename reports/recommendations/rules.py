@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import Body, Locality, ResponseDuty
 
-from ..models import Report
+from ..models import Recommendation, Report
 
 
 def serves_any(areas: list[Locality], body: Body) -> bool:
@@ -54,3 +55,14 @@ def issue_errors(report: Report, addressed_to: Body | None, sent_on: datetime.da
     if not text.strip():
         errors["text"] = "Enter the recommendation"
     return errors
+
+
+def answerable_or_refuse(rec: Recommendation) -> None:
+    """A withdrawn recommendation, or one not yet sent, is not answered: a clear refusal."""
+    if rec.state == Recommendation.State.WITHDRAWN:
+        raise ValidationError(
+            f"{rec.reference} was withdrawn on {rec.withdrawn_on:%-d %B %Y} ({rec.withdrawn_reason}). "
+            "It needs no response, and none was recorded."
+        )
+    if not rec.is_sent():
+        raise ValidationError(f"{rec.reference} has not been sent yet, so it cannot be answered.")

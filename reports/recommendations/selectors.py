@@ -24,6 +24,7 @@ TRACKER_STATES = [
     ("overdue", "Overdue"),
     ("responded", "Responded"),
     ("closed", "Closed"),
+    ("withdrawn", "Withdrawn"),
 ]
 PRINT_LIMIT = 2000  # the committee document lists them all, up to this many
 PAGE_SIZE = 100
@@ -32,7 +33,7 @@ PAGE_SIZE = 100
 def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
     """The recommendations this person sees in the area (led there, or a joint report's that
     concerns it), filtered as the query string asks."""
-    qs = Recommendation.objects.for_user(user).in_area(locality)
+    qs = Recommendation.objects.for_user(user).in_area(locality).sent()  # never a draft
     body, committee, state, year = (params.get(k, "") for k in ("body", "committee", "state", "year"))
     if small_int(body):
         qs = qs.filter(addressed_to_id=int(body))
@@ -76,7 +77,7 @@ def tracker_page(qs: QuerySet, *, printable: bool, page_number: str | None, toda
 
 def addressed_bodies(locality: Locality) -> QuerySet[Body]:
     """Bodies that have received recommendations in the area (the tracker's "To" filter)."""
-    received = Recommendation.objects.in_area(locality).values("addressed_to_id")
+    received = Recommendation.objects.in_area(locality).sent().values("addressed_to_id")
     return Body.objects.filter(pk__in=received).order_by("name")
 
 
@@ -93,7 +94,13 @@ def filter_words(params: Mapping[str, str], bodies: Iterable[Body], committees: 
         words.append(f"made by {names[params['committee']]}")
     if params.get("body") in names:
         words.append(f"to {names[params['body']]}")
-    state = {"awaiting": "awaiting a response", "overdue": "overdue", "responded": "responded", "closed": "closed"}
+    state = {
+        "awaiting": "awaiting a response",
+        "overdue": "overdue",
+        "responded": "responded",
+        "closed": "closed",
+        "withdrawn": "withdrawn",
+    }
     if params.get("state") in state:
         words.append(state[params["state"]])
     if small_int(params.get("year", "")):
@@ -115,7 +122,7 @@ def response_statistics(
     addressed body or one issuing committee across every area: a recommendation is one row, so
     a joint one counts once. Two queries, whatever the number of recommendations."""
     rule = RECOMMENDATION_RESPONSE
-    recs = Recommendation.objects.all()
+    recs = Recommendation.objects.counted()  # not drafts, unsent or withdrawn ones
     if locality is not None:
         recs = recs.in_area(locality)
     if addressed_to is not None:

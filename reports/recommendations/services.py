@@ -33,7 +33,7 @@ from ..models import (
     Review,
 )
 from .receipts import evidence_receipt, response_receipt
-from .rules import duty_refusals, issue_errors, serves_any
+from .rules import answerable_or_refuse, duty_refusals, issue_errors, serves_any
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +170,9 @@ def recommendation_issue(
     reference: str = "",
     agreed_on: datetime.date | None = None,
 ) -> Recommendation:
-    """Make a recommendation to one body, fix its deadline from the duty, and tell the body.
-    It is numbered and timed in the report's lead area, and concerns every area the report does."""
+    """Record one already sent (on paper, or now): straight to sent on `sent_on`, its deadline
+    fixed from the duty, and the body told. Drafts are in lifecycle.py. It is numbered and
+    timed in the report's lead area, and concerns every area the report does."""
     locality = report.locality
     errors = issue_errors(report, addressed_to, sent_on, text)
     if addressed_to is not None and "addressed_to" not in errors:
@@ -193,26 +194,34 @@ def recommendation_issue(
             text=text,
             addressed_to=addressed_to,
             duty=duty,
+            deadline_agreed_on=agreed_on,
             sent_on=sent_on,
             due_on=due.due_on,
             due_explanation=due.explanation()[:400],
         )
-        notify_body(
-            body=addressed_to,
-            kind="recommendation",
-            key=f"recommendation-{recommendation.pk}",
-            subject=f"Recommendation {reference} from {report.issuing_body.name}: response due {due.due_on:%-d %B %Y}",
-            text=message("recommendation", r=recommendation, report=report),
-            locality=locality,
-            related=("recommendation", recommendation.pk),
-            answer_link=recommendation_link(recommendation),
-            tell_members=True,
-            member_subject=f"Recommendation {reference} to {addressed_to.name}: response due {due.due_on:%-d %B %Y}",
-            member_text=message("recommendation_member", r=recommendation, report=report),
-            member_link=reverse("reports:recommendation", args=[locality.slug, recommendation.pk]),
-            members_urgent=False,
-        )
+        announce_sent(recommendation)
     return recommendation
+
+
+def announce_sent(rec: Recommendation) -> None:
+    """One email with the single-use answer link to the body's contact address, and its members
+    told in the app: once (the outbox's dedupe keys), however often it is called."""
+    report, body = rec.report, rec.addressed_to
+    notify_body(
+        body=body,
+        kind="recommendation",
+        key=f"recommendation-{rec.pk}",
+        subject=f"Recommendation {rec.reference} from {report.issuing_body.name}: response due {rec.due_on:%-d %B %Y}",
+        text=message("recommendation", r=rec, report=report),
+        locality=rec.locality,
+        related=("recommendation", rec.pk),
+        answer_link=recommendation_link(rec),
+        tell_members=True,
+        member_subject=f"Recommendation {rec.reference} to {body.name}: response due {rec.due_on:%-d %B %Y}",
+        member_text=message("recommendation_member", r=rec, report=report),
+        member_link=reverse("reports:recommendation", args=[rec.locality.slug, rec.pk]),
+        members_urgent=False,
+    )
 
 
 def _tell_issuers(rec: Recommendation, *, subject: str, body: str, key: str) -> None:
@@ -245,23 +254,23 @@ def response_record(
     receipt_email: str = "",
 ) -> Response:
     """Record the addressed body's response (in the app, by letter on its behalf, or with the
-    checked answer `link`, used up here only if the response is recorded). Unless by letter, the
-    body and the person (at `receipt_email` or their account's) get a receipt: `.receipt`."""
-    errors = {}
+    checked answer `link`, used up only if it is recorded); a receipt unless by letter."""
+    answerable_or_refuse(recommendation)
+    sent_on, errors = recommendation.sent_dates()[0], {}
     if decision == Response.Decision.NOT_ACCEPTED and not reasons.strip():
         errors["reasons"] = "Give the reasons the recommendation is not accepted"
     if decision in (Response.Decision.ACCEPTED, Response.Decision.PARTIALLY) and not action_plan.strip():
         errors["action_plan"] = "Enter the action plan for what is accepted"
-    if target_date and target_date < recommendation.sent_on:
+    if target_date and target_date < sent_on:
         errors["target_date"] = "The target date must be after the recommendation was sent"
-    if responded_on and responded_on < recommendation.sent_on:
+    if responded_on and responded_on < sent_on:
         errors["received_on"] = "The letter cannot have arrived before the recommendation was sent"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         if link is not None:
             link_consume(link)
-        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        answerable_or_refuse(locked := Recommendation.objects.select_for_update().get(pk=recommendation.pk))
         if hasattr(locked, "response"):
             raise ValidationError("This recommendation already has a response. Add an update instead.")
         response = Response.objects.create(
@@ -294,16 +303,18 @@ def response_record(
 def extension_record(
     *, recommendation: Recommendation, new_due_on: datetime.date, reason: str, agreed_by: str, user: User
 ) -> Recommendation:
-    if new_due_on <= recommendation.sent_on:
+    answerable_or_refuse(recommendation)
+    sent_on, due_on = recommendation.sent_dates()
+    if new_due_on <= sent_on:
         raise ValidationError({"new_due_on": "The new date must be after the date the recommendation was sent"})
-    if new_due_on <= recommendation.due_on:
+    if new_due_on <= due_on:
         raise ValidationError(
-            {"new_due_on": f"An extension must be later than the current deadline, {recommendation.due_on:%-d %B %Y}"}
+            {"new_due_on": f"An extension must be later than the current deadline, {due_on:%-d %B %Y}"}
         )
     with transaction.atomic():
         Extension.objects.create(
             recommendation=recommendation,
-            previous_due_on=recommendation.due_on,
+            previous_due_on=due_on,
             new_due_on=new_due_on,
             reason=reason,
             agreed_by=agreed_by,
@@ -329,7 +340,7 @@ def clock_restart(*, recommendation: Recommendation, on: datetime.date) -> Recom
     if not stopped:
         raise ValidationError("The clock is not stopped.")
     paused = max((on - stopped).days, 0)
-    recommendation.due_on += datetime.timedelta(days=paused)
+    recommendation.due_on = recommendation.sent_dates()[1] + datetime.timedelta(days=paused)
     recommendation.due_explanation = (
         f"{recommendation.due_explanation}; clock stopped {paused} day{'s' if paused != 1 else ''} "
         f"({stopped:%-d %b} to {on:%-d %b %Y}): due {recommendation.due_on:%a %-d %b %Y}"

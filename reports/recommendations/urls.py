@@ -5,6 +5,7 @@ only. The answer-by-link and public pages are in quality_system.urls."""
 from django.urls import path
 
 from . import evidence_views as ev
+from . import lifecycle_views as lc
 from . import review_views as reviews
 from . import views as rv
 
@@ -27,6 +28,11 @@ urlpatterns = [
     ),
     path("recommendations/<int:pk>/respond/", rv.recommendation_respond, name="recommendation-respond-in-app"),
     path("recommendations/<int:pk>/letter/", rv.letter, name="recommendation-letter"),
+    path("recommendations/<int:pk>/edit/", lc.edit, name="recommendation-edit"),
+    path("recommendations/<int:pk>/delete/", lc.delete, name="recommendation-delete"),
+    path("recommendations/<int:pk>/send/", lc.send_one, name="recommendation-send"),
+    path("recommendations/<int:pk>/withdraw/", lc.withdraw, name="recommendation-withdraw"),
+    path("recommendations/<int:pk>/correct/", lc.correct, name="recommendation-correct"),
     path("reviews/", reviews.reviews, name="reviews"),
     path("reviews/new/", reviews.review_create, name="review-create"),
     path("reviews/<int:pk>/", reviews.review, name="review"),
@@ -36,6 +42,11 @@ urlpatterns = [
     path("evidence/<int:pk>/answer/", ev.evidence_answer_in_app, name="evidence-answer-in-app"),
     path("reports/<int:pk>/", reviews.report, name="report"),
     path("reports/<int:pk>/publish/", reviews.report_publish, name="report-publish"),
+    path("reports/<int:pk>/record-sent/", lc.record_sent, name="report-record-sent"),
+    path("reports/<int:pk>/agree/", lc.agree, name="report-agree"),
+    path("reports/<int:pk>/send/", lc.send_agreed, name="report-send"),
+    path("reports/<int:pk>/accuracy-check/", lc.accuracy_check, name="report-accuracy-check"),
+    path("reports/<int:pk>/accuracy-check/done/", lc.accuracy_check_done, name="report-accuracy-check-done"),
     path("closure-days/", rv.closure_days, name="closure-days"),
     path("closure-days/<int:pk>/remove/", rv.closure_day_remove, name="closure-day-remove"),
 ]

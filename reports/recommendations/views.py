@@ -191,19 +191,33 @@ def recommendation_respond(request, locality, pk: int):
     rec = selectors.recommendation_for(request.user, locality, pk)
     if not access.can_answer_for(request.user, rec.addressed_to_id):
         raise PermissionDenied(f"Only members of {rec.addressed_to.name} can respond for it.")
+    if rec.state == Recommendation.State.WITHDRAWN or not rec.is_sent():
+        messages.error(
+            request,
+            f"{rec.reference} was withdrawn: {rec.withdrawn_reason}. It needs no response."
+            if rec.is_sent()
+            else f"{rec.reference} has not been sent yet, so it cannot be answered.",
+        )
+        return redirect("reports:recommendation", locality.slug, rec.pk)
     return _respond(request, rec, user=request.user)
 
 
 def _respond_by_link(request, rec: Recommendation, link) -> HttpResponse:
     if hasattr(rec, "response"):
         raise LinkProblem("done", "This recommendation already has a response.")
+    if rec.state == Recommendation.State.WITHDRAWN:
+        raise LinkProblem(
+            "done",
+            f"{rec.reference} was withdrawn on {rec.withdrawn_on:%-d %B %Y} ({rec.withdrawn_reason}). "
+            "It needs no response, and none was recorded.",
+        )
     return _respond(request, rec, link=link)
 
 
 @require_http_methods(["GET", "POST"])
 def respond_by_link(request, recommendation_id: int, token: str):
     rec = (
-        Recommendation.objects.select_related("addressed_to", "report__issuing_body", "duty")
+        Recommendation.objects.select_related("addressed_to", "report__issuing_body", "report__locality", "duty")
         .filter(pk=recommendation_id)
         .first()
     )

@@ -378,3 +378,43 @@ def test_a_joint_committee_officer_starts_a_joint_review_and_each_area_sees_the_
         page.goto(url)
         assert "Testshire" in page.inner_text("main"), url
         assert_accessible(page)
+
+
+def test_the_scrutiny_officer_drafts_agrees_sends_and_withdraws_by_keyboard(page, world):
+    """The report page with a draft, an agreed and a sent recommendation; the agreement's error
+    summary (a meeting date in the future); sending; the withdraw form and its error summary."""
+    from agencies.models import ResponseDuty
+    from reports.recommendations import lifecycle
+    from tests.conftest import make_recommendation
+
+    sent = make_recommendation(world)
+    nhs = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
+    lifecycle.recommendation_draft(
+        report=sent.report, text="Open the discharge lounge at weekends.", addressed_to=world.icb, duty=nhs
+    )
+    sign_in_by_keyboard(page, world.scrutiny_officer.email)
+    page.goto(reverse("reports:report", args=[world.area.slug, sent.report_id]))
+    assert "Draft" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_label("Day").first.fill("1")
+    page.get_by_label("Month").first.fill("1")
+    page.get_by_label("Year").first.fill("2099")
+    page.get_by_label("Agreed by").fill("Health Scrutiny Committee")
+    submit_by_keyboard(page, "Record the agreement")
+    assert "must be today or in the past" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("Year").first.fill("2026")
+    submit_by_keyboard(page, "Record the agreement")
+    assert "Agreement recorded for 1 recommendation" in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+    submit_by_keyboard(page, "Send the agreed recommendations")
+    assert "Each body has its email" in page.inner_text(".govuk-notification-banner")
+    assert_accessible(page)
+    page.goto(reverse("reports:recommendation-withdraw", args=[world.area.slug, sent.pk]))
+    submit_by_keyboard(page, "Withdraw the recommendation")
+    assert "Enter why the recommendation is withdrawn" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("Why is it withdrawn?").fill("The ICB already publishes these figures.")
+    submit_by_keyboard(page, "Withdraw the recommendation")
+    assert "Withdrawn on" in page.inner_text("main")
+    assert_accessible(page)

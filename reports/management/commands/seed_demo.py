@@ -38,6 +38,7 @@ class Command(BaseCommand):
             recommendations = reports_demo.seed(area)
             priorities = reports_demo.seed_board(area)
             reports_demo.seed_joint(area)
+            reports_demo.seed_lifecycle(area)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo area ready: {len(area.bodies)} bodies, {len(area.people)} people and "
