@@ -152,6 +152,16 @@ def world(db) -> World:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: a database reused from an earlier test (or a frozen
+    clock's version number) must never find that test's cached dashboard or counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def broker_assumed_up():
     """Each test starts with the enqueue circuit closed (a test may have tripped it)."""
     from quality_system.jobs import mark_broker
