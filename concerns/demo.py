@@ -328,6 +328,7 @@ def _alert_waits(area: DemoArea, today: datetime.date) -> Alert:
             service=area.bodies[HOSPITAL],
             theme_tags__theme=waiting,
             received_on__lt=sent_on,
+            summary_approved_at__isnull=False,
         )
         .order_by("-received_on")[:5]
     )
@@ -387,7 +388,12 @@ def _alert_home_care(area: DemoArea, today: datetime.date) -> Alert:
             severity=Alert.Severity.SERIOUS,
             concerns=list(
                 Concern.all_objects.counted()
-                .filter(locality=area.northmoor, service=area.bodies[HOME_CARE], received_on__lt=sent_on)
+                .filter(
+                    locality=area.northmoor,
+                    service=area.bodies[HOME_CARE],
+                    received_on__lt=sent_on,
+                    summary_approved_at__isnull=False,
+                )
                 .order_by("-received_on")[:3]
             ),
             theme=dignity,

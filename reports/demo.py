@@ -59,6 +59,12 @@ RECOMMENDATIONS = [
     ),
 ]
 
+# Who answered for each body (through the emailed link).
+RESPONDERS = {
+    "Northmoor Hospitals NHS Foundation Trust": "Dr Anna Price, Medical Director",
+    "NHS Northmoor and Eastvale Integrated Care Board": "Sarah Okoye, Director of Nursing",
+}
+
 
 def seed(area: DemoArea) -> int:
     locality = area.northmoor
@@ -102,7 +108,7 @@ def seed(area: DemoArea) -> int:
                 reasons="",
                 action_plan=response[1],
                 target_date=today + datetime.timedelta(days=90),
-                name="Demo responder",
+                name=RESPONDERS.get(body_name, "Demo responder"),
                 via_link=True,
                 responded_on=rec.sent_on + datetime.timedelta(days=response[2]),
             )
