@@ -71,10 +71,22 @@ def _message(template: str, **context) -> str:
     return render_to_string(f"concerns/email/{template}.txt", context)
 
 
-def alert_raise(*, locality: Locality, raised_by_body: Body, raised_by: User, details: AlertDetails) -> Alert:
-    """Record the alert, a recipient row per body with its deadline, and every message."""
+def alert_raise(
+    *,
+    locality: Locality,
+    raised_by_body: Body,
+    raised_by: User,
+    details: AlertDetails,
+    sent_on: datetime.date | None = None,
+) -> Alert:
+    """Record the alert, a recipient row per body with its deadline, and every message. An alert
+    already sent another way (by email, on paper) is recorded with the day it was `sent_on`, and
+    its deadlines count from that day."""
     _validate(locality, raised_by_body, details)
     today = timezone.localdate()
+    if sent_on is not None and sent_on > today:
+        raise ValidationError({"sent_on": "The date sent must be today or in the past"})
+    today = sent_on or today
     days_off = ClosureDay.dates_for(locality)
     code = "alert-acknowledgement-safeguarding" if details.safeguarding else "alert-acknowledgement"
     duty = ResponseDuty.for_area(code, locality)
@@ -139,10 +151,14 @@ def _answer(
     name: str,
     link: SignedLink | None,
     receipt_email: str = "",
+    at: datetime.datetime | None = None,
 ):
     if recipient.state == AlertRecipient.State.RESPONDED:
         raise ValidationError("This alert has already been answered.")
     now = timezone.now()
+    if at is not None and (at > now or timezone.localdate(at) < recipient.alert.sent_on):
+        raise ValidationError("The answer must be given between the day the alert was sent and now.")
+    now = at or now
     via_link = link is not None
     with transaction.atomic():  # a link is used up only if the answer is recorded
         if link is not None:
@@ -230,9 +246,11 @@ def alert_acknowledge(
     name: str = "",
     link: SignedLink | None = None,
     receipt_email: str = "",
+    at: datetime.datetime | None = None,
 ) -> AlertRecipient:
     """Acknowledge for the body (in the app, or with the checked answer `link`, used up here).
-    The body and the person (at `receipt_email`, or their account's address) get a receipt."""
+    The body and the person (at `receipt_email`, or their account's address) get a receipt.
+    An acknowledgement given earlier another way (by phone) is recorded `at` its time."""
     if recipient.state != AlertRecipient.State.SENT:
         raise ValidationError("This alert has already been acknowledged.")
     return _answer(
@@ -243,6 +261,7 @@ def alert_acknowledge(
         name=name,
         link=link,
         receipt_email=receipt_email,
+        at=at,
     )
 
 
@@ -254,9 +273,10 @@ def alert_respond(
     name: str = "",
     link: SignedLink | None = None,
     receipt_email: str = "",
+    at: datetime.datetime | None = None,
 ) -> AlertRecipient:
     """Respond for the body (in the app, or with the checked answer `link`, used up here), with
-    a receipt as for an acknowledgement."""
+    a receipt as for an acknowledgement; `at` as for an acknowledgement."""
     if not response.strip():
         raise ValidationError({"response": "Enter what your organisation will do"})
     if len(response) > 5000:
@@ -269,6 +289,7 @@ def alert_respond(
         name=name,
         link=link,
         receipt_email=receipt_email,
+        at=at,
     )
 
 
@@ -307,9 +328,10 @@ def _escalation_people(locality: Locality) -> list[User]:
     return [m.user for m in memberships.select_related("user") if m.user.is_active]
 
 
-def alerts_chase(today: datetime.date) -> int:
-    """Send each due reminder and escalation once. Safe to run any number of times at once:
-    the outbox's dedupe keys refuse a second copy. Returns how many messages it added."""
+def alerts_chase(today: datetime.date, *, alerts: list[Alert] | None = None) -> int:
+    """Send each due reminder and escalation once (for these `alerts` only, if given). Safe to
+    run any number of times at once: the outbox's dedupe keys refuse a second copy. Returns how
+    many messages it added."""
     if not is_working_day(today):
         return 0
     added = 0
@@ -318,6 +340,8 @@ def alerts_chase(today: datetime.date) -> int:
         .select_related("alert__locality", "alert__raised_by_body", "body")
         .order_by("pk")
     )
+    if alerts is not None:
+        waiting = waiting.filter(alert__in=alerts)
     closure_cache: dict[int, list[datetime.date]] = {}
     for recipient in waiting:
         try:

@@ -14,11 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from agencies.deadlines import is_working_day
 from agencies.demo import DemoArea
 from agencies.models import Body
 
-from . import services
-from .models import Channel, Concern, SafeguardingReferral, Sentiment, Status, Theme
+from . import alerts, services
+from .models import Alert, Channel, Concern, SafeguardingReferral, Sentiment, Status, Theme
 from .selectors import last_complete_month, month_starts
 from .trends import trend_signals_detect
 
@@ -262,3 +263,166 @@ def _public_submissions(rng, locality, healthwatch, today) -> None:
             if i % 2
             else None,
         )
+
+
+# ---------------------------------------------------------------- alerts between bodies
+
+HOME_CARE = "Caring Hands Home Care"
+ICB = "NHS Northmoor and Eastvale Integrated Care Board"
+
+
+def _working_days_back(today: datetime.date, n: int) -> datetime.date:
+    """The working day `n` working days before `today` (0: today, or the last working day)."""
+    day = today
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    for _ in range(n):
+        day -= datetime.timedelta(days=1)
+        while not is_working_day(day):
+            day -= datetime.timedelta(days=1)
+    return day
+
+
+def _working_days_after(day: datetime.date, n: int) -> datetime.date:
+    for _ in range(n):
+        day += datetime.timedelta(days=1)
+        while not is_working_day(day):
+            day += datetime.timedelta(days=1)
+    return day
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    """That day at that hour, London time (when an answer was given)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 15)))
+
+
+def seed_alerts(area: DemoArea) -> int:
+    """Three alerts, each raised once (found by its summary), dated back from today:
+    Healthwatch Northmoor's alert about A&E waits, acknowledged in time by the ICB and the
+    trust (the ICB has responded); its alert about missed home care visits, never acknowledged,
+    so the chase job reminded the provider and then escalated it to the HWB chair and the
+    scrutiny officers; and Healthwatch Eastvale's alert to the ICB, not yet due, so the ICB's
+    work page has work in both areas. Returns how many alerts the demo has."""
+    today = timezone.localdate()
+    made = [_alert_waits(area, today), _alert_home_care(area, today)]
+    if area.eastvale is not None:
+        made.append(_alert_eastvale(area, today))
+    return len(made)
+
+
+def _existing(locality, summary: str) -> Alert | None:
+    return Alert.all_objects.filter(locality=locality, summary=summary).first()
+
+
+def _alert_waits(area: DemoArea, today: datetime.date) -> Alert:
+    summary = "Long waits in A&E at Northmoor General Hospital"
+    found = _existing(area.northmoor, summary)
+    if found is not None:
+        return found
+    sent_on = _working_days_back(today, 15)
+    waiting = Theme.all_objects.filter(locality=area.northmoor, name="Waiting times").first()
+    concerns = list(
+        Concern.all_objects.counted()
+        .filter(
+            locality=area.northmoor,
+            service=area.bodies[HOSPITAL],
+            theme_tags__theme=waiting,
+            received_on__lt=sent_on,
+            summary_approved_at__isnull=False,
+        )
+        .order_by("-received_on")[:5]
+    )
+    alert = alerts.alert_raise(
+        locality=area.northmoor,
+        raised_by_body=area.bodies["Healthwatch Northmoor"],
+        raised_by=area.people["healthwatch.officer"],
+        sent_on=sent_on,
+        details=alerts.AlertDetails(
+            summary=summary,
+            details="Concerns about waits in A&E have doubled in three months. People describe waits of six "
+            "hours or more before assessment, older people on trolleys overnight and no water offered.",
+            action_requested="Tell us what you are doing to cut waits before assessment this winter, and how "
+            "you will keep people waiting safe and comfortable.",
+            recipients=[area.bodies[ICB], area.bodies[HOSPITAL]],
+            severity=Alert.Severity.SERIOUS,
+            concerns=concerns,
+            theme=waiting,
+        ),
+    )
+    icb, trust = (alert.recipients.get(body=area.bodies[name]) for name in (ICB, HOSPITAL))
+    alerts.alert_acknowledge(
+        recipient=icb, user=area.people["icb.officer"], at=_at(_working_days_after(sent_on, 2), 10)
+    )
+    alerts.alert_acknowledge(
+        recipient=trust, user=area.people["trust.officer"], at=_at(_working_days_after(sent_on, 4), 15)
+    )
+    icb.refresh_from_db()
+    alerts.alert_respond(
+        recipient=icb,
+        user=area.people["icb.officer"],
+        response="We have asked the trust for a recovery plan for A&E by the end of the month and will take "
+        "it to the Quality Surveillance Group. Extra same-day urgent care opens at Eastgate from next week.",
+        at=_at(_working_days_after(sent_on, 8), 11),
+    )
+    return alert
+
+
+def _alert_home_care(area: DemoArea, today: datetime.date) -> Alert:
+    summary = "Missed and late home care visits"
+    found = _existing(area.northmoor, summary)
+    if found is not None:
+        return found
+    sent_on = _working_days_back(today, 12)
+    dignity = Theme.all_objects.filter(locality=area.northmoor, name="Dignity and respect").first()
+    alert = alerts.alert_raise(
+        locality=area.northmoor,
+        raised_by_body=area.bodies["Healthwatch Northmoor"],
+        raised_by=area.people["healthwatch.officer"],
+        sent_on=sent_on,
+        details=alerts.AlertDetails(
+            summary=summary,
+            details="Families tell us that carers from Caring Hands arrive hours late or not at all, so people "
+            "are left without meals or medicines.",
+            action_requested="Tell us how many visits were missed last month and what you are doing about it.",
+            recipients=[area.bodies[HOME_CARE]],
+            severity=Alert.Severity.SERIOUS,
+            concerns=list(
+                Concern.all_objects.counted()
+                .filter(
+                    locality=area.northmoor,
+                    service=area.bodies[HOME_CARE],
+                    received_on__lt=sent_on,
+                    summary_approved_at__isnull=False,
+                )
+                .order_by("-received_on")[:3]
+            ),
+            theme=dignity,
+        ),
+    )
+    # The chase job ran each working day since: reminders, then the escalation.
+    day = sent_on
+    while day <= today:
+        alerts.alerts_chase(day, alerts=[alert])
+        day += datetime.timedelta(days=1)
+    return alert
+
+
+def _alert_eastvale(area: DemoArea, today: datetime.date) -> Alert:
+    assert area.eastvale is not None  # noqa: S101 - checked by the caller
+    summary = "People cannot get through to Eastvale Medical Group by phone"
+    found = _existing(area.eastvale, summary)
+    if found is not None:
+        return found
+    return alerts.alert_raise(
+        locality=area.eastvale,
+        raised_by_body=area.bodies["Healthwatch Eastvale"],
+        raised_by=area.people["eastvale.healthwatch"],
+        sent_on=_working_days_back(today, 1),
+        details=alerts.AlertDetails(
+            summary=summary,
+            details="Since the practice's new phone system started, people tell us they wait over an hour "
+            "or are cut off, and the online form closes by 8:30am.",
+            action_requested="Tell us what you will ask the practice to do, and by when.",
+            recipients=[area.bodies[ICB]],
+        ),
+    )

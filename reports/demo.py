@@ -17,13 +17,13 @@ from .models import Recommendation, Report, Review
 from .recommendations import services
 
 RECOMMENDATIONS = [
-    # text, body, duty, days before today sent, response (decision, plan) or None
+    # text, body, duty, days before today sent, response (decision, plan, days after sent) or None
     (
         "Publish A&E waiting times weekly on the trust's website.",
         "Northmoor Hospitals NHS Foundation Trust",
         "health-scrutiny-nhs",
         40,
-        ("accepted", "Weekly figures from January, with a plain-English summary."),
+        ("accepted", "Weekly figures from January, with a plain-English summary.", 21),
     ),
     (
         "Set a maximum four-hour wait for ambulance handovers and report breaches to the committee.",
@@ -51,9 +51,19 @@ RECOMMENDATIONS = [
         "NHS Northmoor and Eastvale Integrated Care Board",
         "health-scrutiny-nhs",
         35,
-        ("partially_accepted", "Quarterly reports from April; monthly is not possible with current data."),
+        (
+            "partially_accepted",
+            "Quarterly reports from April; monthly is not possible with current data.",
+            24,
+        ),
     ),
 ]
+
+# Who answered for each body (through the emailed link).
+RESPONDERS = {
+    "Northmoor Hospitals NHS Foundation Trust": "Dr Anna Price, Medical Director",
+    "NHS Northmoor and Eastvale Integrated Care Board": "Sarah Okoye, Director of Nursing",
+}
 
 
 def seed(area: DemoArea) -> int:
@@ -98,8 +108,9 @@ def seed(area: DemoArea) -> int:
                 reasons="",
                 action_plan=response[1],
                 target_date=today + datetime.timedelta(days=90),
-                name="Demo responder",
+                name=RESPONDERS.get(body_name, "Demo responder"),
                 via_link=True,
+                responded_on=rec.sent_on + datetime.timedelta(days=response[2]),
             )
     services.report_publish(report=report, on=today - datetime.timedelta(days=75))
     return len(RECOMMENDATIONS)
@@ -264,7 +275,7 @@ def seed_board(area: DemoArea) -> int:
             .filter(locality=locality, theme_tags__theme=waiting)
             .order_by("-received_on")[:6]
         ),
-        alerts=list(Alert.all_objects.filter(locality=locality)[:2]),
+        alerts=list(Alert.all_objects.filter(locality=locality, theme=waiting)[:2]),
         recommendations=list(Recommendation.objects.filter(locality=locality)[:3]),
         reviews=list(Review.objects.filter(locality=locality)[:1]),
         signals=list(TrendSignal.all_objects.filter(locality=locality, theme=waiting)[:1]),
@@ -346,3 +357,175 @@ def seed_lifecycle(area: DemoArea) -> int:
         on=today - datetime.timedelta(days=12),
     )
     return 3
+
+
+# ---------------------------------------------------------------- the programmes' own work
+
+SERVICE_CHANGE_TOPIC = "Overnight urgent care at Riverside: the ICB's proposal to replace the walk-in service"
+RESEARCH_TOPIC = "Getting a GP appointment in Northmoor"
+ENTER_AND_VIEW_TOPIC = "Enter and View: two care homes in Northmoor"
+
+CARE_HOME_RECOMMENDATIONS = [
+    # text, care home, response (decision, plan), days from the due date it was answered
+    (
+        "Give every resident a choice of when to get up and go to bed, and record it in their care plan.",
+        "Willow Court Care Home",
+        ("accepted", "Care plans reviewed with each resident and family by the end of next month."),
+        -6,
+    ),
+    (
+        "Fix the call bells in the east wing and check response times every week.",
+        "Beechwood House Nursing Home",
+        ("accepted", "New call bell system fitted; weekly checks reported to the manager's meeting."),
+        7,
+    ),
+]
+
+
+def seed_programmes(area: DemoArea) -> int:
+    """The scrutiny committee's review of a proposed service change, Healthwatch's research
+    project (with how its priority was consulted on) and Healthwatch's Enter and View report to
+    two care homes, answered under the 20-working-day rule, one on time and one late. Each is
+    made once (found by its topic); dates are relative to today. Returns how many it made."""
+    made = 0
+    for topic, seed_one in (
+        (SERVICE_CHANGE_TOPIC, _service_change),
+        (RESEARCH_TOPIC, _research),
+        (ENTER_AND_VIEW_TOPIC, _enter_and_view),
+    ):
+        if not Review.objects.filter(locality=area.northmoor, topic=topic).exists():
+            seed_one(area, timezone.localdate())
+            made += 1
+    return made
+
+
+def _service_change(area: DemoArea, today: datetime.date) -> None:
+    services.review_create(
+        locality=area.northmoor,
+        lead_body=area.bodies["Northmoor Health Overview and Scrutiny Committee"],
+        created_by=area.people["scrutiny.officer"],
+        kind=Review.Kind.SERVICE_CHANGE,
+        topic=SERVICE_CHANGE_TOPIC,
+        scope="The ICB proposes to close the Riverside walk-in centre from 8pm to 8am and book people into "
+        "urgent care through NHS 111 instead. It has told the committee this is a substantial variation. "
+        "The committee will hear from the ICB, Healthwatch and people who use the centre at night before "
+        "it comments on the consultation.",
+        state=Review.State.IN_PROGRESS,
+        starts_on=today - datetime.timedelta(days=14),
+        ends_on=today + datetime.timedelta(days=49),
+    )
+
+
+def _research(area: DemoArea, today: datetime.date) -> None:
+    from concerns.models import Concern
+
+    services.review_create(
+        locality=area.northmoor,
+        lead_body=area.bodies["Healthwatch Northmoor"],
+        created_by=area.people["healthwatch.officer"],
+        kind=Review.Kind.RESEARCH,
+        topic=RESEARCH_TOPIC,
+        scope="What stops people getting a GP appointment when they need one: phone queues at 8am, online "
+        "booking, and who is left out. A survey, four focus groups and visits to every practice.",
+        priority_consultation="We asked people which issues we should look into this year: 412 answered our "
+        "survey, and we held sessions with the Carers Network and the Disability Forum. Getting a GP "
+        "appointment came first, named by 58% of people. Our board agreed the priority in public.",
+        state=Review.State.IN_PROGRESS,
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=60),
+        concerns=list(
+            Concern.all_objects.counted()
+            .filter(locality=area.northmoor, theme_tags__theme__name="Access", service__service_type="gp")
+            .order_by("-received_on")[:8]
+        ),
+    )
+
+
+def _enter_and_view(area: DemoArea, today: datetime.date) -> None:
+    healthwatch = area.bodies["Healthwatch Northmoor"]
+    sent_on = today - datetime.timedelta(days=50)
+    review = services.review_create(
+        locality=area.northmoor,
+        lead_body=healthwatch,
+        created_by=area.people["healthwatch.officer"],
+        kind=Review.Kind.ENTER_AND_VIEW,
+        topic=ENTER_AND_VIEW_TOPIC,
+        scope="Announced visits by trained volunteers to Willow Court and Beechwood House, talking with "
+        "residents, families and staff.",
+        state=Review.State.REPORTED,
+        starts_on=today - datetime.timedelta(days=90),
+        ends_on=sent_on,
+    )
+    report = services.report_create(
+        locality=area.northmoor,
+        issuing_body=healthwatch,
+        review=review,
+        title="Enter and View visits to Willow Court and Beechwood House",
+        summary="Residents were warm about the staff in both homes. At Willow Court people had little say "
+        "over their day; at Beechwood House call bells in the east wing went unanswered for up to 20 minutes.",
+        reference_prefix=f"HWN-{today.year}-01",
+    )
+    for text, home, (decision, plan), answered_after_due in CARE_HOME_RECOMMENDATIONS:
+        rec = services.recommendation_issue(
+            report=report,
+            text=text,
+            addressed_to=area.bodies[home],
+            duty=ResponseDuty.objects.get(code="healthwatch-report", locality=None),
+            sent_on=sent_on,
+        )
+        services.response_record(
+            recommendation=rec,
+            decision=decision,
+            reasons="",
+            action_plan=plan,
+            target_date=today + datetime.timedelta(days=60),
+            name=f"The manager, {home}",
+            responded_on=rec.due_on + datetime.timedelta(days=answered_after_due),
+        )
+    services.report_publish(report=report, on=sent_on)
+
+
+# ---------------------------------------------------------------- the board's referrals
+
+REFERRALS = [
+    # priority, to body, question, declined with these reasons (or None: waiting for an answer)
+    (
+        "Children waiting for mental health assessment",
+        "Northmoor Health Overview and Scrutiny Committee",
+        "Waits for a first assessment have risen for eight months. Would the committee look at the trust's "
+        "recovery plan, and at how families are supported while they wait?",
+        None,
+    ),
+    (
+        "Access to GP appointments",
+        "Healthwatch Northmoor",
+        "Would Healthwatch find out what stops people getting a GP appointment, and who is left out?",
+        "Our research project ‘Getting a GP appointment in Northmoor’ is already under way and answers this "
+        "question; we chose it after asking 412 people. We will send the board its report when it is done, "
+        "so a second project would repeat the work.",
+    ),
+]
+
+
+def seed_referrals(area: DemoArea) -> int:
+    """The board's suggestions: one waiting for the scrutiny committee's answer, one Healthwatch
+    declined with reasons. Each made once (by priority and body). Returns how many there are."""
+    from .board import referrals
+    from .models import Priority, Referral
+
+    today = timezone.localdate()
+    for title, to_name, question, declined in REFERRALS:
+        priority = Priority.objects.filter(locality=area.northmoor, title=title).first()
+        to_body = area.bodies[to_name]
+        if priority is None or Referral.objects.filter(priority=priority, to_body=to_body).exists():
+            continue
+        referral = referrals.referral_make(
+            priority=priority,
+            user=area.people["board.member"],
+            to_body=to_body,
+            question=question,
+            report_by=today + datetime.timedelta(days=90),
+        )
+        if declined:
+            referrals.referral_decline(referral=referral, user=area.people["healthwatch.officer"], reasons=declined)
+    return Referral.objects.filter(priority__locality=area.northmoor).count()

@@ -212,13 +212,16 @@ def make_alert(w: World, **overrides):
     """An alert from the area's Healthwatch to the ICB and the scrutiny committee."""
     from concerns import alerts
 
+    sent_on = overrides.pop("sent_on", None)
     details = alerts.AlertDetails(
         summary=overrides.pop("summary", "Long waits in A&E"),
         action_requested="Tell us what you will do about waits.",
         recipients=overrides.pop("recipients", [w.icb, w.scrutiny]),
         **overrides,
     )
-    return alerts.alert_raise(locality=w.area, raised_by_body=w.healthwatch, raised_by=w.officer, details=details)
+    return alerts.alert_raise(
+        locality=w.area, raised_by_body=w.healthwatch, raised_by=w.officer, details=details, sent_on=sent_on
+    )
 
 
 def make_recommendation(w: World, *, to=None, publish: bool = False, sent_on=None, duty="health-scrutiny-nhs"):

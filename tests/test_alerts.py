@@ -383,3 +383,32 @@ def test_a_second_chase_on_a_frozen_clock_adds_nothing(world, raised):
     links = SignedLink.objects.count()
     assert chase_on(datetime.date(2026, 12, 4)) == 0
     assert SignedLink.objects.count() == links
+
+
+def test_an_alert_sent_earlier_counts_from_its_day_and_its_answers_keep_their_time(world):
+    """An alert already sent by email (as the demo's are) is recorded with its real day; an
+    acknowledgement given by phone keeps the time it was given. Neither may be in the future,
+    nor an answer before the alert was sent: a clear error and nothing recorded."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from concerns.models import Alert
+
+    monday = datetime.date(2026, 3, 2)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 12, tzinfo=datetime.UTC), tick=False):
+        with pytest.raises(ValidationError) as error:
+            make_alert(world, sent_on=timezone.localdate() + datetime.timedelta(days=1))
+        assert "sent_on" in error.value.message_dict
+        assert not Alert.all_objects.exists()
+        alert = make_alert(world, sent_on=monday)
+        recipient = alert.recipients.get(body=world.icb)
+        assert (alert.sent_on, recipient.due_on) == (monday, datetime.date(2026, 3, 9))
+        too_early = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+        with pytest.raises(ValidationError, match="between the day the alert was sent and now"):
+            alerts.alert_acknowledge(recipient=recipient, user=world.icb_officer, at=too_early)
+        recipient.refresh_from_db()
+        assert recipient.state == AlertRecipient.State.SENT
+        given = datetime.datetime(2026, 3, 4, 10, tzinfo=datetime.UTC)
+        alerts.alert_acknowledge(recipient=recipient, user=world.icb_officer, at=given)
+        recipient.refresh_from_db()
+        assert recipient.acknowledged_at == given

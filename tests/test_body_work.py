@@ -78,8 +78,8 @@ def test_the_icb_officer_sees_what_it_owes_in_both_areas_each_labelled(two_areas
     cards = {item.reference: item for item in page.context["owed"]}
     assert cards[alert.reference].area_name == "Testshire"
     assert cards[rec.reference].area_name == "Elsewhere"
-    assert f"Alert to acknowledge · Testshire</span>{alert.reference}: Long waits in A&amp;E" in html
-    assert f"Recommendation to answer · Elsewhere</span>{rec.reference}: Publish discharge delays monthly." in html
+    assert f"Alert to acknowledge · Testshire</span> {alert.reference}: Long waits in A&amp;E" in html
+    assert f"Recommendation to answer · Elsewhere</span> {rec.reference}: Publish discharge delays monthly." in html
     assert f"{recipient.due_on:%A %-d %B %Y}" in html and f"{rec.due_on:%A %-d %B %Y}" in html
     assert recipient.due_explanation in html and rec.due_explanation in html
     left = (rec.due_on - TODAY.date()).days

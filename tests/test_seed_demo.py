@@ -24,6 +24,19 @@ def test_the_demo_has_every_kind_of_body_services_people_and_a_partly_filled_che
     assert admin.check_password("demo-quality-2026")
 
 
+def _story_counts() -> dict[str, int]:
+    """How many of each record the demo's story makes, and their history and messages."""
+    from agencies.models import Notification
+    from concerns.models import Alert, AlertRecipient
+    from reports.models import Recommendation, Referral, Report, Response, Review
+
+    models = [Alert, AlertRecipient, Review, Report, Recommendation, Response, Referral]
+    counts = {model.__name__: model._default_manager.count() for model in models}
+    counts.update({f"{model.__name__} history": model.history.count() for model in models})
+    counts["messages"] = Notification.objects.count()
+    return counts
+
+
 @override_settings(DEBUG=True)
 def test_running_the_demo_twice_changes_nothing(db):
     call_command("seed_demo")
@@ -35,6 +48,7 @@ def test_running_the_demo_twice_changes_nothing(db):
         DutyAssessment.objects.count(),
     )
     history = DutyAssessment.history.count()
+    story = _story_counts()
     call_command("seed_demo")
     assert counts == (
         Body.objects.count(),
@@ -44,6 +58,8 @@ def test_running_the_demo_twice_changes_nothing(db):
         DutyAssessment.objects.count(),
     )
     assert DutyAssessment.history.count() == history
+    assert _story_counts() == story
+    assert story["Alert"] == 3 and story["Referral"] == 2
 
 
 @override_settings(DEBUG=False)

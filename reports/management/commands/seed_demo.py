@@ -11,6 +11,7 @@ from django.db import transaction
 from agencies import demo as agencies_demo
 from concerns import demo as concerns_demo
 from reports import demo as reports_demo
+from reports.models import Recommendation
 
 
 class Command(BaseCommand):
@@ -35,14 +36,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             area = agencies_demo.seed()
             concerns = concerns_demo.seed(area)
+            alerts = concerns_demo.seed_alerts(area)
             recommendations = reports_demo.seed(area)
             priorities = reports_demo.seed_board(area)
             reports_demo.seed_joint(area)
             reports_demo.seed_lifecycle(area)
+            reports_demo.seed_programmes(area)
+            reports_demo.seed_referrals(area)
+            recommendations = Recommendation.objects.exclude(state=Recommendation.State.DRAFT).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo area ready: {len(area.bodies)} bodies, {len(area.people)} people and "
-                f"{concerns:,} experiences, {recommendations} recommendations and {priorities} board priorities. "
+                f"{concerns:,} experiences, {alerts} alerts, {recommendations} recommendations and "
+                f"{priorities} board priorities. "
                 f"Sign in as admin@{agencies_demo.DEMO_DOMAIN} with the password "
                 f"{agencies_demo.DEMO_PASSWORD} (see README for every demo account)."
             )
