@@ -53,14 +53,20 @@ AREA_OF = {
 }
 
 
-def _area(instance) -> int | None:
+def follow(instance, path: str):
+    """The value at a dotted attribute path ("recommendation.locality_id"), or None when a parent
+    is already deleted (the parent's own signal covered it)."""
     value = instance
-    for part in AREA_OF[type(instance)].split("."):
+    for part in path.split("."):
         try:
             value = getattr(value, part)
-        except Exception:  # a parent already deleted: the parent's own signal covered it
+        except Exception:
             return None
     return value
+
+
+def _area(instance) -> int | None:
+    return follow(instance, AREA_OF[type(instance)])
 
 
 def _changed(sender, instance, **kwargs) -> None:

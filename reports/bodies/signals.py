@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from concerns.models import AlertRecipient
 
 from ..models import EvidenceRequest, Recommendation, Response
+from ..signals import follow
 from . import counts
 
 BODY_OF = {
@@ -22,13 +23,7 @@ BODY_OF = {
 
 
 def _body(instance) -> int | None:
-    value = instance
-    for part in BODY_OF[type(instance)].split("."):
-        try:
-            value = getattr(value, part)
-        except Exception:  # a parent already deleted: the parent's own signal covered it
-            return None
-    return value
+    return follow(instance, BODY_OF[type(instance)])
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -18,7 +18,7 @@ from agencies.notifications import notify_body
 
 from ..models import Recommendation, Report
 from .accuracy import refuse_while_checked
-from .rules import duty_refusals, issue_errors
+from .rules import duty_refusals, issue_errors, reference_for
 from .services import announce_sent, message
 
 State = Recommendation.State
@@ -53,12 +53,7 @@ def recommendation_draft(
     if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
-        if not reference:
-            reference = f"{report.reference_prefix}-R{report.recommendations.count() + 1}"
-        if Recommendation.objects.filter(locality=report.locality, reference__iexact=reference).exists():
-            raise ValidationError(
-                {"reference": f"{reference} is already used in this area. Use a different reference."}
-            )
+        reference = reference_for(report, reference)
         return Recommendation.objects.create(
             locality=report.locality,
             report=report,

@@ -66,3 +66,16 @@ def answerable_or_refuse(rec: Recommendation) -> None:
         )
     if not rec.is_sent():
         raise ValidationError(f"{rec.reference} has not been sent yet, so it cannot be answered.")
+
+
+def reference_for(report: Report, reference: str = "") -> str:
+    """The reference a new recommendation of the report takes: the one typed, or the next number
+    (R1, R2…); refused when the area already uses it. Call inside the write's transaction."""
+    from django.core.exceptions import ValidationError
+
+    from ..models import Recommendation
+
+    reference = reference or f"{report.reference_prefix}-R{report.recommendations.count() + 1}"
+    if Recommendation.objects.filter(locality=report.locality, reference__iexact=reference).exists():
+        raise ValidationError({"reference": f"{reference} is already used in this area. Use a different reference."})
+    return reference

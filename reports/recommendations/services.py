@@ -33,7 +33,7 @@ from ..models import (
     Review,
 )
 from .receipts import evidence_receipt, response_receipt
-from .rules import answerable_or_refuse, duty_refusals, issue_errors, serves_any
+from .rules import answerable_or_refuse, duty_refusals, issue_errors, reference_for, serves_any
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +180,7 @@ def recommendation_issue(
     if errors or addressed_to is None:
         raise ValidationError(errors)
     with transaction.atomic():
-        if not reference:
-            reference = f"{report.reference_prefix}-R{report.recommendations.count() + 1}"
-        if Recommendation.objects.filter(locality=locality, reference__iexact=reference).exists():
-            raise ValidationError(
-                {"reference": f"{reference} is already used in this area. Use a different reference."}
-            )
+        reference = reference_for(report, reference)
         due = duty.due(sent_on, ClosureDay.dates_for(locality), agreed_on)
         recommendation = Recommendation.objects.create(
             locality=locality,
