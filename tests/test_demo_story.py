@@ -92,7 +92,8 @@ def test_scrutiny_and_healthwatch_find_their_own_programmes_and_the_boards_sugge
     assert "Proposed policy or service change, in progress" in scrutiny
     healthwatch = seen(client, "healthwatch.officer", reverse("reports:healthwatch-home", args=["northmoor"]))
     assert "Getting a GP appointment in Northmoor: Healthwatch research project, in progress" in healthwatch
-    assert "A-00002 to Caring Hands Home Care" in healthwatch
+    overdue = AlertRecipient.objects.get(body__name="Caring Hands Home Care").alert
+    assert f"{overdue.reference} to Caring Hands Home Care" in healthwatch  # (references carry ids)
     research = Review.objects.get(kind=Review.Kind.RESEARCH, locality__slug="northmoor")
     assert "412" in research.priority_consultation
     # The board reads Healthwatch's reasons for declining on the priority.
