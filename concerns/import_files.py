@@ -35,12 +35,20 @@ def _delete_upload(job: ImportJob) -> bool:
     return True
 
 
-def end_job(job: ImportJob, state: str, *, failure: str = "", errors: list | None = None, error_count: int = 0) -> None:
+def end_job(
+    job: ImportJob,
+    state: str,
+    *,
+    failure: str = "",
+    errors: list | None = None,
+    error_count: int = 0,
+    error_rows: int = 0,
+) -> None:
     """Record how a step ended, and delete the upload unless it waits for the go-ahead.
     If even that cannot be saved, the job still ends, as failed."""
     job.state, job.failure, job.finished_at = state, failure, timezone.now()
     if errors is not None:
-        job.errors, job.error_count = errors, error_count
+        job.errors, job.error_count, job.error_rows = errors, error_count, error_rows
     if state == ImportJob.State.READY:
         job.attempts = 0  # the import step gets its own three tries
     else:

@@ -62,9 +62,11 @@ class Report:
     total: int = 0
     problem_count: int = 0
     problems: list[list] = dataclasses.field(default_factory=list)
+    problem_rows: set[int] = dataclasses.field(default_factory=set)
 
     def add(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
+        self.problem_rows.add(row)
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append([row, column, message])
 
@@ -195,7 +197,7 @@ def job_check(job_id: int) -> None:
     if report.total == 0:
         return end_job(job, ImportJob.State.INVALID, failure="The file has a header row but no experiences.")
     state = ImportJob.State.INVALID if report.problem_count else ImportJob.State.READY
-    end_job(job, state, errors=report.problems, error_count=report.problem_count)
+    end_job(job, state, errors=report.problems, error_count=report.problem_count, error_rows=len(report.problem_rows))
 
 
 def job_import(job_id: int) -> None:
@@ -213,7 +215,13 @@ def job_import(job_id: int) -> None:
         logger.exception("Import %s failed", job_id)
         return end_job(job, ImportJob.State.FAILED, failure=IMPORT_FAILED)
     if report.problem_count:  # the area changed since the check (a theme retired, a reference imported)
-        return end_job(job, ImportJob.State.INVALID, errors=report.problems, error_count=report.problem_count)
+        return end_job(
+            job,
+            ImportJob.State.INVALID,
+            errors=report.problems,
+            error_count=report.problem_count,
+            error_rows=len(report.problem_rows),
+        )
     job.imported_rows = done
     end_job(job, ImportJob.State.DONE)
 

@@ -341,6 +341,7 @@ class ImportJob(models.Model):
     checked_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField("rows with problems", default=0)
     errors = models.JSONField(default=list, blank=True, help_text="The first problems: [row, column, message].")
     failure = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker started the current step.")

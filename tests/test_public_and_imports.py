@@ -383,3 +383,25 @@ def test_the_template_from_the_import_page_imports_unchanged(world, login, djang
     assert concern.themes.count() == 2  # the example names this area's own service and themes
     header = template.decode().splitlines()[0]
     assert "shareable_summary" not in header and "shared_online_by_public" not in header
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_report_counts_the_rows_with_problems_apart_from_the_problems(
+    world, login, django_capture_on_commit_callbacks
+):
+    """Five rows, two of them wrong (one in two ways): three problems in two rows, not "in five"."""
+    rows = (
+        "01/11/2026,phone,hospital,negative,Fine one,,,1,,,\n"
+        "31/02/2026,carrier pigeon,hospital,negative,Two problems,,,1,,,\n"
+        "01/11/2026,phone,hospital,negative,Fine two,,,1,,,\n"
+        "01/11/2026,phone,hospital,negative,,,,1,,,\n"
+        "01/11/2026,phone,hospital,negative,Fine three,,,1,,,\n"
+    )
+    client = login(world.officer)
+    job = upload(
+        client, world, (HEADER + rows).encode(), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert (job.state, job.error_count, job.error_rows, job.total_rows) == ("invalid", 3, 2, 5), job.errors
+    page = html.unescape(client.get(reverse("concerns:import-job", args=[world.area.slug, job.pk])).content.decode())
+    assert "3 problems in 2 of the 5 rows" in page
