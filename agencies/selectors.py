@@ -158,3 +158,18 @@ def attach_requests_in(locality: Locality, user: Any) -> tuple[list[AttachReques
     if not user.is_superuser:
         waiting = waiting.filter(body_id__in=[seat.body_id for seat in seats(user, locality, "administrator")])
     return asked, list(waiting.select_related("body", "locality", "asked_by"))
+
+
+def public_areas(on: datetime.date | None = None) -> list[Locality]:
+    """Every area, for the public front door, each with `can_share`: whether a body holds the
+    local Healthwatch function there today (the public form needs one to collect what people
+    share). Two queries, whatever the number of areas."""
+    sharing = set(
+        FunctionHolding.objects.current(on or timezone.localdate())
+        .filter(function__code=Function.LOCAL_HEALTHWATCH, body__is_active=True)
+        .values_list("locality_id", flat=True)
+    )
+    areas = list(Locality.objects.order_by("name"))
+    for area in areas:
+        area.can_share = area.pk in sharing  # a note for the page, not a field
+    return areas

@@ -39,7 +39,7 @@ from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Local
 @require_safe
 def home(request):
     if not request.user.is_authenticated:
-        return render(request, "home_public.html")
+        return render(request, "home_public.html", {"areas": selectors.public_areas()})
     seats = access.seats(request.user)
     localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
     held = access.seat_functions(seats)

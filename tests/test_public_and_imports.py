@@ -405,3 +405,17 @@ def test_the_report_counts_the_rows_with_problems_apart_from_the_problems(
     assert (job.state, job.error_count, job.error_rows, job.total_rows) == ("invalid", 3, 2, 5), job.errors
     page = html.unescape(client.get(reverse("concerns:import-job", args=[world.area.slug, job.pk])).content.decode())
     assert "3 problems in 2 of the 5 rows" in page
+
+
+def test_the_front_door_leads_a_visitor_to_share_an_experience_and_to_what_was_done(world, client):
+    from tests.factories import LocalityFactory
+
+    LocalityFactory(name="Nohealthwatchshire", slug="nohealthwatchshire")
+    page = html.unescape(client.get("/").content.decode())
+    share_link = reverse("share", args=[world.area.slug])
+    assert f'href="{share_link}"' in page and "Share your experience of health and care in Testshire" in page
+    assert f'href="{reverse("public-reports", args=[world.area.slug])}"' in page
+    assert client.get(share_link).status_code == 200
+    # An area where no body holds the local Healthwatch function has nobody to collect what is shared.
+    assert reverse("share", args=["nohealthwatchshire"]) not in page
+    assert f'href="{reverse("public-reports", args=["nohealthwatchshire"])}"' in page
