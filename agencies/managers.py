@@ -20,19 +20,24 @@ def current(on, prefix: str = "") -> models.Q:
     )
 
 
-def reachable_area_ids(user, on=None) -> models.QuerySet:
-    """A subquery of the ids of the areas the user reaches through a seat: every area that a
-    body where they hold a seat serves today.
+def reachable_area_ids(user, on=None, role: str | None = None) -> models.QuerySet:
+    """A subquery of the ids of the areas the user reaches through a seat (of this role, if
+    given): every area that a body where they hold one serves today.
 
     Only memberships of active bodies count: switching a body off removes its people's access.
+    The user and the role are one condition on one membership (a second filter() would let
+    another person's seat at the same body satisfy the role).
     """
     from django.utils import timezone
 
     from .models import BodyArea
 
+    seat = {"body__memberships__user_id": user.pk}
+    if role is not None:
+        seat["body__memberships__role"] = role
     return (
         BodyArea.objects.filter(current(on or timezone.localdate()))
-        .filter(body__is_active=True, body__memberships__user_id=user.pk)
+        .filter(body__is_active=True, **seat)
         .values("locality_id")
     )
 

@@ -52,7 +52,7 @@ class AlertQuerySet(models.QuerySet):
         """
         from django.utils import timezone
 
-        from agencies.models import BodyArea, Function, FunctionHolding, Role
+        from agencies.models import Function, FunctionHolding, Role
 
         if not user.is_authenticated:
             return self.none()
@@ -65,12 +65,7 @@ class AlertQuerySet(models.QuerySet):
             .filter(body__is_active=True, body__memberships__user_id=user.pk)
             .values("locality_id")
         )
-        administering = (
-            BodyArea.objects.current(today)
-            .filter(body__is_active=True, body__memberships__user_id=user.pk)
-            .filter(body__memberships__role=Role.ADMINISTRATOR)
-            .values("locality_id")
-        )
+        administering = reachable_area_ids(user, today, role=Role.ADMINISTRATOR)
         bodies = seat_body_ids(user)
         return self.filter(
             models.Q(raised_by_body_id__in=bodies)

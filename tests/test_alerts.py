@@ -412,3 +412,14 @@ def test_an_alert_sent_earlier_counts_from_its_day_and_its_answers_keep_their_ti
         alerts.alert_acknowledge(recipient=recipient, user=world.icb_officer, at=given)
         recipient.refresh_from_db()
         assert recipient.acknowledged_at == given
+
+
+def test_a_plain_member_of_a_body_that_has_an_administrator_does_not_oversee_the_areas_alerts(world, login):
+    """Oversight of every alert in an area goes with an administrator's own seat, not with
+    belonging to a body where someone else is the administrator."""
+    from concerns.models import Alert
+
+    alert = make_alert(world)  # Healthwatch to the ICB and scrutiny: the council is no party
+    member = MembershipFactory(body=world.council, role=Role.MEMBER).user  # world.owner administers it
+    assert not Alert.all_objects.for_user(member).filter(pk=alert.pk).exists()
+    assert Alert.all_objects.for_user(world.owner).filter(pk=alert.pk).exists()
