@@ -15,7 +15,8 @@ from django.contrib.auth.forms import (
 
 from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 
-from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Membership, Role, User
+from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Role, User
+from .selectors import area_people
 
 
 class SignInForm(GovFormMixin, AuthenticationForm):
@@ -267,9 +268,7 @@ class AssessmentForm(GovForm):
         self.fields["status"].error_messages["invalid_choice"] = (
             "Select one of: not started, developing, established or embedded"
         )
-        self.fields["owner"].queryset = User.objects.filter(
-            pk__in=Membership.objects.filter(body__in=Body.objects.serving(locality)).values("user_id")
-        ).order_by("full_name")
+        self.fields["owner"].queryset = area_people(locality)
 
     def layout_fields(self) -> list:
         return [
@@ -333,8 +332,6 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["record"].choices = [("", "Every kind of record")] + [(s.key, s.label) for s in sources]
         self.fields["record"].error_messages["invalid_choice"] = "Choose a kind of record from the list"
-        self.fields["person"].queryset = User.objects.filter(
-            pk__in=Membership.objects.filter(body__in=Body.objects.serving(locality)).values("user_id")
-        ).order_by("full_name")
+        self.fields["person"].queryset = area_people(locality)
         self.fields["person"].error_messages["invalid_choice"] = "Choose a person from the list"
         self.fields["before"].error_messages["invalid"] = "Go back to the first page of the audit trail"

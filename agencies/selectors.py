@@ -24,6 +24,7 @@ from .models import (
     Locality,
     Membership,
     Notification,
+    User,
 )
 
 
@@ -173,3 +174,10 @@ def public_areas(on: datetime.date | None = None) -> list[Locality]:
     for area in areas:
         area.can_share = area.pk in sharing  # a note for the page, not a field
     return areas
+
+
+def area_people(locality: Locality) -> QuerySet[User]:
+    """The people with a seat at a body serving the area (an assessment's owner, the audit
+    trail's "changed by"), by name."""
+    seated = Membership.objects.filter(body__in=Body.objects.serving(locality)).values("user_id")
+    return User.objects.filter(pk__in=seated).order_by("full_name")

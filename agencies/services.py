@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .access import areas_served
 from .models import (
     Body,
     BodyArea,
@@ -28,6 +29,7 @@ from .models import (
     User,
 )
 from .notifications import SetPasswordLink, notify
+from .selectors import area_people
 
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
 
@@ -107,7 +109,7 @@ def body_update(*, body: Body, **fields: Any) -> Body:
         if key in BODY_FIELDS:
             setattr(body, key, value)
     if was_active and not body.is_active:
-        stranded = [area for area in body_areas(body) if _administrator_count(area, excluding_body=body) == 0]
+        stranded = [area for area in areas_served(body) if _administrator_count(area, excluding_body=body) == 0]
         if stranded:
             names = ", ".join(area.name for area in stranded)
             raise ValidationError(
@@ -119,15 +121,6 @@ def body_update(*, body: Body, **fields: Any) -> Body:
                 }
             )
     return _save_body(body)
-
-
-def body_areas(body: Body, on: datetime.date | None = None) -> list[Locality]:
-    """The areas a body serves on a day (today by default)."""
-    return list(
-        Locality.objects.filter(
-            pk__in=BodyArea.objects.current(on or timezone.localdate()).filter(body=body).values("locality_id")
-        )
-    )
 
 
 def function_assign(
@@ -226,7 +219,7 @@ def _last_administrator_of(membership: Membership) -> list[Locality]:
     """The areas that would have no administrator without this seat."""
     if membership.role != Role.ADMINISTRATOR:
         return []
-    return [area for area in body_areas(membership.body) if _administrator_count(area, excluding=membership) == 0]
+    return [area for area in areas_served(membership.body) if _administrator_count(area, excluding=membership) == 0]
 
 
 def _last_own_administrator(membership: Membership) -> bool:
@@ -234,7 +227,7 @@ def _last_own_administrator(membership: Membership) -> bool:
     but the support team could change the body or its seats (access.body_change_refusal)."""
     return (
         membership.role == Role.ADMINISTRATOR
-        and len(body_areas(membership.body)) > 1
+        and len(areas_served(membership.body)) > 1
         and not Membership.objects.filter(body=membership.body, role=Role.ADMINISTRATOR, user__is_active=True)
         .exclude(pk=membership.pk)
         .exists()
@@ -345,10 +338,7 @@ def assessment_update(
     last_reviewed_on: datetime.date | None,
 ) -> DutyAssessment:
     """Record the locality's self-assessment of a duty (its history keeps every version)."""
-    if (
-        owner is not None
-        and not Membership.objects.filter(user=owner, body__in=Body.objects.serving(locality)).exists()
-    ):
+    if owner is not None and not area_people(locality).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
     try:
         with transaction.atomic():
