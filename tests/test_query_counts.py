@@ -486,3 +486,17 @@ def test_the_report_page_makes_the_same_queries_for_5_or_50_recommendations_in_e
     spread()
     assert count_queries(client, url) == small
     assert small <= 20
+
+
+def test_the_front_door_makes_the_same_queries_for_2_or_20_areas(world, client):
+    from tests.factories import LocalityFactory
+
+    def front_door() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    few = front_door()
+    for _ in range(18):
+        LocalityFactory()
+    assert front_door() == few
