@@ -496,4 +496,5 @@ class SummaryState(models.Model):
         return self.changes > self.counted_changes
 
 
+from .people_models import PersonReference  # noqa: E402,F401 - the references people are given
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table

@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies.access import serves
 from agencies.models import Body, Locality, User
 
-from . import redaction, summaries
+from . import person_references, redaction, summaries
 from .models import (
     DEFAULT_THEMES,
     SUMMARY_MAX,
@@ -173,6 +173,7 @@ def concern_log(
             ConcernContact.all_objects.create(
                 concern=concern, **{k: v for k, v in contact.items() if k in CONTACT_FIELDS}
             )
+        person_references.reference_for(concern)
     return concern
 
 

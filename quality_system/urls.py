@@ -9,6 +9,7 @@ from agencies import reset_views
 from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
+from concerns import track as concerns_track
 from reports.recommendations import public as reports_public
 from reports.recommendations import review_views
 from reports.recommendations import views as recommendation_views
@@ -92,6 +93,8 @@ urlpatterns = [
     path("public/<slug:slug>/feed/", reports_public.PublicationsFeed(), name="public-feed"),
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
+    path("track/", concerns_track.lookup, name="public-track"),
+    path("track/<str:reference>/", concerns_track.trail, name="public-track-reference"),
     path("bodies/", include("reports.bodies.urls")),
     path("areas/<slug:slug>/", include("agencies.urls")),
     path("areas/<slug:slug>/", include("concerns.urls")),

@@ -61,6 +61,12 @@ def a_concern(w: World) -> dict:
     return {**area(w), "pk": make_concern(w).pk}
 
 
+def person_reference(w: World) -> str:
+    from concerns.person_references import reference_for
+
+    return reference_for(make_concern(w))
+
+
 def a_referral(w: World, rid: bool = True) -> dict:
     """A safeguarding concern (referred to the area's adult safeguarding team, for `rid`)."""
     from concerns import safeguarding
@@ -308,6 +314,8 @@ MATRIX: dict[str, Page] = {
     "agencies:audit": Page(AREA_ADMIN, area, post=False),
     "share": Page(PUBLIC, area, post=False),
     "share-thanks": Page(PUBLIC, area, post=False),
+    "public-track": Page(PUBLIC, post=False),
+    "public-track-reference": Page(PUBLIC, lambda w: {"reference": person_reference(w)}, post=False),
     "concerns:index": Page(AREA_READ, area, post=False),
     "concerns:create": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:export": Page(AREA_READ, area, post=False, html=False),
