@@ -161,7 +161,8 @@ def test_every_chart_has_a_text_alternative_and_a_data_table(world, login):
     assert "app-chart__special--concerning" in html  # lower is better, so a rise is a concern
     text = page_text(client.get(reverse("reports:priority-chart", args=[world.area.slug, priority.pk])))
     assert "Data for the chart" in text
-    assert f"{last_month:%b %Y} 14 unusually high" in text  # the special-cause month is named in words
+    # the special-cause month is named in words that say why
+    assert f"{last_month:%b %Y} 14 unusually high: beyond the upper limit" in text
     assert "Process limits 1.7 to 11.0" in text
 
 

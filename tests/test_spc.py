@@ -97,3 +97,80 @@ def test_identical_values_have_no_special_cause():
 def test_no_values_is_an_error():
     with pytest.raises(ValueError):
         xmr([])
+
+
+# ------------------------------------------------------- recorded changes and honest words
+
+BASELINE = [10, 12, 9, 11, 10, 12, 9, 11, 10, 12, 9, 11]
+RAISED = [20, 22, 19, 21, 20, 22, 19, 21, 20, 22, 19, 21]
+
+
+def test_without_a_recorded_change_a_rise_makes_the_baseline_a_run_below_the_mean():
+    result = xmr(BASELINE + RAISED)
+    assert all(SHIFT in result.reasons[i] for i in range(12))
+    assert "part of a run of 12 below the mean" in result.finding(0)
+    assert "unusually" not in result.finding(0)
+
+
+def test_a_recorded_change_computes_limits_before_and_after_it():
+    result = xmr(BASELINE + RAISED, changes=[12])
+    before, after = result.periods
+    assert (before.start, before.end, after.start, after.end) == (0, 12, 12, 24)
+    assert before.mean == pytest.approx(10.5) and after.mean == pytest.approx(20.5)
+    assert before.moving_range_mean == pytest.approx(
+        sum(abs(a - b) for a, b in zip(BASELINE[1:], BASELINE[:-1], strict=True)) / 11
+    )
+    assert result.mean == after.mean and result.upper == after.upper  # today's limits: the latest period's
+    assert not any(result.special_cause)
+    assert result.changes == (12,)
+    assert result.period_at(11) is before and result.period_at(12) is after
+
+
+def test_the_moving_range_never_spans_a_change():
+    result = xmr([1, 1, 1, 9, 9, 9], changes=[3])
+    assert [p.moving_range_mean for p in result.periods] == [0, 0]
+
+
+def test_changes_outside_the_series_are_ignored():
+    assert len(xmr(BASELINE, changes=[0, 12, 40, -3]).periods) == 1
+
+
+def test_fewer_points_than_the_minimum_since_a_change_are_provisional_and_say_why():
+    result = xmr(BASELINE + RAISED[:5], changes=[12])
+    assert result.provisional
+    assert result.why_no_limits == (
+        "Only 5 points since the last recorded change: process limits need at least 12, "
+        "so this is a run chart without limits or special-cause colours."
+    )
+    assert not xmr(BASELINE + RAISED, changes=[12]).why_no_limits
+
+
+def test_the_minimum_number_of_points_is_a_setting():
+    assert xmr(BASELINE[:8], min_points=8).provisional is False
+    assert xmr(BASELINE[:8]).provisional is True
+    assert xmr(BASELINE[:8]).why_no_limits.startswith("Only 8 points: process limits need at least 12")
+
+
+@pytest.mark.parametrize(
+    ("values", "index", "words"),
+    [
+        (FLAT + [30], 12, "unusually high: beyond the upper limit"),
+        (FLAT + [-10], 12, "unusually low: beyond the lower limit"),
+        ([10, 11, 10, 11, 10, 11, 12, 13, 14, 15, 16, 17], 7, "part of 8 points rising in a row"),
+        (
+            [10, 11, 10, 11, 10, 11, 12, 13, 14, 15, 16, 17],
+            6,
+            "part of a run of 7 below the mean; part of 8 points rising in a row",
+        ),
+        (
+            [10, 11, 10, 11, 10, 11, 12, 13, 14, 15, 16, 17],
+            11,
+            "unusually high: beyond the upper limit; part of 8 points rising in a row",
+        ),
+        ([20, 19, 20, 19, 18, 17, 16, 15, 14, 13, 19, 20], 5, "part of 8 points falling in a row"),
+        (FLAT * 2 + [12] * 7, 26, "part of a run of 8 above the mean"),
+        (FLAT, 3, "no"),
+    ],
+)
+def test_each_finding_is_worded_for_what_it_is(values, index, words):
+    assert xmr(values).finding(index) == words

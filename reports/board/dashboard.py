@@ -176,10 +176,9 @@ class Series:
         """Month, value and, in words, any special cause, for the data table."""
         if not self.values:
             return []
-        words = {1: "unusually high", -1: "unusually low", 0: "no"}
         result = self.result
         return [
-            (label, value, words[result.direction[i]] if result.special_cause[i] else "no")
+            (label, value, result.finding(i) if not result.provisional else "not judged: too few points")
             for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True))
         ]
 
