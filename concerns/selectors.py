@@ -193,6 +193,12 @@ class TrendRow:
         return self.counts[-12:]
 
     @property
+    def recent_latest_first(self) -> list[int]:
+        """The last 12 months' counts, newest first: a table read (or cut off) from the left
+        shows the latest months, where a rise would be."""
+        return self.recent[::-1]
+
+    @property
     def change(self) -> int:
         return self.current - self.previous
 
@@ -223,6 +229,14 @@ class Trends:
     @property
     def recent_totals(self) -> list[int]:
         return self.totals[-12:]
+
+    @property
+    def recent_months_latest_first(self) -> list[datetime.date]:
+        return self.recent_months[::-1]
+
+    @property
+    def monthly_totals_latest_first(self) -> list[tuple[datetime.date, int]]:
+        return list(zip(self.recent_months, self.recent_totals, strict=True))[::-1]
 
 
 def _rows(

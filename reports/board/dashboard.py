@@ -182,6 +182,10 @@ class Series:
             for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True))
         ]
 
+    def table_latest_first(self) -> list[tuple[str, float, str]]:
+        """The data table newest month first, so the latest months are seen first."""
+        return self.table()[::-1]
+
 
 def _trim_leading_zeros(months: list[datetime.date], values: list[float]) -> tuple[list, list]:
     """Start the chart at the first month with data (a new theme has no history)."""
