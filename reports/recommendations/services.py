@@ -287,8 +287,7 @@ def response_record(
         )
         if not (letter or responded_on):  # answered by the body itself, now
             response.receipt = response_receipt(response, answerer_email=receipt_email or (user.email if user else ""))
-        locked.state = Recommendation.State.RESPONDED
-        locked.follow_up_on = target_date
+        locked.state, locked.follow_up_on = Recommendation.State.RESPONDED, target_date
         locked.save(update_fields=["state", "follow_up_on"])
         _tell_issuers(
             locked,
