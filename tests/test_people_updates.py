@@ -291,7 +291,7 @@ def test_a_tampered_stop_link_gets_a_clear_message_and_stops_nothing(world, aske
 # ---------------------------------------------------------------- the six-week follow-up
 
 
-def close(concern, when):
+def close(concern, when, status="closed"):
     details = services.ConcernDetails(
         received_on=concern.received_on,
         channel=concern.channel,
@@ -299,8 +299,8 @@ def close(concern, when):
         sentiment=concern.sentiment,
         narrative=concern.narrative,
         service=concern.service,
-        status="closed",
-        closed_reason="Shared with the provider.",
+        status=status,
+        closed_reason="Shared with the provider." if status == "closed" else "",
     )
     with at(when):
         services.concern_update(concern=concern, details=details)
@@ -385,3 +385,52 @@ def test_the_outcome_measure_makes_the_same_queries_for_2_or_20_answers(world, l
         cache.clear()
         large = count_queries(client, url)
     assert large == small
+
+
+def test_a_visitor_hears_once_when_the_icb_acknowledges_and_answers_the_follow_up_once(world, client, login, sent):
+    """The issue's story: shared online asking for updates; reviewed; alerted; the ICB
+    acknowledges by its emailed link; closed; six weeks later the follow-up, answered once."""
+    cache.clear()
+    with at(NOW):
+        client.post(
+            reverse("share", args=[world.area.slug]),
+            {
+                "service_described": "Riverside Surgery",
+                "service_type": "gp",
+                "experienced_on_0": "3",
+                "experienced_on_1": "11",
+                "experienced_on_2": "2026",
+                "sentiment": "negative",
+                "narrative": "Could not get an appointment for three weeks.",
+                "email": PERSON,
+                "wants_updates": "yes",
+            },
+        )
+    concern = Concern.all_objects.get()
+    close(concern, NOW, status="reviewed")
+    with at(NOW):
+        alert = sent(make_alert, world, concerns=[concern])
+    icb_email = next(m for m in mail.outbox if "icb@example.org" in m.to[0])
+    link = re.search(r"(/respond/alerts/\d+/\d+/[\w-]+/)", icb_email.body).group(1)
+    with at(NOW + datetime.timedelta(hours=1)):
+        sent(Client().post, link, {"name": "Dee", "response": ""})
+    updates = [m for m in to_person() if m.subject == "Something has happened because of your experience"]
+    assert len(updates) == 1
+    assert "NHS Testshire ICB has acknowledged an alert that included your experience" in updates[0].body
+    assert "Could not get an appointment" not in updates[0].body
+    assert alert.recipients.get(body=world.icb).state == "acknowledged"
+    close(concern, NOW + datetime.timedelta(days=2))
+    with at(NOW + datetime.timedelta(days=45)):
+        sent(follow_ups.follow_ups_send)
+        sent(follow_ups.follow_ups_send)
+    asked = [m for m in to_person() if m.subject == "Did things get better?"]
+    assert len(asked) == 1
+    answer = re.search(r"(/updates/follow-up/\d+/[\w-]+/)", asked[0].body).group(1)
+    dashboard = reverse("reports:dashboard", args=[world.area.slug])
+    with at(NOW + datetime.timedelta(days=46)):
+        board_member = login(world.read_only)
+        assert "Did things get better?" in board_member.get(dashboard).content.decode()  # now cached
+        sent(Client().post, answer, {"answer": "better"})
+        page = board_member.get(dashboard).content.decode()
+    assert "fewer than 5 in all" in page  # the cached dashboard was worked out again
+    assert FollowUp.objects.get(concern=concern).answer == "better"
