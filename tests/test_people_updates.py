@@ -19,6 +19,7 @@ from reports.board import services as board
 from reports.models import Review
 from reports.recommendations import services as rec_services
 from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
+from tests.test_public_and_imports import share
 
 NOW = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
 PERSON = "pat@example.com"
@@ -64,23 +65,13 @@ def acknowledge(world, alert, sent):
 @time_machine.travel(NOW, tick=False)
 def test_the_public_form_asks_and_needs_an_email_for_updates(client, world):
     cache.clear()
-    data = {
-        "service_described": "Riverside Surgery",
-        "service_type": "gp",
-        "experienced_on_0": "3",
-        "experienced_on_1": "11",
-        "experienced_on_2": "2026",
-        "sentiment": "negative",
-        "narrative": "Could not get an appointment for three weeks.",
-        "wants_updates": "yes",
-    }
     page = client.get(reverse("share", args=[world.area.slug])).content.decode()
     assert "Do you want us to email you when something happens because of your experience?" in page
-    response = client.post(reverse("share", args=[world.area.slug]), data)
+    response = share(client, world, wants_updates="yes")
     assert response.status_code == 400
     assert "Enter your email address so we can email you updates" in response.content.decode()
     assert not Concern.all_objects.exists()
-    response = client.post(reverse("share", args=[world.area.slug]), {**data, "email": "sam@example.com"})
+    response = share(client, world, wants_updates="yes", email="sam@example.com")
     assert response.status_code == 302
     concern = Concern.all_objects.get()
     assert UpdatesWish.objects.get(concern=concern).wants_updates
@@ -392,20 +383,7 @@ def test_a_visitor_hears_once_when_the_icb_acknowledges_and_answers_the_follow_u
     acknowledges by its emailed link; closed; six weeks later the follow-up, answered once."""
     cache.clear()
     with at(NOW):
-        client.post(
-            reverse("share", args=[world.area.slug]),
-            {
-                "service_described": "Riverside Surgery",
-                "service_type": "gp",
-                "experienced_on_0": "3",
-                "experienced_on_1": "11",
-                "experienced_on_2": "2026",
-                "sentiment": "negative",
-                "narrative": "Could not get an appointment for three weeks.",
-                "email": PERSON,
-                "wants_updates": "yes",
-            },
-        )
+        share(client, world, wants_updates="yes", email=PERSON)
     concern = Concern.all_objects.get()
     close(concern, NOW, status="reviewed")
     with at(NOW):
