@@ -44,6 +44,18 @@ def _one_line(text: str, limit: int) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:limit]
 
 
+def _first_state(channel: str, user: User | None, urgent: bool) -> str:
+    if channel == Notification.Channel.INBOX:
+        return Notification.State.SENT
+    if user is not None and not urgent and user.notification_mode == "daily":
+        return Notification.State.HELD  # for the daily email
+    return Notification.State.PENDING
+
+
+def _safe_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    return {_one_line(name, 60): _one_line(value, 900) for name, value in (headers or {}).items()}
+
+
 def notify(
     *,
     kind: str,
@@ -59,22 +71,19 @@ def notify(
     locality=None,
     related: tuple[str, int] | None = None,
     fresh_link: AnswerLink | SetPasswordLink | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Notification | None:
     """Add a message to the outbox (once per dedupe key). Returns the new row, or None when a
     message with this key already exists.
 
     With `fresh_link`, the body holds the link's slot, and a new link is made there each time the
-    message is sent (agencies.outbox_links): no usable link is ever stored."""
+    message is sent (agencies.outbox_links): no usable link is ever stored. `headers` (made
+    header-safe) are added to the email as it leaves."""
     if fresh_link is not None and fresh_link.slot not in body:
         raise ValueError("The body needs the link's slot")
     if channel == Notification.Channel.EMAIL and not (to_email or (user and user.email)):
         raise ValueError("An email needs an address")
-    now = timezone.now()
-    state = Notification.State.PENDING
-    if channel == Notification.Channel.INBOX:
-        state = Notification.State.SENT
-    elif user is not None and not urgent and user.notification_mode == "daily":
-        state = Notification.State.HELD
+    now, state = timezone.now(), _first_state(channel, user, urgent)
     row = Notification(
         dedupe_key=f"{kind}:{key}"[:200],
         kind=kind,
@@ -88,6 +97,7 @@ def notify(
         body=body,
         link=link,
         link_recipe=fresh_link.recipe() if fresh_link is not None else {},
+        headers=_safe_headers(headers),
         related_type=related[0] if related else "",
         related_id=related[1] if related else None,
         state=state,
@@ -112,7 +122,7 @@ def _send(row: Notification, connection=None) -> None:
         subject=row.subject,
         body=body + (f"\n\n{absolute_url(row.link)}" if row.link.startswith("/") else ""),
         to=[formataddr((row.to_name, row.to_email)) if row.to_name else row.to_email],
-        headers={"Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
+        headers={**row.headers, "Message-ID": row.message_id, "X-Quality-System-Kind": row.kind},
         connection=connection,
     )
     message.send(fail_silently=False)

@@ -38,6 +38,8 @@ class Notification(models.Model):
     body = models.TextField()
     link = models.CharField(max_length=500, blank=True)
     link_recipe = models.JSONField(default=dict, blank=True)
+    # Extra mail headers, such as List-Unsubscribe on the emails people get about their experience.
+    headers = models.JSONField(default=dict, blank=True)
     related_type = models.CharField(max_length=40, blank=True)
     related_id = models.PositiveBigIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

@@ -27,6 +27,7 @@ from agencies.notifications import AnswerLink, notify, notify_body, notify_peopl
 from agencies.receipts import Receipt, receipt_send
 from quality_system.site import absolute_url
 
+from . import people_updates
 from .models import Alert, AlertRecipient, Concern, Theme, TrendSignal
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ def _answer(
         locked = AlertRecipient.objects.select_for_update().get(pk=recipient.pk)
         if locked.state == AlertRecipient.State.RESPONDED:
             raise ValidationError("This alert has already been answered.")
+        first_acknowledgement = locked.acknowledged_at is None
         locked.acknowledged_at = locked.acknowledged_at or now
         if state == AlertRecipient.State.RESPONDED:
             locked.responded_at = now
@@ -189,6 +191,8 @@ def _answer(
             related=("alert", alert.pk),
         )
         locked.receipt = _receipt(locked, now, receipt_email or (user.email if user else ""))
+        if first_acknowledgement:
+            _tell_people(locked)
         if state == AlertRecipient.State.ACKNOWLEDGED and via_link:
             # The link was used to acknowledge: offer a fresh one for the response, on the page
             # (made now) and by email (made when the email is sent, so never stored).
@@ -196,6 +200,16 @@ def _answer(
             locked.fresh_link = reverse("alert-respond", args=[alert.pk, locked.pk, token])
             _email_respond_link(alert, locked)
     return locked
+
+
+def _tell_people(recipient: AlertRecipient) -> None:
+    """The people behind the alert who asked to hear back: once per body that acknowledges."""
+    people_updates.tell(
+        concern_ids=recipient.alert.concerns.values_list("pk", flat=True),
+        event="alert-acknowledged",
+        key=f"alert-acknowledged:recipient-{recipient.pk}",
+        body_name=recipient.body.name,
+    )
 
 
 def _receipt(recipient: AlertRecipient, now: datetime.datetime, answerer_email: str) -> Receipt:

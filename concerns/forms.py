@@ -147,6 +147,14 @@ class PersonalDetailsForm(GovForm):
         label="They agreed that we can share their identifiable details with the service or commissioner",
         required=False,
     )
+    wants_updates = forms.BooleanField(
+        label="They want an email when something happens because of their experience", required=False
+    )
+    safeguarding_updates = forms.BooleanField(
+        label="Allow these emails for this safeguarding concern: I have checked that contact is safe",
+        required=False,
+        help_text="Emails are never sent about a safeguarding concern unless you allow them here.",
+    )
     age_band = forms.ChoiceField(label="Age", choices=[("", "Not asked")] + AgeBand.choices, required=False)
     disability = forms.CharField(label="Disability (in their words)", max_length=100, required=False)
     ethnicity = forms.CharField(label="Ethnic group (in their words)", max_length=80, required=False)
@@ -158,13 +166,22 @@ class PersonalDetailsForm(GovForm):
         help_text="The first half, like NM1. If you enter a whole postcode we keep only the first half.",
     )
 
+    def __init__(self, *args, safeguarding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not safeguarding:
+            del self.fields["safeguarding_updates"]
+
     def layout_fields(self) -> list:
+        updates = [Field.checkbox("wants_updates", small=True)]
+        if "safeguarding_updates" in self.fields:
+            updates.append(Field.checkbox("safeguarding_updates", small=True))
         return [
             Field.text("name", spellcheck="false", autocomplete="off"),
             Field.text("email", spellcheck="false", autocomplete="off"),
             Field.text("phone", field_width=Fluid.ONE_THIRD, autocomplete="off"),
             Field.checkbox("consent_to_contact", small=True),
             Field.checkbox("consent_to_share", small=True),
+            *updates,
             Fieldset(
                 Field.select("age_band"),
                 Field.text("disability", field_width=Fluid.ONE_HALF),
@@ -187,6 +204,8 @@ class PersonalDetailsForm(GovForm):
         cleaned = super().clean()
         if cleaned.get("consent_to_contact") and not (cleaned.get("email") or cleaned.get("phone")):
             self.add_error("email", "Enter an email address or phone number, or untick ‘agreed to be contacted’")
+        if cleaned.get("wants_updates") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter their email address, or untick ‘they want an email when something happens’")
         return cleaned
 
 
@@ -276,6 +295,15 @@ class PublicShareForm(GovForm):
         label="Healthwatch may share my name and details with the service so they can look into this",
         required=False,
     )
+    wants_updates = forms.ChoiceField(
+        label="Do you want us to email you when something happens because of your experience?",
+        choices=[("yes", "Yes, email me"), ("no", "No")],
+        required=False,
+        initial="no",
+        widget=forms.RadioSelect,
+        help_text="For example, when an organisation acknowledges a concern that included your experience. "
+        "We need your email address for this. Every email has a link to stop them.",
+    )
     # Honeypot: hidden from people (and screen readers); bots fill it in.
     website = forms.CharField(label="Leave this empty", required=False)
 
@@ -309,6 +337,7 @@ class PublicShareForm(GovForm):
                 legend="Your details (optional)",
                 legend_size=Size.MEDIUM,
             ),
+            Field.radios("wants_updates", legend_size=Size.MEDIUM, small=True),
             HTML(
                 '<div class="app-honeypot" aria-hidden="true">'
                 '<label for="id_website">Leave this empty</label>'
@@ -321,9 +350,13 @@ class PublicShareForm(GovForm):
         cleaned = super().clean()
         if cleaned.get("wants_contact") and not (cleaned.get("email") or cleaned.get("phone")):
             self.add_error("email", "Enter an email address or phone number so we can contact you")
+        cleaned["wants_updates"] = cleaned.get("wants_updates") == "yes"
+        if cleaned["wants_updates"] and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter your email address so we can email you updates, or choose ‘No’")
         if not cleaned.get("wants_contact"):
-            # Anonymous unless they ask to be contacted: details typed without asking are not kept.
-            for field in ("name", "email", "phone"):
+            # Anonymous unless they ask to be contacted: details typed without asking are not kept
+            # (the email address only when they asked for updates, and only for those).
+            for field in ("name", "phone") + (() if cleaned["wants_updates"] else ("email",)):
                 cleaned[field] = ""
             cleaned["consent_to_share"] = False
         return cleaned

@@ -23,3 +23,6 @@ class PersonReference(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+from .updates_models import FollowUp, UpdatesWish  # noqa: E402,F401 - hearing back, and the follow-up

@@ -75,6 +75,7 @@ def share(request, slug: str):
                 details=details,
                 from_public=True,
                 contact=contact,
+                wants_updates=data["wants_updates"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

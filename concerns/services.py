@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies.access import serves
 from agencies.models import Body, Locality, User
 
-from . import person_references, redaction, summaries
+from . import people_updates, person_references, redaction, summaries
 from .models import (
     DEFAULT_THEMES,
     SUMMARY_MAX,
@@ -152,8 +152,10 @@ def concern_log(
     created_by: User | None = None,
     from_public: bool = False,
     contact: dict | None = None,
+    wants_updates: bool = False,
 ) -> Concern:
-    """Record an experience or concern, its themes and (apart) the person's details."""
+    """Record an experience or concern, its themes and (apart) the person's details, and
+    whether they want an email when something happens because of it."""
     if not serves(locality, collecting_body):
         raise ValidationError("The collecting body must serve this area.")
     _validate(locality, details)
@@ -174,6 +176,8 @@ def concern_log(
                 concern=concern, **{k: v for k, v in contact.items() if k in CONTACT_FIELDS}
             )
         person_references.reference_for(concern)
+        if wants_updates:
+            people_updates.wish_record(concern=concern, wants=True)
     return concern
 
 
@@ -186,6 +190,7 @@ def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
     if not changed:  # saving with no changes adds nothing to the history
         return concern
     with transaction.atomic():
+        status_before = concern.status
         for f in dataclasses.fields(details):
             if f.name != "themes":
                 setattr(concern, f.name, getattr(details, f.name))
@@ -193,6 +198,8 @@ def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
         concern.save()
         _write_tags(concern, details.themes)
         summaries.mark_changed(concern.locality_id)
+        if concern.status != status_before:
+            people_updates.status_changed(concern=concern)
     return concern
 
 
@@ -215,6 +222,10 @@ def personal_details_update(*, user: User, concern: Concern, details: dict) -> C
         PersonalDataAccess.objects.create(
             user=user, concern=concern, locality_id=concern.locality_id, action=PersonalDataAccess.Action.EDIT
         )
+        if "wants_updates" in details:
+            people_updates.wish_record(concern=concern, wants=details["wants_updates"])
+        if concern.safeguarding and "safeguarding_updates" in details:
+            people_updates.safeguarding_allow(concern=concern, user=user, allow=details["safeguarding_updates"])
     return contact
 
 

@@ -79,3 +79,11 @@ def refresh_summaries(locality_id: int | None = None) -> int:
     if locality_id is not None:
         return summaries.refresh(locality_id)
     return summaries.refresh_stale()
+
+
+@shared_task(name="concerns.tasks.send_follow_ups")
+def send_follow_ups() -> int:
+    """Ask "Did things get better?" six weeks after a concern closed (once per concern)."""
+    from .follow_ups import follow_ups_send
+
+    return follow_ups_send()

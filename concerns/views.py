@@ -14,7 +14,7 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors
 
-from . import access, redaction, selectors, services, summaries
+from . import access, people_updates, redaction, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Theme
@@ -104,6 +104,7 @@ def detail(request, locality, pk: int):
             "has_contact": access.can_see_personal_details(request.user, concern)
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
+            "updates_wish": people_updates.wish_for(concern) if staff else None,
             "referrals": list(concern.safeguarding_referrals.select_related("to_body", "referred_by"))
             if staff and concern.safeguarding
             else [],
@@ -202,7 +203,8 @@ def personal(request, locality, pk: int):
     concern = _concern(request, locality, pk)
     access.require_personal_details_access(request.user, concern)
     contact = services.personal_details_read(user=request.user, concern=concern)
-    return render(request, "concerns/personal.html", {"locality": locality, "concern": concern, "contact": contact})
+    context = {"locality": locality, "concern": concern, "contact": contact, "wish": people_updates.wish_for(concern)}
+    return render(request, "concerns/personal.html", context)
 
 
 @area_view
@@ -212,7 +214,10 @@ def personal_edit(request, locality, pk: int):
     access.require_personal_details_access(request.user, concern)
     contact = ConcernContact.all_objects.filter(concern=concern).first()
     initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS} if contact else {}
-    form = PersonalDetailsForm(posted(request), initial=initial)
+    wish = people_updates.wish_for(concern)
+    if wish is not None:
+        initial.update(wants_updates=wish.wants_updates, safeguarding_updates=bool(wish.safeguarding_allowed_at))
+    form = PersonalDetailsForm(posted(request), initial=initial, safeguarding=concern.safeguarding)
     if request.method == "POST" and form.is_valid():
         services.personal_details_update(user=request.user, concern=concern, details=form.cleaned_data)
         messages.success(request, f"Personal details for {concern.reference} saved.")

@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.refresh_summaries",
         "schedule": 120.0,
     },
+    # 10:00 London time daily: ask people who wanted updates, six weeks after their concern
+    # closed, whether things got better (once each; a daytime email, not one in the night).
+    "send-follow-ups": {
+        "task": "concerns.tasks.send_follow_ups",
+        "schedule": crontab(hour=10, minute=0),
+    },
     # Every 5 minutes: build board packs whose queue message was lost or whose worker died.
     "sweep-board-packs": {
         "task": "reports.tasks.sweep_board_packs",

@@ -10,6 +10,7 @@ from agencies import views as agency_views
 from concerns import alert_views
 from concerns import public as concerns_public
 from concerns import track as concerns_track
+from concerns import updates_views as concerns_updates
 from reports.recommendations import public as reports_public
 from reports.recommendations import review_views
 from reports.recommendations import views as recommendation_views
@@ -95,6 +96,18 @@ urlpatterns = [
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("track/", concerns_track.lookup, name="public-track"),
     path("track/<str:reference>/", concerns_track.trail, name="public-track-reference"),
+    # From the emails people get about their experience; pages for one person: not kept by browsers.
+    path("updates/stop/<str:token>/", never_cache(concerns_updates.stop), name="people-updates-stop"),
+    path(
+        "updates/stop/<str:token>/one-click/",
+        never_cache(concerns_updates.stop_one_click),
+        name="people-updates-one-click",
+    ),
+    path(
+        "updates/follow-up/<int:pk>/<str:token>/",
+        never_cache(concerns_updates.follow_up),
+        name="people-follow-up",
+    ),
     path("bodies/", include("reports.bodies.urls")),
     path("areas/<slug:slug>/", include("agencies.urls")),
     path("areas/<slug:slug>/", include("concerns.urls")),

@@ -67,6 +67,23 @@ def person_reference(w: World) -> str:
     return reference_for(make_concern(w))
 
 
+def stop_link(w: World) -> dict:
+    """The stop-emails link of a person who asked to hear back."""
+    from concerns import people_updates
+
+    wish = people_updates.wish_record(concern=make_concern(w), wants=True)
+    return {"token": people_updates.stop_token(wish)}
+
+
+def follow_up_link(w: World) -> dict:
+    """The single-use link in a "Did things get better?" email."""
+    from agencies.links import link_issue
+    from concerns.updates_models import FollowUp
+
+    follow_up = FollowUp.objects.create(concern=make_concern(w), locality=w.area)
+    return {"pk": follow_up.pk, "token": link_issue(purpose="follow-up", object_id=follow_up.pk)}
+
+
 def a_referral(w: World, rid: bool = True) -> dict:
     """A safeguarding concern (referred to the area's adult safeguarding team, for `rid`)."""
     from concerns import safeguarding
@@ -316,6 +333,9 @@ MATRIX: dict[str, Page] = {
     "share-thanks": Page(PUBLIC, area, post=False),
     "public-track": Page(PUBLIC, post=False),
     "public-track-reference": Page(PUBLIC, lambda w: {"reference": person_reference(w)}, post=False),
+    "people-updates-stop": Page(PUBLIC, stop_link, post=False),
+    "people-updates-one-click": Page(PUBLIC, stop_link, get_status=405, post=False, html=False),
+    "people-follow-up": Page(PUBLIC, follow_up_link, post=False),
     "concerns:index": Page(AREA_READ, area, post=False),
     "concerns:create": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:export": Page(AREA_READ, area, post=False, html=False),

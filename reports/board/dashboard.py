@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 
 from agencies.models import Locality
 from concerns import spc, summaries
+from concerns.follow_ups import Outcome, outcome_measure
 from concerns.models import MonthlyCount, Theme, TrendSignal
 from concerns.selectors import last_complete_month, month_starts, next_month
 
@@ -419,6 +420,7 @@ class Dashboard:
     recommendations: RecommendationSection
     duties: list[DutyHealth]
     surveillance: list[SurveillanceView]
+    outcome: Outcome
 
     @property
     def duty_gaps(self) -> int:
@@ -447,4 +449,5 @@ def build(locality: Locality, period: Period) -> Dashboard:
         recommendations=recommendation_section(locality, period),
         duties=duty_health(locality, period),
         surveillance=latest_surveillance(locality),
+        outcome=outcome_measure(locality=locality, today=period.today),
     )

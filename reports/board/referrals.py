@@ -23,6 +23,7 @@ from agencies.models import Body, Function, Membership, Role, User
 from agencies.notifications import ANSWERING_ROLES, notify_people
 from quality_system.site import absolute_url
 
+from .. import telling
 from ..models import Priority, Referral, Review
 from . import selectors
 
@@ -71,6 +72,7 @@ def referral_accept(*, referral: Referral, user: User) -> Review:
             created_by=user,
         )
         review.concerns.set(priority.concerns.all())
+        telling.review_cites(review)
         review.alerts.set(priority.alerts.all())
         review.trend_signals.set(priority.trend_signals.all())
         review.areas.set([locality])  # a board's referral concerns its own area

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from agencies import access as agency_access
 from agencies.models import SERVICE_KINDS, Body, BodyKind, Function, Locality, User
 from concerns import summaries
+from concerns.follow_ups import outcome_measure
 from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
 from concerns.safeguarding import unreferred
 from concerns.selectors import waiting_for_review
@@ -229,6 +230,7 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
             .select_related("theme", "service")
             .order_by("-month", "-count")[:5]
         ),
+        "outcome": outcome_measure(locality=locality, today=today),
     }
 
 

@@ -22,6 +22,7 @@ from agencies.notifications import notify
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
 
+from .. import telling
 from ..models import (
     BoardPack,
     Priority,
@@ -107,8 +108,10 @@ def action_add(
 
 def action_done(*, action: PriorityAction, on: datetime.date) -> PriorityAction:
     if action.done_on is None:
-        action.done_on = on
-        action.save(update_fields=["done_on"])
+        with transaction.atomic():
+            action.done_on = on
+            action.save(update_fields=["done_on"])
+            telling.priority_action_done(action)
     return action
 
 

@@ -22,6 +22,7 @@ from agencies.models import Body, ClosureDay, Locality, Membership, ResponseDuty
 from agencies.notifications import AnswerLink, notify_body, notify_people
 from concerns.alerts import recompute_due_dates
 
+from .. import telling
 from ..access import coverable_areas
 from ..models import (
     EvidenceRequest,
@@ -107,6 +108,7 @@ def review_create(
         review.concerns.set(concerns)
         review.alerts.set(alerts)
         review.areas.set(concerned)
+        telling.review_cites(review)
     return review
 
 
@@ -155,8 +157,10 @@ def report_publish(*, report: Report, on: datetime.date) -> Report:
         return report  # published once; publishing again changes nothing
     if not report.recommendations.exists():
         raise ValidationError("Add at least one recommendation before publishing the report.")
-    report.published_on = on
-    report.save(update_fields=["published_on"])
+    with transaction.atomic():
+        report.published_on = on
+        report.save(update_fields=["published_on"])
+        telling.report_published(report)
     return report
 
 
@@ -283,8 +287,7 @@ def response_record(
         )
         if not (letter or responded_on):  # answered by the body itself, now
             response.receipt = response_receipt(response, answerer_email=receipt_email or (user.email if user else ""))
-        locked.state = Recommendation.State.RESPONDED
-        locked.follow_up_on = target_date
+        locked.state, locked.follow_up_on = Recommendation.State.RESPONDED, target_date
         locked.save(update_fields=["state", "follow_up_on"])
         _tell_issuers(
             locked,
@@ -292,6 +295,7 @@ def response_record(
             body=message("response", response=response),
             key=f"response-{response.pk}",
         )
+        telling.recommendation_answered(locked)
     return response
 
 

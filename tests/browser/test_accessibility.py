@@ -418,3 +418,25 @@ def test_the_scrutiny_officer_drafts_agrees_sends_and_withdraws_by_keyboard(page
     submit_by_keyboard(page, "Withdraw the recommendation")
     assert "Withdrawn on" in page.inner_text("main")
     assert_accessible(page)
+
+
+def test_a_person_answers_the_follow_up_and_stops_emails_by_keyboard(page, world):
+    """The pages a person reaches from the emails about their experience, in each state."""
+    from tests.test_permission_matrix import follow_up_link, stop_link
+
+    page.goto(reverse("people-follow-up", kwargs=follow_up_link(world)))
+    submit_by_keyboard(page, "Send your answer")
+    assert "Select whether things got better" in page.inner_text(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("No change").check()
+    submit_by_keyboard(page, "Send your answer")
+    assert "Thank you for your answer" in page.inner_text("main")
+    assert_accessible(page)
+    url = reverse("people-updates-stop", kwargs=stop_link(world))
+    page.goto(url)
+    submit_by_keyboard(page, "Stop emails")
+    assert "Emails stopped" in page.inner_text("main")
+    assert_accessible(page)
+    page.goto(url)
+    assert "You have already stopped these emails" in page.inner_text("main")
+    assert_accessible(page)
