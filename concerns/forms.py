@@ -10,8 +10,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
-from quality_system.forms import GovDateField, GovForm, LongTextField, plain_english_messages
+from quality_system.approx_dates import Precision
+from quality_system.forms import (
+    ApproxDateField,
+    ApproxPrecisionField,
+    GovDateField,
+    GovForm,
+    LongTextField,
+    clean_approx_date,
+    plain_english_messages,
+)
 
+from .outreach import event_code_problem
 from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
 from .services import ConcernDetails
 
@@ -25,6 +35,14 @@ class ConcernForm(GovForm):
     submit_label = "Save"
 
     received_on = GovDateField(label="Date received", allow_future=False, help_text="For example, 14 11 2026")
+    happened_on = ApproxDateField(
+        label="Date it happened (optional)",
+        noun="date it happened",
+        allow_future=False,
+        required=False,
+        help_text="For example, 3 11 2026. If they only remember the month, leave the day empty.",
+    )
+    happened_on_precision = ApproxPrecisionField(label="How sure are they of the date it happened?")
     channel = forms.ChoiceField(label="How did it reach you?", choices=[("", "Choose")] + Channel.choices)
     source_body = forms.ModelChoiceField(
         queryset=Body.objects.none(),
@@ -93,6 +111,8 @@ class ConcernForm(GovForm):
     def layout_fields(self) -> list:
         return [
             Field("received_on"),
+            Field("happened_on"),
+            Field.radios("happened_on_precision", small=True),
             Field.select("channel"),
             Field.select("source_body"),
             Field.select("service"),
@@ -108,6 +128,7 @@ class ConcernForm(GovForm):
 
     def clean(self):
         cleaned = super().clean()
+        clean_approx_date(self, "happened_on", "happened_on_precision")
         service = cleaned.get("service")
         if not cleaned.get("service_type"):
             if service is not None and service.service_type:
@@ -120,8 +141,11 @@ class ConcernForm(GovForm):
 
     def details(self) -> ConcernDetails:
         data = self.cleaned_data
+        happened_on, precision = data["happened_on"] or (None, Precision.DAY)
         return ConcernDetails(
             received_on=data["received_on"],
+            happened_on=happened_on,
+            happened_on_precision=precision,
             channel=data["channel"],
             service_type=data["service_type"],
             sentiment=data["sentiment"],
@@ -257,9 +281,13 @@ class PublicShareForm(GovForm):
     service_type = forms.ChoiceField(
         label="What type of service is it?", choices=[("", "Choose")] + ServiceType.choices
     )
-    experienced_on = GovDateField(
-        label="When did this happen?", noun="date it happened", allow_future=False, help_text="For example, 3 11 2026"
+    experienced_on = ApproxDateField(
+        label="When did this happen?",
+        noun="date it happened",
+        allow_future=False,
+        help_text="For example, 3 11 2026. If you only remember the month, leave the day empty.",
     )
+    experienced_precision = ApproxPrecisionField()
     sentiment = forms.ChoiceField(
         label="Overall, was your experience", choices=Sentiment.choices, widget=forms.RadioSelect
     )
@@ -276,10 +304,18 @@ class PublicShareForm(GovForm):
         label="Healthwatch may share my name and details with the service so they can look into this",
         required=False,
     )
+    event_code = forms.CharField(
+        label="Event code (optional)",
+        max_length=20,
+        required=False,
+        help_text="Only if you are at a Healthwatch stall or event and staff gave you a code, like ABCD-EFGH.",
+    )
     # Honeypot: hidden from people (and screen readers); bots fill it in.
     website = forms.CharField(label="Leave this empty", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locality, codes_blocked: bool = False, **kwargs):
+        """`codes_blocked`: too many wrong codes came from this connection, so none is checked."""
+        self.locality, self.codes_blocked = locality, codes_blocked
         super().__init__(*args, **kwargs)
         self.fields["sentiment"].error_messages["required"] = (
             "Select whether your experience was good, bad, mixed or neither"
@@ -293,6 +329,7 @@ class PublicShareForm(GovForm):
             Field.text("service_described"),
             Field.select("service_type"),
             Field("experienced_on"),
+            Field.radios("experienced_precision", small=True),
             Field.radios("sentiment", small=True),
             Field.textarea("narrative", rows=8, max_characters=5_000),
             Fieldset(
@@ -309,6 +346,7 @@ class PublicShareForm(GovForm):
                 legend="Your details (optional)",
                 legend_size=Size.MEDIUM,
             ),
+            Field.text("event_code", field_width=10, autocomplete="off", spellcheck="false"),
             HTML(
                 '<div class="app-honeypot" aria-hidden="true">'
                 '<label for="id_website">Leave this empty</label>'
@@ -317,8 +355,24 @@ class PublicShareForm(GovForm):
             ),
         ]
 
+    def clean_event_code(self):
+        """The EventCode, or None when the field is empty."""
+        text = self.cleaned_data["event_code"]
+        if not text:
+            return None
+        if self.codes_blocked:
+            raise forms.ValidationError(
+                "Too many wrong event codes were entered from this connection. Leave the code empty, "
+                "or try again in an hour"
+            )
+        code, problem = event_code_problem(self.locality, text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return code
+
     def clean(self):
         cleaned = super().clean()
+        clean_approx_date(self, "experienced_on", "experienced_precision")
         if cleaned.get("wants_contact") and not (cleaned.get("email") or cleaned.get("phone")):
             self.add_error("email", "Enter an email address or phone number so we can contact you")
         if not cleaned.get("wants_contact"):
