@@ -6,13 +6,13 @@ import datetime
 
 from crispy_forms_gds.layout import Field, Fluid
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 

@@ -21,8 +21,8 @@ from quality_system.forms import (
     plain_english_messages,
 )
 
-from .outreach import event_code_problem
 from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
+from .outreach import event_code_problem
 from .services import ConcernDetails
 
 

@@ -145,7 +145,9 @@ class Concern(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     closed_reason = models.CharField("reason for closing", max_length=500, blank=True)
     from_public = models.BooleanField("shared by the public online", default=False)
-    event_code = models.ForeignKey("EventCode", on_delete=models.PROTECT, null=True, blank=True, related_name="concerns")
+    event_code = models.ForeignKey(
+        "EventCode", on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
+    )
     external_ref = models.CharField("reference in the source system", max_length=60, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -449,6 +451,6 @@ class AlertRecipient(models.Model):
         return self.state == self.State.SENT and on > self.due_on
 
 
+from .outreach_models import EventCode  # noqa: E402,F401 - outreach event codes for the public form
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
 from .summary_models import MonthlyCount, SummaryState  # noqa: E402,F401 - the dashboards' summary tables
-from .outreach_models import EventCode  # noqa: E402,F401 - outreach event codes for the public form

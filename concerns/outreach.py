@@ -45,7 +45,9 @@ def event_code_issue(
 def event_code_withdraw(*, code: EventCode, user: User) -> EventCode:
     """Stop a code working (for example if it was shared beyond the stall). Withdrawing twice
     keeps the first record of who withdrew it."""
-    EventCode.objects.filter(pk=code.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now(), withdrawn_by=user)
+    EventCode.objects.filter(pk=code.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=user
+    )
     code.refresh_from_db()
     return code
 
@@ -56,7 +58,10 @@ def event_code_problem(locality: Locality, text: str) -> tuple[EventCode | None,
     code = EventCode.objects.filter(locality=locality, code=normalised_code(text)).first()
     today = timezone.localdate()
     if code is None:
-        return None, "Enter the event code exactly as Healthwatch staff gave it to you, like ABCD-EFGH, or leave it empty"
+        return (
+            None,
+            "Enter the event code exactly as Healthwatch staff gave it to you, like ABCD-EFGH, or leave it empty",
+        )
     if code.withdrawn_at is not None:
         return None, "This event code has been withdrawn. Ask Healthwatch staff for a new one, or leave it empty"
     if not code.works_on(today):

@@ -44,7 +44,9 @@ def _limited(request, locality: Locality, *, count: bool) -> bool:
 
 
 def _wrong_codes(request, *, count: bool) -> bool:
-    usage = get_usage(request, group="public-share-code", key="ip", rate=WRONG_CODES_RATE, method="POST", increment=count)
+    usage = get_usage(
+        request, group="public-share-code", key="ip", rate=WRONG_CODES_RATE, method="POST", increment=count
+    )
     return usage is not None and usage["count"] >= usage["limit"]
 
 

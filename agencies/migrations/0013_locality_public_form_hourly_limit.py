@@ -5,20 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0012_quality_surveillance_function'),
+        ("agencies", "0012_quality_surveillance_function"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicallocality',
-            name='public_form_hourly_limit',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(5, 'The hourly limit must be 5 or more'), django.core.validators.MaxValueValidator(500, 'The hourly limit must be 500 or fewer. For an event, issue an event code instead')], verbose_name='experiences the public form accepts from one network address in an hour'),
+            model_name="historicallocality",
+            name="public_form_hourly_limit",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(5, "The hourly limit must be 5 or more"),
+                    django.core.validators.MaxValueValidator(
+                        500, "The hourly limit must be 500 or fewer. For an event, issue an event code instead"
+                    ),
+                ],
+                verbose_name="experiences the public form accepts from one network address in an hour",
+            ),
         ),
         migrations.AddField(
-            model_name='locality',
-            name='public_form_hourly_limit',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(5, 'The hourly limit must be 5 or more'), django.core.validators.MaxValueValidator(500, 'The hourly limit must be 500 or fewer. For an event, issue an event code instead')], verbose_name='experiences the public form accepts from one network address in an hour'),
+            model_name="locality",
+            name="public_form_hourly_limit",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(5, "The hourly limit must be 5 or more"),
+                    django.core.validators.MaxValueValidator(
+                        500, "The hourly limit must be 500 or fewer. For an event, issue an event code instead"
+                    ),
+                ],
+                verbose_name="experiences the public form accepts from one network address in an hour",
+            ),
         ),
     ]

@@ -6,54 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0013_locality_public_form_hourly_limit'),
-        ('concerns', '0012_import_rows_with_problems'),
+        ("agencies", "0013_locality_public_form_hourly_limit"),
+        ("concerns", "0012_import_rows_with_problems"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='concern',
-            name='happened_on_precision',
-            field=models.CharField(choices=[('day', 'Exact day'), ('month', 'Month and year'), ('about', 'About this day')], default='day', max_length=5),
+            model_name="concern",
+            name="happened_on_precision",
+            field=models.CharField(
+                choices=[("day", "Exact day"), ("month", "Month and year"), ("about", "About this day")],
+                default="day",
+                max_length=5,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='happened_on_precision',
-            field=models.CharField(choices=[('day', 'Exact day'), ('month', 'Month and year'), ('about', 'About this day')], default='day', max_length=5),
+            model_name="historicalconcern",
+            name="happened_on_precision",
+            field=models.CharField(
+                choices=[("day", "Exact day"), ("month", "Month and year"), ("about", "About this day")],
+                default="day",
+                max_length=5,
+            ),
         ),
         migrations.CreateModel(
-            name='EventCode',
+            name="EventCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('valid_on', models.DateField(verbose_name='day it works')),
-                ('event', models.CharField(blank=True, max_length=100, verbose_name='event or place')),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.body', verbose_name='issued for')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agencies.locality')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("valid_on", models.DateField(verbose_name="day it works")),
+                ("event", models.CharField(blank=True, max_length=100, verbose_name="event or place")),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.body",
+                        verbose_name="issued for",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="agencies.locality"
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-valid_on', '-issued_at'],
+                "ordering": ["-valid_on", "-issued_at"],
             },
         ),
         migrations.AddField(
-            model_name='concern',
-            name='event_code',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='concerns.eventcode'),
+            model_name="concern",
+            name="event_code",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="concerns",
+                to="concerns.eventcode",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='event_code',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='concerns.eventcode'),
+            model_name="historicalconcern",
+            name="event_code",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="concerns.eventcode",
+            ),
         ),
         migrations.AddIndex(
-            model_name='eventcode',
-            index=models.Index(fields=['locality', '-valid_on'], name='event_code_area_day'),
+            model_name="eventcode",
+            index=models.Index(fields=["locality", "-valid_on"], name="event_code_area_day"),
         ),
     ]
