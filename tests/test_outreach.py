@@ -15,6 +15,7 @@ from concerns.models import Concern
 from quality_system import approx_dates
 from quality_system.approx_dates import Precision
 from tests.conftest import make_concern
+from tests.test_public_and_imports import share as send_share
 
 TODAY = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
 TOMORROW = TODAY + datetime.timedelta(days=1)
@@ -26,19 +27,9 @@ def fresh_rate_limits():
 
 
 def share(world, client=None, ip="203.0.113.9", **overrides):
-    """The public form sent from a stall's shared connection (one address)."""
-    data = {
-        "service_described": "Riverside Surgery",
-        "service_type": "gp",
-        "experienced_on_0": "3",
-        "experienced_on_1": "11",
-        "experienced_on_2": "2026",
-        "sentiment": "negative",
-        "narrative": "Could not get an appointment for three weeks.",
-        "website": "",
-    }
-    data.update(overrides)
-    return (client or Client()).post(reverse("share", args=[world.area.slug]), data, REMOTE_ADDR=ip)
+    """The public form sent from a stall's shared connection (one address), by a new visitor
+    unless `client` is the stall's browser."""
+    return send_share(client or Client(), world, ip=ip, **overrides)
 
 
 def issue(world, login, day="26", month="11", year="2026", event="Market square stall"):
@@ -390,3 +381,23 @@ def test_monthly_figures_count_by_date_received_not_the_date_it_happened(world):
     summaries.refresh(world.area.pk)
     totals = MonthlyCount.objects.filter(locality=world.area, dimension="total")
     assert [(row.month, row.count) for row in totals] == [(datetime.date(2026, 10, 1), 1)]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_event_codes_page_makes_the_same_queries_for_2_or_20_codes(world, login):
+    from tests.test_query_counts import count_queries
+
+    client = login(world.officer)
+    url = reverse("concerns:event-codes", args=[world.area.slug])
+
+    def add(n):
+        for _ in range(n):
+            code = outreach.event_code_issue(
+                locality=world.area, body=world.healthwatch, valid_on=TODAY.date(), event="", issued_by=world.officer
+            )
+            outreach.event_code_withdraw(code=code, user=world.owner)
+
+    add(2)
+    small = count_queries(client, url)
+    add(18)
+    assert count_queries(client, url) == small
