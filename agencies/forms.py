@@ -12,6 +12,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 
@@ -335,3 +336,29 @@ class AuditFilterForm(forms.Form):
         self.fields["person"].queryset = area_people(locality)
         self.fields["person"].error_messages["invalid_choice"] = "Choose a person from the list"
         self.fields["before"].error_messages["invalid"] = "Go back to the first page of the audit trail"
+
+
+class AreaSettingsForm(GovForm):
+    """An area's settings, changed by its administrators."""
+
+    submit_label = "Save settings"
+
+    public_form_hourly_limit = forms.IntegerField(
+        label="How many experiences the public form accepts from one connection in an hour (optional)",
+        required=False,
+        validators=[
+            MinValueValidator(5, "The hourly limit must be 5 or more"),
+            MaxValueValidator(500, "The hourly limit must be 500 or fewer. For an event, issue an event code instead"),
+        ],
+        help_text="Leave empty for the default of 30. This stops automated misuse. For a stall or event, "
+        "where many people share one Wi-Fi connection, Healthwatch staff can issue an event code instead.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["public_form_hourly_limit"].error_messages["invalid"] = (
+            "Enter the hourly limit as a whole number, like 30"
+        )
+
+    def layout_fields(self) -> list:
+        return [Field.text("public_form_hourly_limit", field_width=4, inputmode="numeric")]

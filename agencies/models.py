@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -106,6 +106,16 @@ class Locality(models.Model):
         max_length=9,
         blank=True,
         validators=[RegexValidator(r"^E\d{8}$", "Enter an ONS code like E10000015")],
+    )
+    # Read by concerns.public: empty means settings.PUBLIC_FORM_RATE (30 an hour).
+    public_form_hourly_limit = models.PositiveSmallIntegerField(
+        "experiences the public form accepts from one network address in an hour",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(5, "The hourly limit must be 5 or more"),
+            MaxValueValidator(500, "The hourly limit must be 500 or fewer. For an event, issue an event code instead"),
+        ],
     )
 
     objects = LocalityQuerySet.as_manager()

@@ -375,3 +375,11 @@ def first_administrator_announce(*, membership: Membership, appointed_by: User) 
         locality=body.locality,
         related=("membership", membership.pk),
     )
+
+
+def area_settings_save(*, locality: Locality, public_form_hourly_limit: int | None) -> Locality:
+    """Change an area's settings (the history records who, through the request's user)."""
+    locality.public_form_hourly_limit = public_form_hourly_limit
+    locality.full_clean(validate_unique=False, validate_constraints=False)
+    locality.save(update_fields=["public_form_hourly_limit"])
+    return locality

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import footprint_views, views
+from . import area_settings, footprint_views, views
 
 app_name = "agencies"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("people/<int:pk>/role/", views.membership_edit, name="membership-edit"),
     path("people/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
     path("audit/", views.audit, name="audit"),
+    path("settings/", area_settings.area_settings, name="area-settings"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies.http import area_view
+from quality_system import approx_dates
 from quality_system.text import spreadsheet_safe
 
 from . import access, selectors, services
@@ -25,6 +26,7 @@ from .models import ConcernContact
 # The import template's column names and values, so an export can be imported elsewhere.
 COLUMNS = [
     ("date_received", lambda c: c.received_on.strftime("%d/%m/%Y")),
+    ("date_happened", lambda c: approx_dates.written(c.happened_on, c.happened_on_precision)),
     ("channel", lambda c: c.get_channel_display()),
     ("service_type", lambda c: c.get_service_type_display()),
     ("sentiment", lambda c: c.get_sentiment_display()),
@@ -63,7 +65,8 @@ def _columns(user, staff: bool) -> list:
     if not staff:
         return columns
     narrative = _typed(user, "narrative", lambda c: c.narrative)
-    return columns[:4] + [narrative] + columns[4:] + [("severity", lambda c: c.severity)]
+    at = [name for name, _ in columns].index("sentiment") + 1  # the narrative follows the sentiment
+    return columns[:at] + [narrative] + columns[at:] + [("severity", lambda c: c.severity)]
 
 
 def _rows(concerns, contacts_for, columns: list):

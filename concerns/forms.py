@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
-from quality_system.forms import GovDateField, GovForm, LongTextField, plain_english_messages
+from quality_system.approx_dates import Precision
+from quality_system.forms import (
+    ApproxDateField,
+    ApproxPrecisionField,
+    GovDateField,
+    GovForm,
+    LongTextField,
+    clean_approx_date,
+    plain_english_messages,
+)
 
 from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
 from .services import ConcernDetails
@@ -25,6 +34,14 @@ class ConcernForm(GovForm):
     submit_label = "Save"
 
     received_on = GovDateField(label="Date received", allow_future=False, help_text="For example, 14 11 2026")
+    happened_on = ApproxDateField(
+        label="Date it happened (optional)",
+        noun="date it happened",
+        allow_future=False,
+        required=False,
+        help_text="For example, 3 11 2026. If they only remember the month, leave the day empty.",
+    )
+    happened_on_precision = ApproxPrecisionField(label="How sure are they of the date it happened?")
     channel = forms.ChoiceField(label="How did it reach you?", choices=[("", "Choose")] + Channel.choices)
     source_body = forms.ModelChoiceField(
         queryset=Body.objects.none(),
@@ -93,6 +110,8 @@ class ConcernForm(GovForm):
     def layout_fields(self) -> list:
         return [
             Field("received_on"),
+            Field("happened_on"),
+            Field.radios("happened_on_precision", small=True),
             Field.select("channel"),
             Field.select("source_body"),
             Field.select("service"),
@@ -108,6 +127,7 @@ class ConcernForm(GovForm):
 
     def clean(self):
         cleaned = super().clean()
+        clean_approx_date(self, "happened_on", "happened_on_precision")
         service = cleaned.get("service")
         if not cleaned.get("service_type"):
             if service is not None and service.service_type:
@@ -120,8 +140,11 @@ class ConcernForm(GovForm):
 
     def details(self) -> ConcernDetails:
         data = self.cleaned_data
+        happened_on, precision = data["happened_on"] or (None, Precision.DAY)
         return ConcernDetails(
             received_on=data["received_on"],
+            happened_on=happened_on,
+            happened_on_precision=precision,
             channel=data["channel"],
             service_type=data["service_type"],
             sentiment=data["sentiment"],
@@ -261,108 +284,6 @@ class ConcernFilterForm(forms.Form):
                 "received_to", "The ‘received to’ date must be the same as or after the ‘received from’ date"
             )
         return cleaned
-
-
-class PublicShareForm(GovForm):
-    """The public's 'Share your experience' form: no account, anonymous unless they choose."""
-
-    submit_label = "Send your experience"
-
-    service_described = forms.CharField(
-        label="Which service is it about?",
-        max_length=200,
-        help_text="For example, the name of the GP practice, hospital, care home or pharmacy.",
-    )
-    service_type = forms.ChoiceField(
-        label="What type of service is it?", choices=[("", "Choose")] + ServiceType.choices
-    )
-    experienced_on = GovDateField(
-        label="When did this happen?", noun="date it happened", allow_future=False, help_text="For example, 3 11 2026"
-    )
-    sentiment = forms.ChoiceField(
-        label="Overall, was your experience", choices=Sentiment.choices, widget=forms.RadioSelect
-    )
-    narrative = LongTextField(
-        label="Tell us what happened",
-        max_length=5_000,
-        help_text="Please do not include other people's names or medical details you would not want shared.",
-    )
-    wants_contact = forms.BooleanField(label="I would like Healthwatch to contact me about this", required=False)
-    name = forms.CharField(label="Your name", max_length=150, required=False)
-    email = forms.EmailField(label="Your email address", max_length=254, required=False)
-    phone = forms.CharField(label="Your phone number", max_length=30, required=False)
-    consent_to_share = forms.BooleanField(
-        label="Healthwatch may share my name and details with the service so they can look into this",
-        required=False,
-    )
-    wants_updates = forms.ChoiceField(
-        label="Do you want us to email you when something happens because of your experience?",
-        choices=[("yes", "Yes, email me"), ("no", "No")],
-        required=False,
-        initial="no",
-        widget=forms.RadioSelect,
-        help_text="For example, when an organisation acknowledges a concern that included your experience. "
-        "We need your email address for this. Every email has a link to stop them.",
-    )
-    # Honeypot: hidden from people (and screen readers); bots fill it in.
-    website = forms.CharField(label="Leave this empty", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sentiment"].error_messages["required"] = (
-            "Select whether your experience was good, bad, mixed or neither"
-        )
-        self.fields["narrative"].error_messages["required"] = "Tell us what happened"
-        self.fields["service_described"].error_messages["required"] = "Enter the name of the service"
-        self.fields["service_type"].error_messages["required"] = "Select the type of service"
-
-    def layout_fields(self) -> list:
-        return [
-            Field.text("service_described"),
-            Field.select("service_type"),
-            Field("experienced_on"),
-            Field.radios("sentiment", small=True),
-            Field.textarea("narrative", rows=8, max_characters=5_000),
-            Fieldset(
-                HTML(
-                    '<p class="govuk-body">You can stay anonymous. If you want us to contact you, '
-                    "give us a way to reach you. We keep your details apart from your story and only "
-                    "Healthwatch staff can see them.</p>"
-                ),
-                Field.checkbox("wants_contact", small=True),
-                Field.text("name", autocomplete="name"),
-                Field.text("email", autocomplete="email", spellcheck="false"),
-                Field.text("phone", autocomplete="tel", field_width=Fluid.ONE_THIRD),
-                Field.checkbox("consent_to_share", small=True),
-                legend="Your details (optional)",
-                legend_size=Size.MEDIUM,
-            ),
-            Field.radios("wants_updates", legend_size=Size.MEDIUM, small=True),
-            HTML(
-                '<div class="app-honeypot" aria-hidden="true">'
-                '<label for="id_website">Leave this empty</label>'
-                '<input type="text" name="website" id="id_website" tabindex="-1" autocomplete="off">'
-                "</div>"
-            ),
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("wants_contact") and not (cleaned.get("email") or cleaned.get("phone")):
-            self.add_error("email", "Enter an email address or phone number so we can contact you")
-        cleaned["wants_updates"] = cleaned.get("wants_updates") == "yes"
-        if cleaned["wants_updates"] and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", "Enter your email address so we can email you updates, or choose ‘No’")
-        if not cleaned.get("wants_contact"):
-            # Anonymous unless they ask to be contacted: details typed without asking are not kept
-            # (the email address only when they asked for updates, and only for those).
-            for field in ("name", "phone") + (() if cleaned["wants_updates"] else ("email",)):
-                cleaned[field] = ""
-            cleaned["consent_to_share"] = False
-        return cleaned
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class SummaryForm(GovForm):

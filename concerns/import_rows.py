@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from agencies.models import Body, BodyKind, Locality, ServiceType
+from quality_system import approx_dates
 from quality_system.text import TextProblem, clean_text
 
 from .models import Channel, Concern, ConcernContact, Sentiment, Status, Theme
@@ -27,6 +28,7 @@ from .services import ConcernDetails, _validate
 
 REQUIRED = ["date_received", "channel", "service_type", "sentiment", "narrative"]
 OPTIONAL = [
+    "date_happened",  # 2026-03-04, 2026-03 (a month) or ~2026-03-04 (about): quality_system.approx_dates
     "service",
     "themes",
     "severity",
@@ -45,7 +47,7 @@ OPTIONAL = [
 # staff on the experience's page). Not in the template: a new file has no use for them.
 EXPORT_ONLY = ["shared_online_by_public", "shareable_summary"]
 # A service's field names, as the file's columns call them.
-COLUMN_FOR_FIELD = {"received_on": "date_received", "source_body": "source_group", "happened_on": "date_received"}
+COLUMN_FOR_FIELD = {"received_on": "date_received", "source_body": "source_group", "happened_on": "date_happened"}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 EARLIEST_YEAR = 1900
@@ -100,6 +102,13 @@ def _date(value: str) -> datetime.date:
             raise ValueError(f"Date received ‘{shown(value)}’ must be in {EARLIEST_YEAR} or later")
         return found
     raise ValueError(f"Date received ‘{shown(value)}’ must be a real date like 27/03/2026")
+
+
+def _happened(value: str) -> tuple[datetime.date | None, str]:
+    try:
+        return approx_dates.read(value)
+    except ValueError as problem:
+        raise ValueError(f"Date it happened ‘{shown(value.strip())}’ {problem}") from None
 
 
 def _text(value: str, label: str, limit: int, single_line: bool = True) -> str:
@@ -158,6 +167,7 @@ class _RowParser:
     def parse_concern(self) -> None:
         get, attempt = self.get, self.attempt
         attempt("date_received", lambda: _date(get("date_received")))
+        attempt("date_happened", lambda: _happened(get("date_happened")))
         attempt("channel", lambda: _choice(get("channel"), Channel, "Channel"))
         attempt("sentiment", lambda: _choice(get("sentiment"), Sentiment, "Sentiment"))
         attempt("status", lambda: _choice(get("status") or "reviewed", Status, "Status"))
@@ -240,8 +250,11 @@ class _RowParser:
 
     def details(self) -> ConcernDetails:
         values = self.values
+        happened_on, precision = values["date_happened"]
         return ConcernDetails(
             received_on=values["date_received"],
+            happened_on=happened_on,
+            happened_on_precision=precision,
             channel=values["channel"],
             service_type=values["service_type"],
             sentiment=values["sentiment"],

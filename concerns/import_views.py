@@ -90,6 +90,7 @@ def _example(locality) -> dict[str, str]:
     themes = Theme.all_objects.filter(locality=locality, is_active=True).order_by("name")
     return {
         "date_received": "27/03/2025",
+        "date_happened": "2025-03",
         "channel": "phone",
         "service_type": service.service_type if service else "gp",
         "sentiment": "negative",

@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Body, Locality, ServiceType
+from quality_system.approx_dates import Precision
 
 from .managers import AlertQuerySet, ConcernQuerySet, ThemeQuerySet, TrendSignalQuerySet
 
@@ -124,7 +125,8 @@ class Concern(models.Model):
         "service as described", max_length=200, blank=True, help_text="What the person called the service."
     )
     service_type = models.CharField(max_length=20, choices=ServiceType.choices)
-    happened_on = models.DateField("date it happened", null=True, blank=True)
+    happened_on = models.DateField("date it happened", null=True, blank=True)  # a month: its first day
+    happened_on_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     themes = models.ManyToManyField(Theme, through="ConcernTheme", related_name="concerns")
     # The theme names as text, kept by the services beside the tags, so the history shows
     # theme changes (the history does not follow many-to-many links).
@@ -143,6 +145,9 @@ class Concern(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     closed_reason = models.CharField("reason for closing", max_length=500, blank=True)
     from_public = models.BooleanField("shared by the public online", default=False)
+    event_code = models.ForeignKey(
+        "EventCode", on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
+    )
     external_ref = models.CharField("reference in the source system", max_length=60, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -446,55 +451,7 @@ class AlertRecipient(models.Model):
         return self.state == self.State.SENT and on > self.due_on
 
 
-class MonthlyCount(models.Model):
-    """Counted concerns per area, month and dimension: the summary table the dashboards read,
-    so no dashboard scans the concerns themselves. Rebuilt per area by `concerns.summaries`
-    when the area's concerns change (a beat job, every few minutes)."""
-
-    class Dimension(models.TextChoices):
-        TOTAL = "total", "All counted concerns"
-        THEME = "theme", "Theme"
-        SERVICE = "service", "Service"
-        SERVICE_TYPE = "service_type", "Type of service"
-        CHANNEL = "channel", "How it reached us"
-        SOURCE = "source", "Came through a group or body"
-        SAFEGUARDING = "safeguarding", "Safeguarding"
-        PUBLIC = "public", "Shared by the public online"
-
-    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True)  # a theme or service id, a channel; "" for totals
-    month = models.DateField()
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["locality", "dimension", "key", "month"], name="monthly_count_unique")
-        ]
-        indexes = [models.Index(fields=["locality", "dimension", "month"], name="monthly_count_area_month")]
-
-    def __str__(self) -> str:
-        return f"{self.locality_id} {self.dimension} {self.key} {self.month:%Y-%m}: {self.count}"
-
-
-class SummaryState(models.Model):
-    """How current an area's monthly counts are. Every change to a concern adds one to
-    `changes`; a rebuild records the number it started from, so a change made during a
-    rebuild leaves the area marked for the next one."""
-
-    locality = models.OneToOneField(Locality, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    changes = models.PositiveBigIntegerField(default=1)
-    counted_changes = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    refreshed_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"Summary for area {self.locality_id}"
-
-    @property
-    def is_stale(self) -> bool:
-        return self.changes > self.counted_changes
-
-
+from .outreach_models import EventCode  # noqa: E402,F401 - outreach event codes for the public form
 from .people_models import PersonReference  # noqa: E402,F401 - the references people are given
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
+from .summary_models import MonthlyCount, SummaryState  # noqa: E402,F401 - the dashboards' summary tables

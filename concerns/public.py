@@ -17,22 +17,71 @@ from django_ratelimit.core import get_usage
 
 from agencies.http import posted
 from agencies.models import Locality
+from quality_system.approx_dates import Precision
 from quality_system.forms import apply_service_errors
 
 from . import access, services
-from .forms import PublicShareForm
 from .models import Channel, Status
+from .public_forms import PublicShareForm
 
 logger = logging.getLogger(__name__)
 
 
-def _limited(request, *, count: bool) -> bool:
+WRONG_CODES_RATE = "10/h"  # wrong event codes from one network address, so codes cannot be guessed
+
+
+def _rate(locality: Locality) -> str:
+    hourly = locality.public_form_hourly_limit
+    return f"{hourly}/h" if hourly else settings.PUBLIC_FORM_RATE
+
+
+def _limited(request, locality: Locality, *, count: bool) -> bool:
     """Per-IP limit on experiences stored. Only a stored one counts, so fixing a mistake in
-    the form never uses up the allowance; showing the form is never limited."""
+    the form never uses up the allowance; showing the form is never limited. Experiences sent
+    with a working event code neither count nor are limited here (the code has its own ceiling)."""
+    usage = get_usage(request, group="public-share", key="ip", rate=_rate(locality), method="POST", increment=count)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _wrong_codes(request, *, count: bool) -> bool:
     usage = get_usage(
-        request, group="public-share", key="ip", rate=settings.PUBLIC_FORM_RATE, method="POST", increment=count
+        request, group="public-share-code", key="ip", rate=WRONG_CODES_RATE, method="POST", increment=count
     )
     return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _session_key(locality: Locality) -> str:
+    return f"share-event-code-{locality.pk}"
+
+
+def _form(request, locality: Locality) -> PublicShareForm:
+    """The form, with the event code from a stall's link (?code=) or the last experience sent
+    from this browser under a code, so the next visitor at the stall need not type it."""
+    code = request.GET.get("code", "")[:20] or request.session.get(_session_key(locality), "")
+    form = PublicShareForm(
+        posted(request),
+        locality=locality,
+        codes_blocked=request.method == "POST" and _wrong_codes(request, count=False),
+        initial={"event_code": code},
+    )
+    if request.method == "POST" and not form.is_valid() and "event_code" in form.errors and not form.codes_blocked:
+        _wrong_codes(request, count=True)
+    return form
+
+
+def _details(data: dict) -> services.ConcernDetails:
+    happened_on, precision = data["experienced_on"] or (None, Precision.DAY)
+    return services.ConcernDetails(
+        received_on=timezone.localdate(),
+        happened_on=happened_on,
+        happened_on_precision=precision,
+        channel=Channel.OUTREACH if data["event_code"] else Channel.WEB_FORM,
+        service_type=data["service_type"],
+        sentiment=data["sentiment"],
+        narrative=data["narrative"],
+        service_described=data["service_described"],
+        status=Status.NEW,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,26 +90,18 @@ def share(request, slug: str):
     collector = access.public_collector(locality)
     if collector is None:
         return render(request, "concerns/public/unavailable.html", {"locality": locality}, status=503)
-    form = PublicShareForm(posted(request))
-    if request.method == "POST" and form.is_valid() and _limited(request, count=False):
+    form = _form(request, locality)
+    valid = request.method == "POST" and form.is_valid()
+    code = form.cleaned_data["event_code"] if valid else None
+    if valid and code is None and _limited(request, locality, count=False):
         context = {"locality": locality, "collector": collector, "narrative": form.cleaned_data["narrative"]}
         return render(request, "concerns/public/too_many.html", context, status=429)
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam():
-            _limited(request, count=True)
-            logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
-            return redirect("share-thanks", locality.slug)
+    if valid and form.is_spam():
+        _limited(request, locality, count=True)
+        logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
+        return redirect("share-thanks", locality.slug)
+    if valid:
         data = form.cleaned_data
-        details = services.ConcernDetails(
-            received_on=timezone.localdate(),
-            happened_on=data["experienced_on"],
-            channel=Channel.WEB_FORM,
-            service_type=data["service_type"],
-            sentiment=data["sentiment"],
-            narrative=data["narrative"],
-            service_described=data["service_described"],
-            status=Status.NEW,
-        )
         contact = {
             "name": data["name"],
             "email": data["email"],
@@ -72,15 +113,19 @@ def share(request, slug: str):
             services.concern_log(
                 locality=locality,
                 collecting_body=collector,
-                details=details,
+                details=_details(data),
                 from_public=True,
                 contact=contact,
                 wants_updates=data["wants_updates"],
+                event_code=code,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            _limited(request, count=True)
+            if code is None:
+                _limited(request, locality, count=True)
+            else:
+                request.session[_session_key(locality)] = code.shown
             return redirect("share-thanks", locality.slug)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.access import serves
 from agencies.models import Body, Locality, User
+from quality_system.approx_dates import Precision
 
 from . import people_updates, person_references, redaction, summaries
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Concern,
     ConcernContact,
     ConcernTheme,
+    EventCode,
     PersonalDataAccess,
     Sentiment,
     Status,
@@ -62,6 +64,7 @@ class ConcernDetails:
     external_ref: str = ""
     service_described: str = ""
     happened_on: datetime.date | None = None
+    happened_on_precision: str = Precision.DAY
 
 
 def themes_ensure_defaults(*, locality: Locality) -> int:
@@ -112,6 +115,8 @@ def _validate(locality: Locality, details: ConcernDetails) -> None:
         errors["received_on"] = "The date received must be today or in the past"
     if details.happened_on and details.happened_on > details.received_on:
         errors["happened_on"] = "The date it happened must be on or before the date received"
+    if details.happened_on_precision not in Precision.values:
+        errors["happened_on"] = "Choose whether the date it happened is an exact day, a month and year, or about a day"
     for field, body in (("service", details.service), ("source_body", details.source_body)):
         if not serves(locality, body):
             errors[field] = "Choose a body that serves this area"
@@ -153,9 +158,11 @@ def concern_log(
     from_public: bool = False,
     contact: dict | None = None,
     wants_updates: bool = False,
+    event_code: EventCode | None = None,
 ) -> Concern:
-    """Record an experience or concern, its themes and (apart) the person's details, and
-    whether they want an email when something happens because of it."""
+    """Record an experience or concern, its themes and (apart) the person's details, the
+    event code it was shared under, if any, and whether the person wants an email when
+    something happens because of it."""
     if not serves(locality, collecting_body):
         raise ValidationError("The collecting body must serve this area.")
     _validate(locality, details)
@@ -165,6 +172,7 @@ def concern_log(
             collecting_body=collecting_body,
             created_by=created_by,
             from_public=from_public,
+            event_code=event_code,
             theme_names=theme_names(details.themes),
             **{f.name: getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"},
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, exports, import_views, safeguarding_views, views
+from . import alert_views, exports, import_views, outreach_views, safeguarding_views, views
 
 app_name = "concerns"
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("alerts/<int:pk>/recipients/<int:rid>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/recipients/<int:rid>/respond/", alert_views.respond, name="alert-respond-in-app"),
     path("concerns/personal-data-log/", views.access_log, name="access-log"),
+    path("event-codes/", outreach_views.event_codes, name="event-codes"),
+    path("event-codes/<int:pk>/withdraw/", outreach_views.event_code_withdraw, name="event-code-withdraw"),
 ]

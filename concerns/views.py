@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies.access import can_administer
 from agencies.http import area_view, posted
-from quality_system.forms import apply_service_errors
+from quality_system.forms import apply_service_errors, approx_date_initial
 
 from . import access, people_updates, redaction, selectors, services, summaries
 from .alert_views import can_raise
@@ -145,12 +145,13 @@ def edit(request, locality, pk: int):
         )
     }
     initial["themes"] = list(concern.themes.all())
+    initial["happened_on"] = approx_date_initial(concern.happened_on, concern.happened_on_precision)
+    initial["happened_on_precision"] = concern.happened_on_precision if concern.happened_on else ""
     form = ConcernForm(posted(request), initial=initial, locality=locality)
     if request.method == "POST" and form.is_valid():
         try:
             details = form.details()
             details.service_described = concern.service_described
-            details.happened_on = concern.happened_on
             details.external_ref = concern.external_ref
             services.concern_update(concern=concern, details=details)
         except ValidationError as error:

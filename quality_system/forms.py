@@ -12,6 +12,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .approx_dates import Precision
 from .text import TextProblem, clean_text
 
 
@@ -54,6 +55,62 @@ class GovDateField(DateInputField):
         if not self.allow_future and value > timezone.localdate():
             raise ValidationError(f"The {self.label_text.lower()} must be today or in the past")
         return value
+
+
+class ApproxDateField(GovDateField):
+    """A GOV.UK date input whose day may be left empty for "month and year". Cleans to
+    (date, precision) or None; the form's `ApproxPrecisionField` can mark the day "about"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields[0].required = False
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = data_list
+        if not (month and year):
+            return None
+        if day:
+            return super().compress(data_list), Precision.DAY
+        value = super().compress(["1", month, year])
+        return value, Precision.MONTH
+
+
+def approx_date_initial(value: datetime.date | None, precision: str) -> list | None:
+    """What an ApproxDateField shows for a stored date: no day for a month."""
+    if value is None:
+        return None
+    return ["" if precision == Precision.MONTH else value.day, value.month, value.year]
+
+
+class ApproxPrecisionField(forms.ChoiceField):
+    """'How sure are you of the date?' beside an ApproxDateField: optional, since an empty day
+    already says "month and year"."""
+
+    def __init__(self, *, label: str = "How sure are you of the date?", **kwargs):
+        choices = [
+            (Precision.DAY, "The exact day"),
+            (Precision.MONTH, "Only the month and year (leave the day empty)"),
+            (Precision.ABOUT, "About that day, give or take a few days"),
+        ]
+        super().__init__(label=label, choices=choices, required=False, widget=forms.RadioSelect, **kwargs)
+
+
+def clean_approx_date(form: forms.Form, date_field: str, precision_field: str) -> None:
+    """Put the date and its precision together in `form.cleaned_data[date_field]` as
+    (date, precision), or add an error that says how to fix them."""
+    found = form.cleaned_data.get(date_field)
+    chosen = form.cleaned_data.get(precision_field) or ""
+    if not found:
+        return
+    value, given = found
+    noun = form.fields[date_field].label_text.lower()
+    if chosen in (Precision.DAY, Precision.ABOUT) and given == Precision.MONTH:
+        form.add_error(date_field, f"Enter the day of the {noun}, or choose ‘only the month and year’")
+        return
+    precision = chosen or given
+    form.cleaned_data[date_field] = (value.replace(day=1) if precision == Precision.MONTH else value, precision)
 
 
 class GovFormMixin:

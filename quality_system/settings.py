@@ -318,7 +318,9 @@ LOGGING = {
 
 # Public "Share your experience" form: submissions per IP address (django-ratelimit, using
 # the default cache: set CACHE_URL to Redis in production so every web process shares counts).
-PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="30/h")  # per network address, unless the area sets its own
+# With an event code, the per-address limit is lifted; this many per code stops a leaked code flooding the form.
+PUBLIC_FORM_EVENT_CODE_CEILING = env.int("PUBLIC_FORM_EVENT_CODE_CEILING", default=500)
 # "Forgotten your password?": requests per email address and per network address (the same
 # answer either way, and no email when limited); set higher for tests that send many.
 PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")

@@ -84,6 +84,15 @@ def follow_up_link(w: World) -> dict:
     return {"pk": follow_up.pk, "token": link_issue(purpose="follow-up", object_id=follow_up.pk)}
 
 
+def an_event_code(w: World) -> dict:
+    from concerns import outreach
+
+    code = outreach.event_code_issue(
+        locality=w.area, body=w.healthwatch, valid_on=datetime.date.today(), event="", issued_by=w.officer
+    )
+    return {**area(w), "pk": code.pk}
+
+
 def a_referral(w: World, rid: bool = True) -> dict:
     """A safeguarding concern (referred to the area's adult safeguarding team, for `rid`)."""
     from concerns import safeguarding
@@ -329,6 +338,7 @@ MATRIX: dict[str, Page] = {
         AREA_ADMIN, lambda w: {**area(w), "pk": Membership.objects.get(user=w.read_only).pk}
     ),
     "agencies:audit": Page(AREA_ADMIN, area, post=False),
+    "agencies:area-settings": Page(AREA_ADMIN, area),
     "share": Page(PUBLIC, area, post=False),
     "share-thanks": Page(PUBLIC, area, post=False),
     "public-track": Page(PUBLIC, post=False),
@@ -356,6 +366,8 @@ MATRIX: dict[str, Page] = {
     "concerns:themes-defaults": Page(AREA_ACTION, area),
     "concerns:trends": Page(AREA_READ, area, post=False),
     "concerns:access-log": Page(AREA_ADMIN, area, post=False),
+    "concerns:event-codes": Page(AREA_ADMIN, area, owner="officer"),
+    "concerns:event-code-withdraw": Page(AREA_ACTION, an_event_code, owner="officer"),
     "concerns:alerts": Page(AREA_READ, area, post=False),
     "concerns:alert-create": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:alert-detail": Page(

@@ -4,6 +4,8 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from quality_system import approx_dates
+
 register = template.Library()
 
 _STATUS_COLOURS = {
@@ -92,3 +94,9 @@ def reads_narrative(context, concern) -> bool:
 
     request = getattr(context, "request", None)
     return can_read_narrative(getattr(request, "user", None), concern)
+
+
+@register.filter
+def approx_date(value, precision):
+    """A date as precisely as it is known: '4 March 2026', 'March 2026' or 'about 4 March 2026'."""
+    return approx_dates.described(value, precision)
