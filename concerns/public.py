@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
@@ -19,11 +20,13 @@ from agencies.http import posted
 from agencies.models import Locality
 from quality_system.forms import apply_service_errors
 
-from . import access, services
+from . import access, person_references, services
 from .forms import PublicShareForm
 from .models import Channel, Status
 
 logger = logging.getLogger(__name__)
+
+SESSION_KEY = "shared-references"  # {area slug: the reference of the experience just shared there}
 
 
 def _limited(request, *, count: bool) -> bool:
@@ -49,37 +52,15 @@ def share(request, slug: str):
         if form.is_spam():
             _limited(request, count=True)
             logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
+            _remember(request, locality, "")
             return redirect("share-thanks", locality.slug)
-        data = form.cleaned_data
-        details = services.ConcernDetails(
-            received_on=timezone.localdate(),
-            happened_on=data["experienced_on"],
-            channel=Channel.WEB_FORM,
-            service_type=data["service_type"],
-            sentiment=data["sentiment"],
-            narrative=data["narrative"],
-            service_described=data["service_described"],
-            status=Status.NEW,
-        )
-        contact = {
-            "name": data["name"],
-            "email": data["email"],
-            "phone": data["phone"],
-            "consent_to_contact": data["wants_contact"],
-            "consent_to_share": data["consent_to_share"],
-        }
         try:
-            services.concern_log(
-                locality=locality,
-                collecting_body=collector,
-                details=details,
-                from_public=True,
-                contact=contact,
-            )
+            concern = _store(locality, collector, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             _limited(request, count=True)
+            _remember(request, locality, person_references.reference_for(concern))
             return redirect("share-thanks", locality.slug)
     return render(
         request,
@@ -89,11 +70,55 @@ def share(request, slug: str):
     )
 
 
+def _remember(request, locality: Locality, reference: str) -> None:
+    """The reference to show on the area's thank-you page after the redirect: kept in the
+    session, never in the URL ("" forgets the last one)."""
+    references = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != locality.slug}
+    if reference:
+        references[locality.slug] = reference
+    request.session[SESSION_KEY] = references
+
+
+def _store(locality: Locality, collector, data: dict):
+    details = services.ConcernDetails(
+        received_on=timezone.localdate(),
+        happened_on=data["experienced_on"],
+        channel=Channel.WEB_FORM,
+        service_type=data["service_type"],
+        sentiment=data["sentiment"],
+        narrative=data["narrative"],
+        service_described=data["service_described"],
+        status=Status.NEW,
+    )
+    contact = {
+        "name": data["name"],
+        "email": data["email"],
+        "phone": data["phone"],
+        "consent_to_contact": data["wants_contact"],
+        "consent_to_share": data["consent_to_share"],
+    }
+    return services.concern_log(
+        locality=locality,
+        collecting_body=collector,
+        details=details,
+        from_public=True,
+        contact=contact,
+        send_confirmation=True,
+    )
+
+
+@never_cache  # it shows the person's reference: not kept by a shared computer's browser
 @require_safe
 def thanks(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
-    return render(
+    response = render(
         request,
         "concerns/public/thanks.html",
-        {"locality": locality, "collector": access.public_collector(locality)},
+        {
+            "locality": locality,
+            "collector": access.public_collector(locality),
+            "reference": request.session.get(SESSION_KEY, {}).get(locality.slug, ""),
+        },
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -152,8 +152,11 @@ def concern_log(
     created_by: User | None = None,
     from_public: bool = False,
     contact: dict | None = None,
+    send_confirmation: bool = False,
 ) -> Concern:
-    """Record an experience or concern, its themes and (apart) the person's details."""
+    """Record an experience or concern, its themes and (apart) the person's details. Every
+    concern gets the reference its person can quote; with `send_confirmation` (the public form)
+    a person who gave an email address is sent it."""
     if not serves(locality, collecting_body):
         raise ValidationError("The collecting body must serve this area.")
     _validate(locality, details)
@@ -174,6 +177,8 @@ def concern_log(
                 concern=concern, **{k: v for k, v in contact.items() if k in CONTACT_FIELDS}
             )
         person_references.reference_for(concern)
+        if send_confirmation and contact and contact.get("email"):
+            person_references.confirmation_queue(concern=concern, email=contact["email"], name=contact.get("name", ""))
     return concern
 
 

@@ -313,6 +313,9 @@ LOGGING = {
 # Public "Share your experience" form: submissions per IP address (django-ratelimit, using
 # the default cache: set CACHE_URL to Redis in production so every web process shares counts).
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+# "Track your experience": lookups of a person's reference per network address (the form and
+# the page alike), so nobody can try references in bulk.
+PUBLIC_TRACK_RATE = env("PUBLIC_TRACK_RATE", default="20/10m")
 # "Forgotten your password?": requests per email address and per network address (the same
 # answer either way, and no email when limited); set higher for tests that send many.
 PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")

@@ -94,7 +94,7 @@ urlpatterns = [
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("track/", concerns_track.lookup, name="public-track"),
-    path("track/<str:reference>/", concerns_track.trail, name="public-track-reference"),
+    path("track/<str:reference>/", concerns_track.trail_page, name="public-track-reference"),
     path("bodies/", include("reports.bodies.urls")),
     path("areas/<slug:slug>/", include("agencies.urls")),
     path("areas/<slug:slug>/", include("concerns.urls")),
