@@ -66,7 +66,9 @@ def _status_steps(concern: Concern) -> list[Step]:
     ]
     dates = {
         row["status"]: row
-        for row in concern.history.order_by().values("status").annotate(first=Min("history_date"), last=Max("history_date"))
+        for row in concern.history.order_by()
+        .values("status")
+        .annotate(first=Min("history_date"), last=Max("history_date"))
     }
     if concern.status == Status.CLOSED:
         closed_on = timezone.localdate(dates[Status.CLOSED]["last"]) if Status.CLOSED in dates else concern.received_on
@@ -83,8 +85,12 @@ def _status_steps(concern: Concern) -> list[Step]:
 def alert_steps(concern: Concern) -> list[Step]:
     """Each alert citing the experience: the bodies it went to, and when each acknowledged it
     (two queries)."""
-    alerts = Alert.all_objects.filter(concerns=concern).select_related("raised_by_body").prefetch_related(
-        Prefetch("recipients", queryset=AlertRecipient.objects.select_related("body").order_by("body__name"))
+    alerts = (
+        Alert.all_objects.filter(concerns=concern)
+        .select_related("raised_by_body")
+        .prefetch_related(
+            Prefetch("recipients", queryset=AlertRecipient.objects.select_related("body").order_by("body__name"))
+        )
     )
     found = []
     for alert in alerts:
@@ -95,10 +101,14 @@ def alert_steps(concern: Concern) -> list[Step]:
         found.append(Step(alert.sent_on, f"{alert.raised_by_body.name} alerted {names} about it."))
         for recipient in recipients:
             if recipient.acknowledged_at:
-                found.append(Step(timezone.localdate(recipient.acknowledged_at), f"{recipient.body.name} acknowledged the alert."))
+                found.append(
+                    Step(
+                        timezone.localdate(recipient.acknowledged_at), f"{recipient.body.name} acknowledged the alert."
+                    )
+                )
     return found
 
 
 def and_list(names: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -97,4 +97,3 @@ def priority_steps(concern: Concern) -> list[Step]:
         for action in (a for a in priority.done_actions if a.done_on >= concern.received_on):
             found.append(Step(action.done_on, f"{action.owner_body.name} finished an action on that priority."))
     return found
-

@@ -103,6 +103,7 @@ KNOWN: dict[str, Known] = {
     "agencies:audit": Known(),
     "share": Known({"email": "", "website": ""}, fresh=False),
     "concerns:index": Known(),
+    "public-track": Known(),
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),
@@ -403,6 +404,7 @@ def later_problems(run: Run, django_capture_on_commit_callbacks) -> list[str]:
 
 def test_every_form_resists_hostile_input(world, settings, django_capture_on_commit_callbacks):
     settings.PUBLIC_FORM_RATE = "100000/h"
+    settings.PUBLIC_TRACK_RATE = "100000/h"
     run = Run(world)
     forms = discover(run)
     unknown = sorted(set(forms) - set(KNOWN))

@@ -128,7 +128,9 @@ def test_a_person_who_gave_an_email_gets_their_reference_by_email_once(
 
 
 @pytest.mark.django_db
-def test_no_email_is_sent_when_the_person_gave_no_address(client, world, mailoutbox, django_capture_on_commit_callbacks):
+def test_no_email_is_sent_when_the_person_gave_no_address(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _share(client, world)
         _share(client, world, wants_contact="on", phone="01234 567890")
