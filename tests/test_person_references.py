@@ -11,6 +11,7 @@ from concerns import person_references
 from concerns.models import Concern, PersonReference
 from concerns.person_references import ALPHABET, area_prefix, normalise
 from tests.conftest import make_concern, mirror_world
+from tests.test_public_and_imports import share
 
 
 @pytest.mark.parametrize(
@@ -68,24 +69,9 @@ def test_track_page_finds_the_reference_and_says_not_found_otherwise(client, wor
 # ---------------------------------------------------------------- the thank-you page and email
 
 
-def _share(client, world, **overrides):
-    data = {
-        "service_described": "Riverside Surgery",
-        "service_type": "gp",
-        "experienced_on_0": "3",
-        "experienced_on_1": "11",
-        "experienced_on_2": "2026",
-        "sentiment": "negative",
-        "narrative": "Could not get an appointment for three weeks.",
-        "website": "",
-        **overrides,
-    }
-    return client.post(reverse("share", args=[world.area.slug]), data)
-
-
 @pytest.mark.django_db
 def test_the_thank_you_page_shows_the_reference_kept_in_the_session_not_the_url(client, world):
-    response = _share(client, world)
+    response = share(client, world)
     assert response.status_code == 302
     concern = Concern.all_objects.get()
     ref = concern.person_reference.reference
@@ -100,7 +86,7 @@ def test_the_thank_you_page_shows_the_reference_kept_in_the_session_not_the_url(
 
 @pytest.mark.django_db
 def test_a_new_browser_sees_no_one_elses_reference_on_the_thank_you_page(client, world):
-    _share(client, world)
+    share(client, world)
     ref = Concern.all_objects.get().person_reference.reference
     from django.test import Client
 
@@ -113,7 +99,7 @@ def test_a_person_who_gave_an_email_gets_their_reference_by_email_once(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _share(client, world, wants_contact="on", name="Sam Jones", email="sam@example.com")
+        share(client, world, wants_contact="on", name="Sam Jones", email="sam@example.com")
     concern = Concern.all_objects.get()
     ref = concern.person_reference.reference
     sent = [m for m in mailoutbox if "sam@example.com" in m.to[0]]
@@ -132,8 +118,8 @@ def test_no_email_is_sent_when_the_person_gave_no_address(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _share(client, world)
-        _share(client, world, wants_contact="on", phone="01234 567890")
+        share(client, world)
+        share(client, world, wants_contact="on", phone="01234 567890")
     assert Concern.all_objects.count() == 2
     assert not Notification.objects.filter(kind="share-confirmation").exists()
     assert mailoutbox == []
