@@ -58,8 +58,9 @@ def steps(concern: Concern) -> list[Step]:
 
 
 def _status_steps(concern: Concern) -> list[Step]:
-    """Received (its month), reviewed, escalated and closed (the dates the status first became
-    reviewed or escalated and last became closed, from the experience's history: one query)."""
+    """Received (its month), reviewed, escalated and closed: the dates the status first became
+    reviewed or escalated, and the latest change saved while it was closed (an edit after
+    closing moves that date), from the experience's history in one query."""
     collector = concern.collecting_body.name
     found = [
         Step(concern.received_on, f"{collector} received your experience.", month_only=True, order=-1),
