@@ -51,6 +51,13 @@ def can_read_narrative(user, concern) -> bool:
     return user is not None and is_collecting_staff(user, concern)
 
 
+def can_see_person_reference(user, concern) -> bool:
+    """The reference the person was given (which opens the public "what happened" page for
+    their experience) is for the collecting body's staff, who find the experience by it when the
+    person quotes it."""
+    return user is not None and is_collecting_staff(user, concern)
+
+
 def can_see_personal_details(user, concern) -> bool:
     """Officers and above of the collecting body (volunteers and members log, but do not read
     people's details back)."""

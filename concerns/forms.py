@@ -235,7 +235,7 @@ class PersonalDetailsForm(GovForm):
 class ConcernFilterForm(forms.Form):
     """The list's filters; all optional, rendered by hand in the list template."""
 
-    q = forms.CharField(label="Search the narrative", required=False, max_length=200)
+    q = forms.CharField(label="Search the narrative or a person's reference", required=False, max_length=200)
     received_from = forms.DateField(
         label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

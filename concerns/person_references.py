@@ -11,15 +11,21 @@ import re
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from agencies.models import Locality
+from agencies.models import Locality, User
+from agencies.notifications import notify
 
+from . import access
 from .models import Concern
 from .people_models import PersonReference
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SHAPE = re.compile(r"^([A-Z]{2})([0-9A-Z]{6})$")
+# Looked up when what was typed cannot be a reference, so a malformed one costs the same
+# indexed query as an unknown one ("!" is never in a reference).
+_NEVER = "!!-!!!!-!!"
 
 
 def area_prefix(locality: Locality) -> str:
@@ -73,8 +79,48 @@ def reference_for(concern: Concern) -> str:
 
 def concern_by_reference(typed: str) -> Concern | None:
     """The concern a typed reference names, or None (mistyped, unknown or malformed alike)."""
-    canonical = normalise(typed)
-    if canonical is None:
-        return None
-    found = PersonReference.objects.select_related("concern").filter(reference=canonical).first()
+    canonical = normalise(typed) or _NEVER
+    found = PersonReference.objects.select_related("concern", "concern__locality").filter(reference=canonical).first()
     return found.concern if found else None
+
+
+def concern_for_staff(user: User, locality: Locality, typed: str) -> Concern | None:
+    """The concern a person's reference names, for staff finding it in an area: only one
+    recorded in this area and only for someone who may see people's references there
+    (concerns.access), otherwise None, as for an unknown reference."""
+    if normalise(typed) is None:
+        return None
+    concern = concern_by_reference(typed)
+    if concern is None or concern.locality_id != locality.pk:
+        return None
+    return concern if access.can_see_person_reference(user, concern) else None
+
+
+def confirmation_queue(*, concern: Concern, email: str, name: str = "") -> bool:
+    """Email the person who shared the experience their reference, once (deduplicated by the
+    concern), through the outbox, in the caller's transaction. Never repeats what they wrote.
+    True when the message is new."""
+    reference = reference_for(concern)
+    collector = concern.collecting_body.name
+    body = (
+        f"Thank you for sharing your experience with {collector}.\n\n"
+        f"Your reference is {reference}\n\n"
+        "Keep this reference: you can use it to see what happened to your experience. "
+        f"{collector} will read it and use it to help services in {concern.locality.name} improve. "
+        "If you asked them to contact you, they will be in touch.\n\n"
+        "This email does not repeat what you told us, to keep it private. "
+        "See what happened at any time:"
+    )
+    row = notify(
+        kind="share-confirmation",
+        key=f"concern-{concern.pk}",
+        subject=f"Your reference is {reference}",
+        body=body,
+        to_email=email,
+        to_name=name,
+        urgent=True,
+        locality=concern.locality,
+        related=("concern", concern.pk),
+        link=reverse("public-track-reference", args=[reference]),
+    )
+    return row is not None

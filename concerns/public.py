@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
@@ -20,11 +21,13 @@ from agencies.models import Locality
 from quality_system.approx_dates import Precision
 from quality_system.forms import apply_service_errors
 
-from . import access, services
+from . import access, person_references, services
 from .models import Channel, Status
 from .public_forms import PublicShareForm
 
 logger = logging.getLogger(__name__)
+
+SESSION_KEY = "shared-references"  # {area slug: the reference of the experience just shared there}
 
 
 WRONG_CODES_RATE = "10/h"  # wrong event codes from one network address, so codes cannot be guessed
@@ -99,26 +102,11 @@ def share(request, slug: str):
     if valid and form.is_spam():
         _limited(request, locality, count=True)
         logger.info("Public form honeypot filled in for %s; not stored", locality.slug)
+        _remember(request, locality, "")
         return redirect("share-thanks", locality.slug)
     if valid:
-        data = form.cleaned_data
-        contact = {
-            "name": data["name"],
-            "email": data["email"],
-            "phone": data["phone"],
-            "consent_to_contact": data["wants_contact"],
-            "consent_to_share": data["consent_to_share"],
-        }
         try:
-            services.concern_log(
-                locality=locality,
-                collecting_body=collector,
-                details=_details(data),
-                from_public=True,
-                contact=contact,
-                wants_updates=data["wants_updates"],
-                event_code=code,
-            )
+            concern = _store(locality, collector, form.cleaned_data, code)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -126,6 +114,7 @@ def share(request, slug: str):
                 _limited(request, locality, count=True)
             else:
                 request.session[_session_key(locality)] = code.shown
+            _remember(request, locality, person_references.reference_for(concern))
             return redirect("share-thanks", locality.slug)
     return render(
         request,
@@ -135,11 +124,47 @@ def share(request, slug: str):
     )
 
 
+def _remember(request, locality: Locality, reference: str) -> None:
+    """The reference to show on the area's thank-you page after the redirect: kept in the
+    session, never in the URL ("" forgets the last one)."""
+    references = {k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != locality.slug}
+    if reference:
+        references[locality.slug] = reference
+    request.session[SESSION_KEY] = references
+
+
+def _store(locality: Locality, collector, data: dict, code):
+    contact = {
+        "name": data["name"],
+        "email": data["email"],
+        "phone": data["phone"],
+        "consent_to_contact": data["wants_contact"],
+        "consent_to_share": data["consent_to_share"],
+    }
+    return services.concern_log(
+        locality=locality,
+        collecting_body=collector,
+        details=_details(data),
+        from_public=True,
+        contact=contact,
+        wants_updates=data["wants_updates"],
+        event_code=code,
+        send_confirmation=True,
+    )
+
+
+@never_cache  # it shows the person's reference: not kept by a shared computer's browser
 @require_safe
 def thanks(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
-    return render(
+    response = render(
         request,
         "concerns/public/thanks.html",
-        {"locality": locality, "collector": access.public_collector(locality)},
+        {
+            "locality": locality,
+            "collector": access.public_collector(locality),
+            "reference": request.session.get(SESSION_KEY, {}).get(locality.slug, ""),
+        },
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -159,10 +159,12 @@ def concern_log(
     contact: dict | None = None,
     wants_updates: bool = False,
     event_code: EventCode | None = None,
+    send_confirmation: bool = False,
 ) -> Concern:
     """Record an experience or concern, its themes and (apart) the person's details, the
     event code it was shared under, if any, and whether the person wants an email when
-    something happens because of it."""
+    something happens because of it. Every concern gets the reference its person can quote;
+    with `send_confirmation` (the public form) a person who gave an email address is sent it."""
     if not serves(locality, collecting_body):
         raise ValidationError("The collecting body must serve this area.")
     _validate(locality, details)
@@ -186,6 +188,8 @@ def concern_log(
         person_references.reference_for(concern)
         if wants_updates:
             people_updates.wish_record(concern=concern, wants=True)
+        if send_confirmation and contact and contact.get("email"):
+            person_references.confirmation_queue(concern=concern, email=contact["email"], name=contact.get("name", ""))
     return concern
 
 

@@ -14,7 +14,7 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors, approx_date_initial
 
-from . import access, people_updates, redaction, selectors, services, summaries
+from . import access, people_updates, person_references, redaction, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Theme
@@ -26,6 +26,10 @@ def index(request, locality):
     collectors = access.collecting_bodies(request.user, locality)
     filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(collectors))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
+    if collectors and person_references.normalise(cleaned.get("q", "")):
+        found = person_references.concern_for_staff(request.user, locality, cleaned["q"])
+        if found is not None:  # a person quoted their reference: straight to their experience
+            return redirect("concerns:detail", locality.slug, found.pk)
     qs = selectors.filtered_concerns(request.user, locality, cleaned)
     page = selectors.concern_page(qs, request.GET.get("after"))
     query = request.GET.copy()
@@ -100,6 +104,10 @@ def detail(request, locality, pk: int):
             "themes": [tag.theme for tag in concern.theme_tags.select_related("theme").order_by("theme__name")],
             "is_staff": staff,
             "can_see_personal": access.can_see_personal_details(request.user, concern),
+            # Made now for records imported in bulk, which get theirs the first time it is needed.
+            "person_reference": person_references.reference_for(concern)
+            if access.can_see_person_reference(request.user, concern)
+            else "",
             "can_raise_alert": concern.counts_in_figures() and can_raise(request.user, locality),
             "has_contact": access.can_see_personal_details(request.user, concern)
             and ConcernContact.all_objects.filter(concern=concern).exists(),

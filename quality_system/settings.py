@@ -321,6 +321,9 @@ LOGGING = {
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="30/h")  # per network address, unless the area sets its own
 # With an event code, the per-address limit is lifted; this many per code stops a leaked code flooding the form.
 PUBLIC_FORM_EVENT_CODE_CEILING = env.int("PUBLIC_FORM_EVENT_CODE_CEILING", default=500)
+# "Track your experience": lookups of a person's reference per network address (the form and
+# the page alike), so nobody can try references in bulk.
+PUBLIC_TRACK_RATE = env("PUBLIC_TRACK_RATE", default="20/10m")
 # "Forgotten your password?": requests per email address and per network address (the same
 # answer either way, and no email when limited); set higher for tests that send many.
 PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")

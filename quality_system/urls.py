@@ -95,7 +95,7 @@ urlpatterns = [
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("track/", concerns_track.lookup, name="public-track"),
-    path("track/<str:reference>/", concerns_track.trail, name="public-track-reference"),
+    path("track/<str:reference>/", concerns_track.trail_page, name="public-track-reference"),
     # From the emails people get about their experience; pages for one person: not kept by browsers.
     path("updates/stop/<str:token>/", never_cache(concerns_updates.stop), name="people-updates-stop"),
     path(

@@ -7,16 +7,20 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies import open_work
+        from concerns import trail
 
         from . import signals
         from .bodies import signals as body_signals
         from .open_work import evidence_requests_unanswered, recommendations_awaiting
+        from .trail import priority_steps, review_steps
 
         signals.connect()
         body_signals.connect()
         register_audit()
         open_work.register(recommendations_awaiting)
         open_work.register(evidence_requests_unanswered)
+        trail.register(review_steps)
+        trail.register(priority_steps)
 
 
 def register_audit() -> None:

@@ -107,6 +107,7 @@ KNOWN: dict[str, Known] = {
     "people-follow-up": Known({"answer": "better"}, fresh=True),
     "agencies:area-settings": Known(),
     "concerns:index": Known(),
+    "public-track": Known(),
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),
@@ -409,6 +410,7 @@ def later_problems(run: Run, django_capture_on_commit_callbacks) -> list[str]:
 
 def test_every_form_resists_hostile_input(world, settings, django_capture_on_commit_callbacks):
     settings.PUBLIC_FORM_RATE = "100000/h"
+    settings.PUBLIC_TRACK_RATE = "100000/h"
     run = Run(world)
     forms = discover(run)
     unknown = sorted(set(forms) - set(KNOWN))

@@ -9,6 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from agencies.models import DutyAssessment
+from concerns.models import Concern
+from tests.conftest import make_concern
 from tests.factories import TEST_PASSWORD
 from tests.test_joint_committees import joint  # noqa: F401 - a fixture
 from tests.test_permission_matrix import AREA_ACTION, MATRIX, PUBLIC, SIGNED_IN
@@ -191,6 +193,30 @@ def test_a_member_of_the_public_shares_an_experience(page, world):
     page.get_by_label("Tell us what happened").fill("No appointments for three weeks.")
     follow(page, page.get_by_role("button", name="Send your experience"))
     assert page.locator("h1").inner_text() == "Thank you for sharing your experience"
+    reference = Concern.all_objects.get().person_reference.reference
+    assert reference in page.inner_text(".govuk-panel")
+    assert_accessible(page)
+    follow(page, page.get_by_role("link", name="see what happened"))
+    assert page.locator("h1").inner_text() == "What happened to your experience"
+    assert "Healthwatch Testshire received your experience." in page.inner_text("main")
+    assert_accessible(page)
+
+
+def test_a_person_tracks_their_experience_by_keyboard_and_mistypes_it_first(page, world):
+    from tests.test_track_experience import _cite_everywhere
+
+    concern = make_concern(world)
+    _cite_everywhere(world, concern)
+    page.goto(reverse("public-track"))
+    assert_accessible(page)
+    page.get_by_label("Your reference").fill("TS-0000-0")
+    submit_by_keyboard(page, "Find what happened")
+    assert "We could not find that reference" in page.inner_text(".govuk-error-summary")
+    assert page.get_by_label("Your reference").input_value() == "TS-0000-0"  # nothing lost
+    assert_accessible(page)
+    page.get_by_label("Your reference").fill(concern.person_reference.reference.lower())
+    submit_by_keyboard(page, "Find what happened")
+    assert "NHS Testshire ICB accepted the recommendation." in page.inner_text("main")
     assert_accessible(page)
 
 
