@@ -90,8 +90,6 @@ def protect_table(
     shown_rows = [
         _figure(total, any(f.hidden for f in row)) for total, row in zip(row_totals, shown_cells, strict=True)
     ]
-    shown_columns = [
-        _figure(total, any(row[j].hidden for row in shown_cells)) for j, total in enumerate(column_totals)
-    ]
+    shown_columns = [_figure(total, any(row[j].hidden for row in shown_cells)) for j, total in enumerate(column_totals)]
     margins_hidden = any(f.hidden for f in shown_rows + shown_columns)
     return ProtectedTable(shown_cells, shown_rows, shown_columns, _figure(grand_total, margins_hidden))

@@ -1,7 +1,8 @@
-"""The public "Share your experience" form: no account, rate-limited, with a honeypot.
+"""The public "Share your experience" form (no account, rate-limited, with a honeypot) and
+"What people told us", the area's reviewed experiences by theme and month.
 
 What people send lands as a new concern "from the public" for the local Healthwatch to review
-before it counts in any figure.
+before it counts in any figure, the public ones included.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from django_ratelimit.core import get_usage
 
 from agencies.http import posted
 from agencies.models import Locality
+from agencies.selectors import can_share_in
 from quality_system.forms import apply_service_errors
 
-from . import access, services
+from . import access, selectors, services, summaries
 from .forms import PublicShareForm
 from .models import Channel, Status
 
@@ -40,10 +42,12 @@ def share(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
     collector = access.public_collector(locality)
     if collector is None:
-        return render(request, "concerns/public/unavailable.html", {"locality": locality}, status=503)
+        context = {"locality": locality, "can_share": False}
+        return render(request, "concerns/public/unavailable.html", context, status=503)
     form = PublicShareForm(posted(request))
     if request.method == "POST" and form.is_valid() and _limited(request, count=False):
         context = {"locality": locality, "collector": collector, "narrative": form.cleaned_data["narrative"]}
+        context["can_share"] = True
         return render(request, "concerns/public/too_many.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
@@ -84,7 +88,7 @@ def share(request, slug: str):
     return render(
         request,
         "concerns/public/share.html",
-        {"locality": locality, "form": form, "collector": collector},
+        {"locality": locality, "form": form, "collector": collector, "can_share": True},
         status=400 if form.errors else 200,
     )
 
@@ -92,8 +96,20 @@ def share(request, slug: str):
 @require_safe
 def thanks(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
-    return render(
-        request,
-        "concerns/public/thanks.html",
-        {"locality": locality, "collector": access.public_collector(locality)},
-    )
+    collector = access.public_collector(locality)
+    context = {"locality": locality, "collector": collector, "can_share": collector is not None}
+    return render(request, "concerns/public/thanks.html", context)
+
+
+@require_safe
+def told_us(request, slug: str):
+    """Reviewed experiences in the whole area by theme and month, small numbers protected;
+    never by service or provider (they are named in published reports, with a right of reply)."""
+    locality = get_object_or_404(Locality, slug=slug)
+    context = {
+        "locality": locality,
+        "can_share": can_share_in(locality),
+        "counted": summaries.ensure_current(locality.pk),
+        "figures": selectors.public_figures(locality, timezone.localdate()),
+    }
+    return render(request, "concerns/public/told_us.html", context)
