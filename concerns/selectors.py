@@ -324,8 +324,8 @@ class PublicFigures:
 
 
 def public_figures(locality: Locality, today: datetime.date, months_shown: int = 12) -> PublicFigures:
-    """The last `months_shown` complete months from the monthly counts (three queries, whatever
-    the number of experiences). A theme row adds up its months; a month's total counts each
+    """The last `months_shown` complete months, latest first, from the monthly counts (three
+    queries, whatever the number of experiences). A theme row adds up its months; a month's total counts each
     experience once (it may have several themes, or none), and disclosure treats it as a total."""
     from . import disclosure, summaries
     from .models import MonthlyCount
@@ -342,8 +342,9 @@ def public_figures(locality: Locality, today: datetime.date, months_shown: int =
     )
     cells = [by_theme.get(str(pk), [0] * len(months)) for pk, _ in themes]
     table = disclosure.protect_table(cells, [sum(row) for row in cells], per_month, sum(per_month))
+    # The latest month first, as on the other trend tables.
     rows = [
-        PublicThemeRow(name, figures, total)
+        PublicThemeRow(name, figures[::-1], total)
         for (_, name), figures, total in zip(themes, table.cells, table.row_totals, strict=True)
     ]
-    return PublicFigures(months, rows, table.column_totals, table.grand_total, table.anything_hidden)
+    return PublicFigures(months[::-1], rows, table.column_totals[::-1], table.grand_total, table.anything_hidden)

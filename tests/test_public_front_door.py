@@ -90,7 +90,7 @@ def test_what_people_told_us_counts_reviewed_experiences_by_theme_and_month_with
     assert response.status_code == 200
     rows = table_rows(response)
     header = rows["Theme"]
-    assert header[0] == "Dec 2025" and header[-2] == "Nov 2026" and header[-1] == "12 months"
+    assert header[0] == "Nov 2026" and header[-2] == "Dec 2025" and header[-1] == "12 months"  # latest first
     oct_, sep = header.index("Oct 2026"), header.index("Sep 2026")
     assert rows["Waiting times"][oct_] == "7" and rows["Waiting times"][-1] == "7"
     assert rows["Access"][sep] == "6" and rows["Access"][-1] == "6"
