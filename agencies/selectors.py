@@ -161,19 +161,27 @@ def attach_requests_in(locality: Locality, user: Any) -> tuple[list[AttachReques
     return asked, list(waiting.select_related("body", "locality", "asked_by"))
 
 
+def _collecting(on: datetime.date | None):
+    """Holdings of the local Healthwatch function today: the public form needs one to collect
+    what people share."""
+    return FunctionHolding.objects.current(on or timezone.localdate()).filter(
+        function__code=Function.LOCAL_HEALTHWATCH, body__is_active=True
+    )
+
+
 def public_areas(on: datetime.date | None = None) -> list[Locality]:
     """Every area, for the public front door, each with `can_share`: whether a body holds the
-    local Healthwatch function there today (the public form needs one to collect what people
-    share). Two queries, whatever the number of areas."""
-    sharing = set(
-        FunctionHolding.objects.current(on or timezone.localdate())
-        .filter(function__code=Function.LOCAL_HEALTHWATCH, body__is_active=True)
-        .values_list("locality_id", flat=True)
-    )
+    local Healthwatch function there today. Two queries, whatever the number of areas."""
+    sharing = set(_collecting(on).values_list("locality_id", flat=True))
     areas = list(Locality.objects.order_by("name"))
     for area in areas:
         area.can_share = area.pk in sharing  # a note for the page, not a field
     return areas
+
+
+def can_share_in(locality: Locality, on: datetime.date | None = None) -> bool:
+    """Whether the area's public pages offer "Share your experience" (as the front door does)."""
+    return _collecting(on).filter(locality=locality).exists()
 
 
 def area_people(locality: Locality) -> QuerySet[User]:

@@ -1,7 +1,8 @@
-"""The public "Share your experience" form: no account, rate-limited, with a honeypot.
+"""The public "Share your experience" form (no account, rate-limited, with a honeypot) and
+"What people told us", the area's reviewed experiences by theme and month.
 
 What people send lands as a new concern "from the public" for the local Healthwatch to review
-before it counts in any figure.
+before it counts in any figure, the public ones included.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from django_ratelimit.core import get_usage
 
 from agencies.http import posted
 from agencies.models import Locality
+from agencies.selectors import can_share_in
 from quality_system.approx_dates import Precision
 from quality_system.forms import apply_service_errors
 
-from . import access, person_references, services
+from . import access, person_references, selectors, services, summaries
 from .models import Channel, Status
 from .public_forms import PublicShareForm
 
@@ -92,12 +94,14 @@ def share(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
     collector = access.public_collector(locality)
     if collector is None:
-        return render(request, "concerns/public/unavailable.html", {"locality": locality}, status=503)
+        context = {"locality": locality, "can_share": False}
+        return render(request, "concerns/public/unavailable.html", context, status=503)
     form = _form(request, locality)
     valid = request.method == "POST" and form.is_valid()
     code = form.cleaned_data["event_code"] if valid else None
     if valid and code is None and _limited(request, locality, count=False):
         context = {"locality": locality, "collector": collector, "narrative": form.cleaned_data["narrative"]}
+        context["can_share"] = True
         return render(request, "concerns/public/too_many.html", context, status=429)
     if valid and form.is_spam():
         _limited(request, locality, count=True)
@@ -119,7 +123,7 @@ def share(request, slug: str):
     return render(
         request,
         "concerns/public/share.html",
-        {"locality": locality, "form": form, "collector": collector},
+        {"locality": locality, "form": form, "collector": collector, "can_share": True},
         status=400 if form.errors else 200,
     )
 
@@ -157,14 +161,27 @@ def _store(locality: Locality, collector, data: dict, code):
 @require_safe
 def thanks(request, slug: str):
     locality = get_object_or_404(Locality, slug=slug)
-    response = render(
-        request,
-        "concerns/public/thanks.html",
-        {
-            "locality": locality,
-            "collector": access.public_collector(locality),
-            "reference": request.session.get(SESSION_KEY, {}).get(locality.slug, ""),
-        },
-    )
+    collector = access.public_collector(locality)
+    context = {
+        "locality": locality,
+        "collector": collector,
+        "can_share": collector is not None,
+        "reference": request.session.get(SESSION_KEY, {}).get(locality.slug, ""),
+    }
+    response = render(request, "concerns/public/thanks.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+def told_us(request, slug: str):
+    """Reviewed experiences in the whole area by theme and month, small numbers protected;
+    never by service or provider (they are named in published reports, with a right of reply)."""
+    locality = get_object_or_404(Locality, slug=slug)
+    context = {
+        "locality": locality,
+        "can_share": can_share_in(locality),
+        "counted": summaries.ensure_current(locality.pk),
+        "figures": selectors.public_figures(locality, timezone.localdate()),
+    }
+    return render(request, "concerns/public/told_us.html", context)

@@ -313,3 +313,52 @@ def uploads_stored(locality: Locality) -> tuple[int, int]:
         .aggregate(files=Count("pk"), size=Sum("file_bytes"))
     )
     return found["files"], found["size"] or 0
+
+
+# ---------------------------------------------------------------- the public figures
+
+
+@dataclasses.dataclass
+class PublicThemeRow:
+    theme: str
+    months: list[Any]  # disclosure.Figure for each month
+    total: Any
+
+
+@dataclasses.dataclass
+class PublicFigures:
+    """Reviewed experiences in a whole area, by theme and month, protected for publication
+    (concerns.disclosure). Never by service or provider."""
+
+    months: list[datetime.date]
+    themes: list[PublicThemeRow]
+    month_totals: list[Any]
+    total: Any
+    anything_hidden: bool
+
+
+def public_figures(locality: Locality, today: datetime.date, months_shown: int = 12) -> PublicFigures:
+    """The last `months_shown` complete months, latest first, from the monthly counts (three
+    queries, whatever the number of experiences). A theme row adds up its months; a month's total counts each
+    experience once (it may have several themes, or none), and disclosure treats it as a total."""
+    from . import disclosure, summaries
+    from .models import MonthlyCount
+
+    months = month_starts(last_complete_month(today), months_shown)
+    by_theme = summaries.series(locality.pk, MonthlyCount.Dimension.THEME, months)
+    per_month = summaries.series(locality.pk, MonthlyCount.Dimension.TOTAL, months).get("", [0] * len(months))
+    counted = {int(key) for key, counts in by_theme.items() if any(counts)}
+    themes = list(
+        Theme.all_objects.filter(locality=locality)
+        .filter(Q(is_active=True) | Q(pk__in=counted))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    cells = [by_theme.get(str(pk), [0] * len(months)) for pk, _ in themes]
+    table = disclosure.protect_table(cells, [sum(row) for row in cells], per_month, sum(per_month))
+    # The latest month first, as on the other trend tables.
+    rows = [
+        PublicThemeRow(name, figures[::-1], total)
+        for (_, name), figures, total in zip(themes, table.cells, table.row_totals, strict=True)
+    ]
+    return PublicFigures(months[::-1], rows, table.column_totals[::-1], table.grand_total, table.anything_hidden)

@@ -92,6 +92,7 @@ urlpatterns = [
     path("public/<slug:slug>/", reports_public.reports, name="public-reports"),
     path("public/<slug:slug>/reports/<int:pk>/", reports_public.report, name="public-report"),
     path("public/<slug:slug>/feed/", reports_public.PublicationsFeed(), name="public-feed"),
+    path("public/<slug:slug>/what-people-told-us/", concerns_public.told_us, name="public-told-us"),
     path("share/<slug:slug>/", concerns_public.share, name="share"),
     path("share/<slug:slug>/thank-you/", concerns_public.thanks, name="share-thanks"),
     path("track/", concerns_track.lookup, name="public-track"),

@@ -465,6 +465,7 @@ MATRIX: dict[str, Page] = {
         PUBLIC, lambda w: {**area(w), "pk": make_recommendation(w, publish=True).report_id}, post=False
     ),
     "public-feed": Page(PUBLIC, area, post=False, html=False),
+    "public-told-us": Page(PUBLIC, area, post=False),
     "reports:evidence-answer-in-app": Page(
         AREA_ADMIN, lambda w: {**area(w), "pk": an_evidence_request(w).pk}, owner="officer"
     ),

@@ -8,25 +8,25 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from agencies.models import Locality
+from agencies.selectors import can_share_in
 
 from ..models import Report, Response
+from . import selectors
 
 
 @require_safe
 def reports(request, slug: str):
+    """What was done: published reports and responses, overdue ones flagged."""
     locality = get_object_or_404(Locality, slug=slug)
-    published = (
-        Report.objects.in_area(locality)
-        .filter(published_on__isnull=False)
-        .select_related("issuing_body", "locality")
-        .prefetch_related("areas")[:200]
-    )
-    return render(request, "reports/public/reports.html", {"locality": locality, "reports": published})
+    context = {"locality": locality, "can_share": can_share_in(locality)}
+    context.update(selectors.public_reports(locality, timezone.localdate()))
+    return render(request, "reports/public/reports.html", context)
 
 
 @require_safe
@@ -34,12 +34,13 @@ def report(request, slug: str, pk: int):
     locality = get_object_or_404(Locality, slug=slug)
     found = Report.objects.in_area(locality).select_related("issuing_body", "locality").prefetch_related("areas")
     item = get_object_or_404(found, pk=pk, published_on__isnull=False)
-    recommendations = item.recommendations.sent().select_related("addressed_to", "response").prefetch_related("updates")
-    return render(
-        request,
-        "reports/public/report.html",
-        {"locality": locality, "report": item, "recommendations": recommendations},
-    )
+    context = {
+        "locality": locality,
+        "can_share": can_share_in(locality),
+        "report": item,
+        "recommendations": selectors.public_recommendations(item, timezone.localdate()),
+    }
+    return render(request, "reports/public/report.html", context)
 
 
 class PublicationsFeed(Feed):
@@ -90,8 +91,19 @@ class PublicationsFeed(Feed):
     def item_description(self, item):
         # Atom summaries are type="html": feed readers render them, so the text people typed
         # (a response by link needs no account) is escaped to show as text, never run.
-        text = item.summary[:500] if isinstance(item, Report) else (item.action_plan or item.reasons)[:500]
-        return escape(text)
+        # The labels are the public report page's, and so are the words: nothing else goes out.
+        if isinstance(item, Report):
+            return escape(item.summary[:500])
+        parts = [f"Decision: {item.get_decision_display()}."]
+        if item.reasons:
+            parts.append(f"Reasons: {item.reasons[:500]}")
+        parts.append(f"Action plan: {item.action_plan[:500] or 'None given'}")
+        parts.append(
+            f"Target date: {dateformat.format(item.target_date, 'j F Y')}."
+            if item.target_date
+            else "Target date: None given."
+        )
+        return "<br>".join(escape(part) for part in parts)
 
     def item_link(self, item):
         report_ = item if isinstance(item, Report) else item.recommendation.report
@@ -106,3 +118,8 @@ class PublicationsFeed(Feed):
     def item_pubdate(self, item):
         day = self._when(item)
         return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+
+    def item_updateddate(self, item):
+        """Atom requires every entry to say when it last changed: a publication or a response
+        is dated once, so that is its publication date."""
+        return self.item_pubdate(item)

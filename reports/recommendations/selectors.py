@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from agencies.models import Body, Locality, User
 
-from ..models import Recommendation, Referral, Report, Review
+from ..models import Recommendation, Referral, Report, Response, Review
 from ..on_time import RECOMMENDATION_RESPONSE, OnTime
 from ..references import small_int
 
@@ -265,3 +265,47 @@ def recommendation_page(rec: Recommendation) -> dict:
         "updates": rec.updates.select_related("recorded_by"),
         "extensions": rec.extensions.all(),
     }
+
+
+# ---------------------------------------------------------------- the public pages
+
+
+def public_reports(locality: Locality, today: datetime.date) -> dict:
+    """What was done in an area: its published reports (a joint committee's that concern it
+    included), each with `tally` (recommendations sent, answered, overdue today); the overdue
+    recommendations; and the latest responses. Four queries, whatever the numbers."""
+    published = Report.objects.in_area(locality).filter(published_on__isnull=False)
+    reports = list(published.select_related("issuing_body", "locality").prefetch_related("areas")[:200])
+    counted = Recommendation.objects.filter(report__in=published.values("pk")).counted()
+    tallies = {
+        row["report_id"]: row
+        for row in counted.values("report_id")
+        .annotate(
+            sent=Count("id"),
+            answered=Count("response"),
+            overdue=Count("id", filter=Recommendation.overdue_condition(today)),
+        )
+        .order_by()
+    }
+    for report in reports:
+        report.tally = tallies.get(report.pk, {"sent": 0, "answered": 0, "overdue": 0})  # a note for the page
+    overdue = counted.overdue(today).select_related("addressed_to", "report").order_by("due_on", "pk")[:100]
+    responses = (
+        Response.objects.filter(recommendation__in=counted)
+        .select_related("recommendation__addressed_to", "recommendation__report")
+        .order_by("-responded_on", "-pk")[:10]
+    )
+    return {"reports": reports, "overdue": list(overdue), "responses": list(responses)}
+
+
+def public_recommendations(report: Report, today: datetime.date) -> list[Recommendation]:
+    """A published report's sent recommendations (withdrawn ones with their reason), each with
+    `overdue` (no response by its due day) and, once answered, `answered_late`."""
+    recommendations = list(
+        report.recommendations.sent().select_related("addressed_to", "response").prefetch_related("updates")
+    )
+    for rec in recommendations:  # notes for the page, not fields
+        rec.overdue = rec.is_overdue(today)
+        response = getattr(rec, "response", None)
+        rec.answered_late = response is not None and not response.on_time()
+    return recommendations
