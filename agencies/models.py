@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -106,6 +106,13 @@ class Locality(models.Model):
         max_length=9,
         blank=True,
         validators=[RegexValidator(r"^E\d{8}$", "Enter an ONS code like E10000015")],
+    )
+    # How long an experience shared online and rejected as spam keeps the person's details and
+    # words before the nightly job removes them (concerns.triage); it can be restored until then.
+    rejected_retention_days = models.PositiveSmallIntegerField(
+        "days to keep rejected submissions",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
 
     objects = LocalityQuerySet.as_manager()

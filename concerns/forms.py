@@ -68,8 +68,13 @@ class ConcernForm(GovForm):
         max_length=10_000,
         help_text="In the person's words where you can.",
     )
+    # The outcomes of the review of what the public shared (signposted, duplicate, rejected)
+    # are set from the review queue only (concerns/triage.py), where each is recorded.
     status = forms.ChoiceField(
-        label="Status", choices=Status.choices, initial=Status.REVIEWED, widget=forms.RadioSelect
+        label="Status",
+        choices=[(s.value, s.label) for s in (Status.NEW, Status.REVIEWED, Status.ESCALATED, Status.CLOSED)],
+        initial=Status.REVIEWED,
+        widget=forms.RadioSelect,
     )
     closed_reason = forms.CharField(
         label="Reason for closing", max_length=500, required=False, help_text="Only if the status is closed."

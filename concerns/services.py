@@ -17,7 +17,6 @@ from agencies.models import Body, Locality, User
 
 from . import redaction, summaries
 from .models import (
-    DEFAULT_THEMES,
     SUMMARY_MAX,
     Channel,
     Concern,
@@ -28,6 +27,21 @@ from .models import (
     Status,
     Theme,
 )
+
+DEFAULT_THEMES = [
+    "Access",
+    "Waiting times",
+    "Communication",
+    "Dignity and respect",
+    "Staff attitude",
+    "Quality of treatment",
+    "Discharge",
+    "Medication",
+    "Safeguarding",
+    "Cost",
+    "Digital access",
+    "Complaints handling",
+]
 
 CONTACT_FIELDS = (
     "name",

@@ -15,6 +15,7 @@ from concerns import summaries
 from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
 from concerns.safeguarding import unreferred
 from concerns.selectors import waiting_for_review
+from concerns.triage import financial_year_start, signposting_count
 
 from ..models import (
     BoardPack,
@@ -211,6 +212,8 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
     return {
         **page,
         "waiting": waiting_for_review(user, locality),
+        "signposted": signposting_count(locality, bodies, financial_year_start(today)),
+        "signposted_since": financial_year_start(today),
         "unreferred": list(unreferred(locality, bodies)[:LANDING_ROWS]),
         "alerts_waiting": waiting.count(),
         "alerts_overdue": list(
