@@ -92,6 +92,8 @@ class ConcernForm(GovForm):
         )
         self.fields["channel"].error_messages["required"] = "Select how the experience reached you"
         self.fields["narrative"].error_messages["required"] = "Enter what happened"
+        if self.initial.get("status") == Status.SIGNPOSTED:  # keep a signposting as it is
+            self.fields["status"].choices = [*self.fields["status"].choices, (Status.SIGNPOSTED, "Signposted")]
         if not self.is_bound and "received_on" not in self.initial:
             self.initial["received_on"] = timezone.localdate()
 

@@ -303,7 +303,9 @@ def rejected_purge(*, now: datetime.datetime) -> int:
                 Concern.history.filter(id=locked.pk).update(narrative=REMOVED, service_described="")
                 _record(locked, outcome=Outcome.PURGED, user=None, note=f"After {days} days")
         except Exception:
-            logger.exception("Could not remove the details of rejected submission %s; trying again tomorrow", concern.pk)
+            logger.exception(
+                "Could not remove the details of rejected submission %s; trying again tomorrow", concern.pk
+            )
             continue
         removed += 1
     return removed

@@ -42,7 +42,10 @@ class DecisionForm(GovForm):
     )
     safeguarding = forms.BooleanField(label="This is a safeguarding concern", required=False)
     duplicate_of = forms.CharField(
-        label="Reference of the experience it duplicates", max_length=20, required=False, help_text="For example, C-000123"
+        label="Reference of the experience it duplicates",
+        max_length=20,
+        required=False,
+        help_text="For example, C-000123",
     )
     note = LongTextField(
         label="Notes",

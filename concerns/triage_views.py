@@ -123,7 +123,9 @@ def retention(request, locality):
     form = RetentionForm(posted(request), initial={"rejected_retention_days": locality.rejected_retention_days})
     if request.method == "POST" and form.is_valid():
         try:
-            triage.retention_set(locality=locality, user=request.user, days=form.cleaned_data["rejected_retention_days"])
+            triage.retention_set(
+                locality=locality, user=request.user, days=form.cleaned_data["rejected_retention_days"]
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

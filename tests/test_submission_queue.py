@@ -224,7 +224,11 @@ def test_a_duplicate_must_name_a_concern_in_this_area_and_then_links_to_it(world
         locality=world.other_area,
         collecting_body=elsewhere_hw,
         details=services.ConcernDetails(
-            received_on=datetime.date(2026, 11, 1), channel="phone", service_type="gp", sentiment="neutral", narrative="x"
+            received_on=datetime.date(2026, 11, 1),
+            channel="phone",
+            service_type="gp",
+            sentiment="neutral",
+            narrative="x",
         ),
     )
     cases = [
@@ -244,7 +248,10 @@ def test_a_duplicate_must_name_a_concern_in_this_area_and_then_links_to_it(world
     assert concern.status == "duplicate"
     assert SubmissionDecision.objects.get(concern=concern).duplicate_of == original
     page = text(officer.get(page_url(world, "submission", concern)))
-    assert f"Marked as a duplicate by Oscar Officer (duplicate of <a class=\"govuk-link\" href=\"{reverse('concerns:detail', args=[world.area.slug, original.pk])}\">{original.reference}</a>)" in page
+    assert (
+        f'Marked as a duplicate by Oscar Officer (duplicate of <a class="govuk-link" href="{reverse("concerns:detail", args=[world.area.slug, original.pk])}">{original.reference}</a>)'
+        in page
+    )
     summaries.refresh(world.area.pk)
     assert not MonthlyCount.objects.filter(locality=world.area).exists()
 
@@ -287,3 +294,12 @@ def test_the_queue_makes_the_same_queries_for_5_or_50_submissions(world, officer
         make_submission(world, typed=f"surgery {i % 10}")
     large = _queries(officer, page_url(world, "submissions"))
     assert large == small
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_rejected_submission_cannot_be_changed_back_through_the_edit_page(world, officer):
+    concern = make_submission(world)
+    decide(officer, world, concern, outcome="reject")
+    response = officer.get(reverse("concerns:edit", args=[world.area.slug, concern.pk]))
+    assert response["Location"] == page_url(world, "submission", concern)
+    assert f"{concern.reference} is rejected as spam. Restore it first." in text(officer.get(response["Location"]))
