@@ -303,3 +303,12 @@ def test_a_rejected_submission_cannot_be_changed_back_through_the_edit_page(worl
     response = officer.get(reverse("concerns:edit", args=[world.area.slug, concern.pk]))
     assert response["Location"] == page_url(world, "submission", concern)
     assert f"{concern.reference} is rejected as spam. Restore it first." in text(officer.get(response["Location"]))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_spam_stays_out_of_the_list_of_experiences_unless_asked_for(world, officer):
+    concern = make_submission(world)
+    officer.get(decide(officer, world, concern, outcome="reject")["Location"])  # the message is shown
+    index = reverse("concerns:index", args=[world.area.slug])
+    assert concern.reference not in text(officer.get(index))
+    assert concern.reference in text(officer.get(index, {"status": "rejected"}))
