@@ -44,7 +44,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Locality)
 class LocalityAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "ons_code"]
+    list_display = ["name", "slug", "ons_code", "rejected_retention_days"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 

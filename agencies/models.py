@@ -117,6 +117,13 @@ class Locality(models.Model):
             MaxValueValidator(500, "The hourly limit must be 500 or fewer. For an event, issue an event code instead"),
         ],
     )
+    # How long an experience shared online and rejected as spam keeps the person's details and
+    # words before the nightly job removes them (concerns.triage); it can be restored until then.
+    rejected_retention_days = models.PositiveSmallIntegerField(
+        "days to keep rejected submissions",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
 
     objects = LocalityQuerySet.as_manager()
     history = HistoricalRecords()

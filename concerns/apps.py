@@ -9,7 +9,7 @@ class ConcernsConfig(AppConfig):
         from agencies import open_work
         from agencies.audit import Source, register
 
-        from .models import Alert, AlertRecipient, SafeguardingReferral
+        from .models import Alert, AlertRecipient, SafeguardingReferral, SubmissionDecision
         from .open_work import alerts_unacknowledged
 
         register(
@@ -23,6 +23,11 @@ class ConcernsConfig(AppConfig):
                 "safeguarding-referral",
                 "Safeguarding referral",
                 lambda a: SafeguardingReferral.history.filter(concern__locality_id=a.pk),
+            ),
+            Source(
+                "submission-decision",
+                "Decision on an experience shared online",
+                lambda a: SubmissionDecision.history.filter(locality_id=a.pk),
             ),
         )
         open_work.register(alerts_unacknowledged)

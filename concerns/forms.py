@@ -85,8 +85,13 @@ class ConcernForm(GovForm):
         max_length=10_000,
         help_text="In the person's words where you can.",
     )
+    # The outcomes of the review of what the public shared (signposted, duplicate, rejected)
+    # are set from the review queue only (concerns/triage.py), where each is recorded.
     status = forms.ChoiceField(
-        label="Status", choices=Status.choices, initial=Status.REVIEWED, widget=forms.RadioSelect
+        label="Status",
+        choices=[(s.value, s.label) for s in (Status.NEW, Status.REVIEWED, Status.ESCALATED, Status.CLOSED)],
+        initial=Status.REVIEWED,
+        widget=forms.RadioSelect,
     )
     closed_reason = forms.CharField(
         label="Reason for closing", max_length=500, required=False, help_text="Only if the status is closed."
@@ -104,6 +109,8 @@ class ConcernForm(GovForm):
         )
         self.fields["channel"].error_messages["required"] = "Select how the experience reached you"
         self.fields["narrative"].error_messages["required"] = "Enter what happened"
+        if self.initial.get("status") == Status.SIGNPOSTED:  # keep a signposting as it is
+            self.fields["status"].choices = [*self.fields["status"].choices, (Status.SIGNPOSTED, "Signposted")]
         if not self.is_bound and "received_on" not in self.initial:
             self.initial["received_on"] = timezone.localdate()
 

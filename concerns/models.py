@@ -47,6 +47,11 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
     ESCALATED = "escalated", "Escalated"
     CLOSED = "closed", "Closed"
+    # Outcomes of the review of an experience shared online (concerns/triage.py): none counts
+    # in any figure of concerns; signposting is counted as advice and information given.
+    SIGNPOSTED = "signposted", "Signposted"
+    DUPLICATE = "duplicate", "Duplicate"
+    REJECTED = "rejected", "Rejected as spam"
 
 
 SUMMARY_MAX = 2_000  # characters in a shareable summary
@@ -62,21 +67,6 @@ SEVERITY_LABELS = {
     4: "4 – serious",
     5: "5 – very serious",
 }
-
-DEFAULT_THEMES = [
-    "Access",
-    "Waiting times",
-    "Communication",
-    "Dignity and respect",
-    "Staff attitude",
-    "Quality of treatment",
-    "Discharge",
-    "Medication",
-    "Safeguarding",
-    "Cost",
-    "Digital access",
-    "Complaints handling",
-]
 
 
 class Theme(models.Model):
@@ -455,3 +445,4 @@ from .outreach_models import EventCode  # noqa: E402,F401 - outreach event codes
 from .people_models import PersonReference  # noqa: E402,F401 - the references people are given
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
 from .summary_models import MonthlyCount, SummaryState  # noqa: E402,F401 - the dashboards' summary tables
+from .triage_models import SubmissionDecision  # noqa: E402,F401 - decisions on what the public shared

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from agencies import access as agency_access
 from agencies.models import Body, Locality, Role, ServiceType, User
 
-from .models import COUNTED_STATUSES, Concern, ConcernTheme, Theme, TrendSignal
+from .models import COUNTED_STATUSES, Concern, ConcernTheme, Status, Theme, TrendSignal
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -31,6 +31,8 @@ def filtered_concerns(user: User, locality: Locality, filters: dict) -> QuerySet
         qs = qs.filter(received_on__lte=filters["received_to"])
     if filters.get("service"):
         qs = qs.filter(service_id=filters["service"])
+    if not filters.get("status"):  # spam stays out of the list and its exports unless asked for
+        qs = qs.exclude(status=Status.REJECTED)
     for field in ("service_type", "sentiment", "status", "channel"):
         if filters.get(field):
             qs = qs.filter(**{field: filters[field]})

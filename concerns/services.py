@@ -18,7 +18,6 @@ from quality_system.approx_dates import Precision
 
 from . import people_updates, person_references, redaction, summaries
 from .models import (
-    DEFAULT_THEMES,
     SUMMARY_MAX,
     Channel,
     Concern,
@@ -30,6 +29,21 @@ from .models import (
     Status,
     Theme,
 )
+
+DEFAULT_THEMES = [
+    "Access",
+    "Waiting times",
+    "Communication",
+    "Dignity and respect",
+    "Staff attitude",
+    "Quality of treatment",
+    "Discharge",
+    "Medication",
+    "Safeguarding",
+    "Cost",
+    "Digital access",
+    "Complaints handling",
+]
 
 CONTACT_FIELDS = (
     "name",

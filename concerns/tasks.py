@@ -71,6 +71,15 @@ def chase_alerts() -> int:
     return alerts_chase(timezone.localdate())
 
 
+@shared_task(name="concerns.tasks.purge_rejected_submissions")
+def purge_rejected_submissions() -> int:
+    """Remove the personal details of experiences rejected as spam once their area's retention
+    period has passed (each removal is recorded)."""
+    from .triage import rejected_purge
+
+    return rejected_purge(now=timezone.now())
+
+
 @shared_task(name="concerns.tasks.refresh_summaries")
 def refresh_summaries(locality_id: int | None = None) -> int:
     """Rebuild the monthly counts of one area, or of every area whose concerns changed."""

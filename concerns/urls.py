@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, exports, import_views, outreach_views, safeguarding_views, views
+from . import alert_views, exports, import_views, outreach_views, safeguarding_views, triage_views, views
 
 app_name = "concerns"
 
@@ -20,6 +20,10 @@ urlpatterns = [
         safeguarding_views.outcome,
         name="safeguarding-outcome",
     ),
+    path("concerns/shared-online/", triage_views.queue, name="submissions"),
+    path("concerns/shared-online/<int:pk>/", triage_views.review, name="submission"),
+    path("concerns/shared-online/<int:pk>/restore/", triage_views.restore, name="submission-restore"),
+    path("concerns/shared-online/keep-rejected/", triage_views.retention, name="submission-retention"),
     path("concerns/import/", import_views.start, name="import"),
     path("concerns/import/template.csv", import_views.template, name="import-template"),
     path("concerns/import/<int:pk>/", import_views.job, name="import-job"),

@@ -17,7 +17,7 @@ from quality_system.forms import apply_service_errors, approx_date_initial
 from . import access, people_updates, person_references, redaction, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
-from .models import Concern, ConcernContact, PersonalDataAccess, Theme
+from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
 
 
 @area_view
@@ -136,6 +136,9 @@ def _history_rows(records) -> list[dict]:
 def edit(request, locality, pk: int):
     concern = _concern(request, locality, pk)
     access.require_collecting_staff(request.user, concern)
+    if concern.status in (Status.REJECTED, Status.DUPLICATE):  # restored from the queue, where it is recorded
+        messages.error(request, f"{concern.reference} is {concern.get_status_display().lower()}. Restore it first.")
+        return redirect("concerns:submission", locality.slug, concern.pk)
     initial = {
         field: getattr(concern, field)
         for field in (

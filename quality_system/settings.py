@@ -268,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.chase_recommendations",
         "schedule": crontab(hour=8, minute=5),
     },
+    # 03:45 London time daily: remove the personal details of experiences shared online and
+    # rejected as spam once the area's retention period has passed (personal data minimisation).
+    "purge-rejected-submissions": {
+        "task": "concerns.tasks.purge_rejected_submissions",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",

@@ -111,6 +111,17 @@ def a_referral(w: World, rid: bool = True) -> dict:
     return {**area(w), "pk": concern.pk, "rid": referral.pk}
 
 
+def a_submission(w: World, rejected: bool = False) -> dict:
+    """An experience shared online by the public, waiting for review (or rejected as spam)."""
+    from concerns import triage
+    from tests.test_submission_queue import make_submission
+
+    concern = make_submission(w)
+    if rejected:
+        triage.submission_reject(concern=concern, user=w.officer)
+    return {**area(w), "pk": concern.pk}
+
+
 def an_import(w: World) -> dict:
     job = ImportJob.objects.create(
         locality=w.area,
@@ -356,6 +367,10 @@ MATRIX: dict[str, Page] = {
     "concerns:safeguarding-refer": Page(AREA_ADMIN, lambda w: a_referral(w, rid=False), owner="officer"),
     "concerns:safeguarding-outcome": Page(AREA_ADMIN, a_referral, owner="officer"),
     "concerns:summary": Page(AREA_ADMIN, a_concern, owner="officer"),
+    "concerns:submissions": Page(AREA_ADMIN, area, post=False, owner="officer"),
+    "concerns:submission": Page(AREA_ADMIN, a_submission, owner="officer"),
+    "concerns:submission-restore": Page(AREA_ACTION, lambda w: a_submission(w, rejected=True), owner="officer"),
+    "concerns:submission-retention": Page(AREA_ADMIN, area),
     "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),
     "concerns:import-job": Page(AREA_ADMIN, an_import, post=False, owner="officer"),

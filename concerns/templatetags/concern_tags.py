@@ -13,6 +13,9 @@ _STATUS_COLOURS = {
     "reviewed": "govuk-tag--grey",
     "escalated": "govuk-tag--orange",
     "closed": "govuk-tag--green",
+    "signposted": "govuk-tag--turquoise",
+    "duplicate": "govuk-tag--yellow",
+    "rejected": "govuk-tag--red",
 }
 
 

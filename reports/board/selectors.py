@@ -16,6 +16,7 @@ from concerns.follow_ups import outcome_measure
 from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
 from concerns.safeguarding import unreferred
 from concerns.selectors import waiting_for_review
+from concerns.triage import financial_year_start, signposting_count
 
 from ..models import (
     BoardPack,
@@ -212,6 +213,8 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
     return {
         **page,
         "waiting": waiting_for_review(user, locality),
+        "signposted": signposting_count(locality, bodies, financial_year_start(today)),
+        "signposted_since": financial_year_start(today),
         "unreferred": list(unreferred(locality, bodies)[:LANDING_ROWS]),
         "alerts_waiting": waiting.count(),
         "alerts_overdue": list(
