@@ -161,7 +161,7 @@ def attach_requests_in(locality: Locality, user: Any) -> tuple[list[AttachReques
     return asked, list(waiting.select_related("body", "locality", "asked_by"))
 
 
-def _collecting(on: datetime.date | None):
+def _collecting(on: datetime.date | None) -> QuerySet[FunctionHolding]:
     """Holdings of the local Healthwatch function today: the public form needs one to collect
     what people share."""
     return FunctionHolding.objects.current(on or timezone.localdate()).filter(

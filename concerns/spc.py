@@ -164,7 +164,14 @@ def xmr(values: Sequence[float], *, changes: Sequence[int] = (), min_points: int
     )
 
 
-def _period(points, a: int, b: int, reasons, direction, lengths) -> Period:
+def _period(
+    points: tuple[float, ...],
+    a: int,
+    b: int,
+    reasons: list[set[str]],
+    direction: list[int],
+    lengths: dict[str, list[int]],
+) -> Period:
     """Limits for points[a:b] and the special-cause marks within it."""
     chunk = points[a:b]
     n = len(chunk)

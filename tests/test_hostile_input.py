@@ -107,7 +107,6 @@ KNOWN: dict[str, Known] = {
     "people-follow-up": Known({"answer": "better"}, fresh=True),
     "agencies:area-settings": Known(),
     "concerns:index": Known(),
-    "public-track": Known(),
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),
