@@ -103,6 +103,11 @@ KNOWN: dict[str, Known] = {
     "agencies:audit": Known(),
     "share": Known({"email": "", "website": ""}, fresh=False),
     "concerns:index": Known(),
+    # The list's selection form (it posts to the first action the persona has).
+    "concerns:selection-alert": Known(),
+    "concerns:selection-theme": Known(),
+    "reports:selection-review": Known(),
+    "reports:selection-priority": Known(),
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Body, Locality, User
 from concerns.models import Theme, TrendSignal
+from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField
 
 from ..models import Priority, Recommendation, Review, SurveillanceView
@@ -222,3 +223,17 @@ class BoardPackForm(GovForm):
         if meeting_on < timezone.localdate():
             raise forms.ValidationError("The meeting date must be today or in the future")
         return meeting_on
+
+
+class PriorityChoiceForm(SelectionForm):
+    """Add experiences selected in the list to a priority's golden thread."""
+
+    submit_label = "Add them to the priority"
+    choice_field = "priority"
+    priority = forms.ModelChoiceField(queryset=Priority.objects.none(), label="Priority")
+
+    def __init__(self, *args, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+        self.fields["priority"].error_messages["required"] = "Choose the priority to add them to"
+        self.fields["priority"].error_messages["invalid_choice"] = "Choose a priority from the list"

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import figures
 from agencies.http import area_view, posted
+from concerns.models import Concern
+from concerns.selection_views import selection_step
 from quality_system.forms import apply_service_errors
 
 from .. import access
@@ -27,6 +29,7 @@ from .forms import (
     ActionForm,
     BoardPackForm,
     FigureForm,
+    PriorityChoiceForm,
     PriorityForm,
     ProgressForm,
     ReferralForm,
@@ -304,6 +307,29 @@ def priority_link(request, locality, pk: int):
         title="Link records to the priority",
         act=lambda priority, form: board.thread_link(priority=priority, **form.links()),
         done=lambda added: f"{added} record{'s' if added != 1 else ''} linked to the priority.",
+    )
+
+
+@area_view
+@require_POST
+def priority_add_concerns(request, locality):
+    """Add experiences selected in the concerns list to a priority's golden thread."""
+    access.require_board_member(request.user, locality)
+    priorities = Priority.objects.for_user(request.user).filter(locality=locality).order_by("title")
+
+    def act(concerns, form) -> str:
+        priority = form.cleaned_data["priority"]
+        added = board.thread_link(priority=priority, concerns=concerns)
+        return f"{added} experience{'s' if added != 1 else ''} added to the priority ‘{priority.title}’."
+
+    return selection_step(
+        request,
+        locality,
+        scope=Concern.all_objects.for_user(request.user).counted(),
+        reason="only reviewed experiences can be added to a priority",
+        make_form=lambda data, **kw: PriorityChoiceForm(data, priorities=priorities, **kw),
+        act=act,
+        title="Add the selected experiences to a priority",
     )
 
 

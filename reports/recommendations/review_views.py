@@ -15,12 +15,23 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
+from concerns.models import Concern
+from concerns.selection_views import selection_step
 
 from .. import access
 from ..models import EvidenceRequest, Review
 from . import lifecycle, selectors, services
-from .forms import AgreeForm, EvidenceAnswerForm, EvidenceForm, RecommendationForm, ReportForm, ReviewForm
+from .forms import (
+    AgreeForm,
+    EvidenceAnswerForm,
+    EvidenceForm,
+    RecommendationForm,
+    ReportForm,
+    ReviewChoiceForm,
+    ReviewForm,
+)
 from .pages import form_page, submit_form
+from .review_concerns import review_concerns_add
 
 
 @area_view
@@ -228,3 +239,32 @@ def report_publish(request, locality, pk: int):
     else:
         messages.success(request, "Report published. It is now on the public pages.")
     return redirect("reports:report", locality.slug, item.pk)
+
+
+@area_view
+@require_POST
+def review_add_concerns(request, locality):
+    """Add experiences selected in the concerns list to an open review led by the user's body."""
+    bodies = access.require_reviewer(request.user, locality)
+    reviews = (
+        Review.objects.for_user(request.user)
+        .filter(locality=locality, lead_body__in=bodies)
+        .exclude(state=Review.State.CLOSED)
+        .order_by("-created_at")
+    )
+
+    def act(concerns, form) -> str:
+        review = form.cleaned_data["review"]
+        added = review_concerns_add(review=review, concerns=concerns)
+        already = f" ({len(concerns) - added} were in it already)" if added < len(concerns) else ""
+        return f"{added} experience{'s' if added != 1 else ''} added to the review ‘{review.topic}’{already}."
+
+    return selection_step(
+        request,
+        locality,
+        scope=Concern.all_objects.for_user(request.user).counted(),
+        reason="only reviewed experiences can be added to a review",
+        make_form=lambda data, **kw: ReviewChoiceForm(data, reviews=reviews, **kw),
+        act=act,
+        title="Add the selected experiences to a review",
+    )
