@@ -195,6 +195,9 @@ def can_raise(user, locality) -> bool:
     return True
 
 
+SHOWN = 50  # experiences listed on an alert's page (an alert may have up to 500)
+
+
 def _alert(request, locality, pk) -> Alert:
     return get_object_or_404(
         Alert.all_objects.for_user(request.user).select_related("raised_by_body", "raised_by"),
@@ -240,7 +243,9 @@ def detail(request, locality, pk: int):
             "alert": alert,
             "rows": rows,
             "sent_messages": sent_messages,
-            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:50],
+            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:SHOWN],
+            "concern_count": alert.concerns.count(),
+            "shown": SHOWN,
         },
     )
 

@@ -65,30 +65,35 @@ def attached_field() -> forms.Field:
 
 
 class SelectionForm(AttachedConcernsMixin, GovForm):
-    """The second step of an action on a selection: what to do, and with which experiences."""
+    """The second step of an action on a selection: what to add the experiences to (`choice`,
+    from `choices`), and with which experiences. Subclasses name the choice."""
+
+    choice_label = ""
+    choice_noun = ""  # "theme", "review": for the message when the choice is not on the list
+    choice_missing = ""  # the message when nothing is chosen
 
     step = forms.CharField(widget=forms.HiddenInput, initial="act", required=False)
+    choice = forms.ModelChoiceField(queryset=Theme.all_objects.none())
     attached = attached_field()
     concerns = concerns_field(label="Selected experiences", help_text="Untick any you do not want to include.")
-    choice_field = ""  # the field a subclass adds
 
-    def __init__(self, *args, scope: QuerySet[Concern], attached: list[int] | None = None, **kwargs):
+    def __init__(self, *args, scope: QuerySet[Concern], choices: QuerySet, attached: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.attach(scope, attached)
         self.fields["concerns"].error_messages["required"] = "Select at least one experience"
+        choice = self.fields["choice"]
+        choice.queryset, choice.label = choices, self.choice_label
+        choice.error_messages.update(
+            required=self.choice_missing, invalid_choice=f"Choose a {self.choice_noun} from the list"
+        )
         self.helper.render_hidden_fields = True
 
     def layout_fields(self) -> list:
-        return [Field.select(self.choice_field), Field.checkboxes("concerns", small=True)]
+        return [Field.select("choice"), Field.checkboxes("concerns", small=True)]
 
 
 class ThemeChoiceForm(SelectionForm):
     submit_label = "Add the theme"
-    choice_field = "theme"
-    theme = forms.ModelChoiceField(queryset=Theme.all_objects.none(), label="Theme to add")
-
-    def __init__(self, *args, locality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality, is_active=True).order_by("name")
-        self.fields["theme"].error_messages["required"] = "Choose a theme to add"
-        self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme from the list"
+    choice_label = "Theme to add"
+    choice_noun = "theme"
+    choice_missing = "Choose a theme to add"

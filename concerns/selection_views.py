@@ -21,7 +21,7 @@ from quality_system.forms import apply_service_errors
 from . import access, selection, services
 from .alert_forms import AlertForm
 from .alert_views import alert_page, alertable, can_raise, raising_body, suggested
-from .models import Concern
+from .models import Concern, Theme
 from .selection_forms import SelectionForm, ThemeChoiceForm
 from .views import list_page, matching
 
@@ -73,6 +73,7 @@ def selection_step(
     """An action on a selection in two steps. The list posts the selection: the form shows it
     (ticked) with the choice the action needs. That form posts back (`step`): `act(concerns,
     form)` does the work and returns the message shown on the list."""
+    scope = scope.filter(locality=locality)
     if not request.POST.get("step"):
         try:
             chosen = picked(request, locality, scope=scope, reason=reason)
@@ -106,8 +107,8 @@ def theme(request, locality):
     own = Concern.all_objects.for_user(request.user).filter(collecting_body__in=bodies)
 
     def act(concerns, form):
-        added_to = services.concerns_theme_add(concerns=concerns, theme=form.cleaned_data["theme"], user=request.user)
-        name = form.cleaned_data["theme"].name
+        added_to = services.concerns_theme_add(concerns=concerns, theme=form.cleaned_data["choice"], user=request.user)
+        name = form.cleaned_data["choice"].name
         return f"Theme ‘{name}’ added to {added_to} experience{'s' if added_to != 1 else ''}" + (
             f" ({len(concerns) - added_to} had it already)." if added_to < len(concerns) else "."
         )
@@ -117,11 +118,12 @@ def theme(request, locality):
         locality,
         scope=own,
         reason="you can set themes only on experiences your body collected",
-        make_form=lambda data, **kw: ThemeChoiceForm(data, locality=locality, **kw),
+        make_form=lambda data, **kw: ThemeChoiceForm(
+            data, choices=Theme.all_objects.filter(locality=locality, is_active=True).order_by("name"), **kw
+        ),
         act=act,
         title="Add a theme to the selected experiences",
     )
-
 
 
 def register_actions() -> None:

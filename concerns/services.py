@@ -266,8 +266,7 @@ def concerns_theme_add(*, concerns: list[Concern], theme: Theme, user: User) -> 
             current[tag.concern_id].append(tag.theme)
         changing = [c for c in concerns if theme not in current[c.pk]]
         ConcernTheme.objects.bulk_create(
-            ConcernTheme(concern=c, theme=theme, locality_id=c.locality_id, received_on=c.received_on)
-            for c in changing
+            ConcernTheme(concern=c, theme=theme, locality_id=c.locality_id, received_on=c.received_on) for c in changing
         )
         for concern in changing:
             concern.theme_names = theme_names([*current[concern.pk], theme])

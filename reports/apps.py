@@ -35,7 +35,9 @@ def register_selection_actions() -> None:
             order=30,
         )
     )
-    register(Action("priority", "Add them to a priority", "reports:selection-priority", access.can_manage_board, order=40))
+    register(
+        Action("priority", "Add them to a priority", "reports:selection-priority", access.can_manage_board, order=40)
+    )
 
 
 def register_audit() -> None:

@@ -3,6 +3,7 @@ review or a priority's thread; from a trend signal to an alert; the cap and the 
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 
@@ -11,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agencies.models import BodyKind
 from concerns import services
 from concerns.models import Alert, Concern, Theme, TrendSignal
 from reports.models import Review
 from tests.conftest import make_concern, make_priority
 from tests.factories import BodyFactory
-from agencies.models import BodyKind
 
 SECRET = "Nurse Jones on Ward 7 ignored my mother"
 
@@ -36,8 +37,23 @@ def ward_experiences(world, n: int, *, summarised: int = 0, **overrides) -> list
     )
     made = [make_concern(world, narrative=f"{SECRET} ({i})", service=ward, **overrides) for i in range(n)]
     for concern in made[:summarised]:
-        services.summary_approve(concern=concern, text=f"Long wait for help on the ward ({concern.pk}).", user=world.officer)
+        services.summary_approve(
+            concern=concern, text=f"Long wait for help on the ward ({concern.pk}).", user=world.officer
+        )
     return made
+
+
+def logged_by(body, locality, narrative: str) -> Concern:
+    """A reviewed experience collected by `body` in `locality`."""
+    details = services.ConcernDetails(
+        received_on=datetime.date(2026, 10, 1),
+        channel="phone",
+        service_type="hospital",
+        sentiment="negative",
+        narrative=narrative,
+        status="reviewed",
+    )
+    return services.concern_log(locality=locality, collecting_body=body, details=details)
 
 
 def ticked_ids(page: str, name: str = "concerns") -> set[int]:
@@ -83,11 +99,15 @@ def test_an_officer_alerts_the_icb_about_fourteen_experiences_from_a_filtered_li
     assert "About 14 experiences" in page
     assert ticked_ids(page) == {c.pk for c in ward_concerns}  # all attached, each ticked
     assert SECRET not in page  # the officer sees what recipients will: summaries only
-    unsummarised = ", ".join(c.reference for c in sorted(ward_concerns[10:], key=lambda c: (-c.received_on.toordinal(), -c.pk)))
+    unsummarised = ", ".join(
+        c.reference for c in sorted(ward_concerns[10:], key=lambda c: (-c.received_on.toordinal(), -c.pk))
+    )
     assert f"{unsummarised} have no shareable summary yet, so they are listed without words" in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        sent = officer.post(area_url("concerns:alert-create", world), alert_post(ward_concerns, recipients=[world.icb.pk]))
+        sent = officer.post(
+            area_url("concerns:alert-create", world), alert_post(ward_concerns, recipients=[world.icb.pk])
+        )
     alert = Alert.all_objects.get()
     assert sent.status_code == 302 and alert.concerns.count() == 14
 
@@ -108,7 +128,8 @@ def test_the_officer_can_untick_an_experience_before_sending_and_it_stays_on_the
     officer = login(world.officer)
     kept, dropped = chosen[:2], chosen[2]
     problem = officer.post(
-        area_url("concerns:alert-create", world), alert_post(kept, attached=chosen, summary="", recipients=[world.icb.pk])
+        area_url("concerns:alert-create", world),
+        alert_post(kept, attached=chosen, summary="", recipients=[world.icb.pk]),
     )
     page = page_text(problem)
     assert problem.status_code == 400 and "Enter a summary of the concern" in page
@@ -164,18 +185,7 @@ def test_more_matching_experiences_than_the_cap_are_refused_and_nothing_is_lost(
 def test_experiences_outside_the_users_scope_are_refused_not_dropped(world, login):
     reviewed = make_concern(world)
     unreviewed = make_concern(world, status="new")
-    elsewhere = services.concern_log(
-        locality=world.other_area,
-        collecting_body=BodyFactory(locality=world.other_area),
-        details=services.ConcernDetails(
-            received_on=reviewed.received_on,
-            channel="phone",
-            service_type="hospital",
-            sentiment="negative",
-            narrative="Elsewhere",
-            status="reviewed",
-        ),
-    )
+    elsewhere = logged_by(BodyFactory(locality=world.other_area), world.other_area, "Elsewhere")
     officer = login(world.officer)
     chosen = {"concern": [reviewed.pk, unreviewed.pk]}
     refused = officer.post(area_url("concerns:selection-alert", world), chosen)
@@ -205,18 +215,7 @@ def test_themes_are_set_only_on_experiences_the_users_body_collected(world, logi
     from tests.factories import hold
 
     hold("local_healthwatch", other_body)
-    theirs = services.concern_log(
-        locality=world.area,
-        collecting_body=other_body,
-        details=services.ConcernDetails(
-            received_on=own.received_on,
-            channel="phone",
-            service_type="hospital",
-            sentiment="negative",
-            narrative="Theirs",
-            status="reviewed",
-        ),
-    )
+    theirs = logged_by(other_body, world.area, "Theirs")
     refused = login(world.officer).post(area_url("concerns:selection-theme", world), {"concern": [own.pk, theirs.pk]})
     assert refused.status_code == 400
     assert "you can set themes only on experiences your body collected" in page_text(refused)
@@ -238,7 +237,7 @@ def test_a_theme_set_on_many_experiences_keeps_each_ones_history(world, login):
     ids = [c.pk for c in chosen]
     done = officer.post(
         area_url("concerns:selection-theme", world),
-        {"step": "act", "theme": theme.pk, "concerns": ids, "attached": ids},
+        {"step": "act", "choice": theme.pk, "concerns": ids, "attached": ids},
         follow=True,
     )
     assert "Theme ‘Staff attitude’ added to 3 experiences." in page_text(done)
@@ -252,7 +251,7 @@ def test_a_theme_set_on_many_experiences_keeps_each_ones_history(world, login):
 
     again = officer.post(
         area_url("concerns:selection-theme", world),
-        {"step": "act", "theme": theme.pk, "concerns": ids, "attached": ids},
+        {"step": "act", "choice": theme.pk, "concerns": ids, "attached": ids},
         follow=True,
     )
     assert "added to 0 experiences (3 had it already)" in page_text(again)
@@ -272,7 +271,11 @@ def test_choosing_no_theme_says_so_and_keeps_the_selection(world, login):
 def test_selected_experiences_are_added_to_a_review(world, login):
     chosen = ward_experiences(world, 3)
     review = Review.objects.create(
-        locality=world.area, kind="research", lead_body=world.healthwatch, topic="Ward 7 waits", created_by=world.officer
+        locality=world.area,
+        kind="research",
+        lead_body=world.healthwatch,
+        topic="Ward 7 waits",
+        created_by=world.officer,
     )
     officer = login(world.officer)
     listing = page_text(officer.get(area_url("concerns:index", world)))
@@ -282,7 +285,7 @@ def test_selected_experiences_are_added_to_a_review(world, login):
     ids = [c.pk for c in chosen]
     done = officer.post(
         area_url("reports:selection-review", world),
-        {"step": "act", "review": review.pk, "concerns": ids, "attached": ids},
+        {"step": "act", "choice": review.pk, "concerns": ids, "attached": ids},
         follow=True,
     )
     assert "3 experiences added to the review ‘Ward 7 waits’." in page_text(done)
@@ -299,7 +302,7 @@ def test_selected_experiences_are_added_to_a_priority_thread(world, login):
     ids = [c.pk for c in chosen]
     done = member.post(
         area_url("reports:selection-priority", world),
-        {"step": "act", "priority": priority.pk, "concerns": ids, "attached": ids},
+        {"step": "act", "choice": priority.pk, "concerns": ids, "attached": ids},
         follow=True,
     )
     assert f"2 experiences added to the priority ‘{priority.title}’." in page_text(done)
@@ -322,8 +325,14 @@ def test_a_trend_signal_offers_an_alert_with_its_experiences_attached(world, log
     make_concern(world, received_on=inside[0].received_on.replace(month=9))  # another month
     theme = Theme.all_objects.get(locality=world.area, name="Waiting times")
     signal = TrendSignal.all_objects.create(
-        locality=world.area, kind="theme", theme=theme, month=inside[0].received_on.replace(day=1),
-        count=3, mean=1.0, upper=2.5, rules="a point above the upper limit",
+        locality=world.area,
+        kind="theme",
+        theme=theme,
+        month=inside[0].received_on.replace(day=1),
+        count=3,
+        mean=1.0,
+        upper=2.5,
+        rules="a point above the upper limit",
     )
     officer = login(world.officer)
     trends = page_text(officer.get(area_url("concerns:trends", world)))
@@ -365,7 +374,9 @@ def test_the_list_with_selection_makes_the_same_queries_at_n_and_10n(world, logi
         if step == "list":
             runs.append(_queries(officer, "get", area_url("concerns:index", world)))
         elif step == "refused":
-            runs.append(_queries(officer, "post", area_url("concerns:selection-alert", world), {"concern": [*ids, 10**9]}))
+            runs.append(
+                _queries(officer, "post", area_url("concerns:selection-alert", world), {"concern": [*ids, 10**9]})
+            )
         else:
             runs.append(_queries(officer, "post", area_url("concerns:selection-alert", world), {"all_matching": "yes"}))
     assert runs[0] == runs[1]
@@ -378,3 +389,13 @@ def test_all_matching_is_refused_while_the_filters_are_not_understood(world, log
     )
     assert refused.status_code == 400
     assert "Correct the filters first, then select all the experiences that match them" in page_text(refused)
+
+
+def test_an_alert_page_says_how_many_experiences_it_has_when_it_lists_only_the_newest(world, login, monkeypatch):
+    from concerns import alert_views
+    from tests.conftest import make_alert
+
+    alert = make_alert(world, concerns=ward_experiences(world, 3))
+    monkeypatch.setattr(alert_views, "SHOWN", 2)
+    page = page_text(login(world.icb_officer).get(reverse("concerns:alert-detail", args=[world.area.slug, alert.pk])))
+    assert "3 experiences; the newest 2 are listed here" in page

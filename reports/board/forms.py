@@ -229,11 +229,6 @@ class PriorityChoiceForm(SelectionForm):
     """Add experiences selected in the list to a priority's golden thread."""
 
     submit_label = "Add them to the priority"
-    choice_field = "priority"
-    priority = forms.ModelChoiceField(queryset=Priority.objects.none(), label="Priority")
-
-    def __init__(self, *args, priorities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = priorities
-        self.fields["priority"].error_messages["required"] = "Choose the priority to add them to"
-        self.fields["priority"].error_messages["invalid_choice"] = "Choose a priority from the list"
+    choice_label = "Priority"
+    choice_noun = "priority"
+    choice_missing = "Choose the priority to add them to"

@@ -318,7 +318,7 @@ def priority_add_concerns(request, locality):
     priorities = Priority.objects.for_user(request.user).filter(locality=locality).order_by("title")
 
     def act(concerns, form) -> str:
-        priority = form.cleaned_data["priority"]
+        priority = form.cleaned_data["choice"]
         added = board.thread_link(priority=priority, concerns=concerns)
         return f"{added} experience{'s' if added != 1 else ''} added to the priority ‘{priority.title}’."
 
@@ -327,7 +327,7 @@ def priority_add_concerns(request, locality):
         locality,
         scope=Concern.all_objects.for_user(request.user).counted(),
         reason="only reviewed experiences can be added to a priority",
-        make_form=lambda data, **kw: PriorityChoiceForm(data, priorities=priorities, **kw),
+        make_form=lambda data, **kw: PriorityChoiceForm(data, choices=priorities, **kw),
         act=act,
         title="Add the selected experiences to a priority",
     )

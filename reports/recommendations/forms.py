@@ -383,11 +383,6 @@ class ReviewChoiceForm(SelectionForm):
     """Add experiences selected in the list to one of the user's bodies' open reviews."""
 
     submit_label = "Add them to the review"
-    choice_field = "review"
-    review = forms.ModelChoiceField(queryset=Review.objects.none(), label="Review")
-
-    def __init__(self, *args, reviews: QuerySet[Review], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["review"].queryset = reviews
-        self.fields["review"].error_messages["required"] = "Choose the review to add them to"
-        self.fields["review"].error_messages["invalid_choice"] = "Choose a review from the list"
+    choice_label = "Review"
+    choice_noun = "review"
+    choice_missing = "Choose the review to add them to"

@@ -254,7 +254,7 @@ def review_add_concerns(request, locality):
     )
 
     def act(concerns, form) -> str:
-        review = form.cleaned_data["review"]
+        review = form.cleaned_data["choice"]
         added = review_concerns_add(review=review, concerns=concerns)
         already = f" ({len(concerns) - added} were in it already)" if added < len(concerns) else ""
         return f"{added} experience{'s' if added != 1 else ''} added to the review ‘{review.topic}’{already}."
@@ -264,7 +264,7 @@ def review_add_concerns(request, locality):
         locality,
         scope=Concern.all_objects.for_user(request.user).counted(),
         reason="only reviewed experiences can be added to a review",
-        make_form=lambda data, **kw: ReviewChoiceForm(data, reviews=reviews, **kw),
+        make_form=lambda data, **kw: ReviewChoiceForm(data, choices=reviews, **kw),
         act=act,
         title="Add the selected experiences to a review",
     )

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def ward_experiences(world, n):
-    ward = BodyFactory(locality=world.area, name="Ward 7, Testshire General", kind=BodyKind.NHS_TRUST, service_type="hospital")
+    ward = BodyFactory(
+        locality=world.area, name="Ward 7, Testshire General", kind=BodyKind.NHS_TRUST, service_type="hospital"
+    )
     return ward, [make_concern(world, narrative=f"Waited for help on Ward 7 ({i})", service=ward) for i in range(n)]
 
 
@@ -48,7 +50,11 @@ def test_an_officer_selects_all_matching_experiences_and_alerts_the_icb(page, wo
 def test_an_officer_adds_a_theme_and_a_review_to_ticked_experiences(page, world):
     _, concerns = ward_experiences(world, 3)
     Review.objects.create(
-        locality=world.area, kind="research", lead_body=world.healthwatch, topic="Ward 7 waits", created_by=world.officer
+        locality=world.area,
+        kind="research",
+        lead_body=world.healthwatch,
+        topic="Ward 7 waits",
+        created_by=world.officer,
     )
     sign_in_by_keyboard(page, world.officer.email)
     page.goto(reverse("concerns:index", args=[world.area.slug]))
