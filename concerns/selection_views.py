@@ -99,6 +99,27 @@ def selection_step(
     )
 
 
+def add_reviewed_to(request, locality, *, form_class: type[SelectionForm], choices: QuerySet, add, noun: str):
+    """Add the selected reviewed experiences to a record chosen from `choices` (a review, a
+    priority: reports' records): `add(record, concerns)` links them, returning how many are new."""
+
+    def act(concerns, form) -> str:
+        record = form.cleaned_data["choice"]
+        added = add(record, concerns)
+        already = f" ({len(concerns) - added} were in it already)" if added < len(concerns) else ""
+        return f"{added} experience{'s' if added != 1 else ''} added to the {noun} ‘{record}’{already}."
+
+    return selection_step(
+        request,
+        locality,
+        scope=Concern.all_objects.for_user(request.user).counted(),
+        reason=f"only reviewed experiences can be added to a {noun}",
+        make_form=lambda data, **kw: form_class(data, choices=choices, **kw),
+        act=act,
+        title=f"Add the selected experiences to a {noun}",
+    )
+
+
 @area_view
 @require_POST
 def theme(request, locality):

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import figures
 from agencies.http import area_view, posted
-from concerns.models import Concern
-from concerns.selection_views import selection_step
+from concerns.selection_views import add_reviewed_to
 from quality_system.forms import apply_service_errors
 
 from .. import access
@@ -317,19 +316,13 @@ def priority_add_concerns(request, locality):
     access.require_board_member(request.user, locality)
     priorities = Priority.objects.for_user(request.user).filter(locality=locality).order_by("title")
 
-    def act(concerns, form) -> str:
-        priority = form.cleaned_data["choice"]
-        added = board.thread_link(priority=priority, concerns=concerns)
-        return f"{added} experience{'s' if added != 1 else ''} added to the priority ‘{priority.title}’."
-
-    return selection_step(
+    return add_reviewed_to(
         request,
         locality,
-        scope=Concern.all_objects.for_user(request.user).counted(),
-        reason="only reviewed experiences can be added to a priority",
-        make_form=lambda data, **kw: PriorityChoiceForm(data, choices=priorities, **kw),
-        act=act,
-        title="Add the selected experiences to a priority",
+        form_class=PriorityChoiceForm,
+        choices=priorities,
+        add=lambda priority, concerns: board.thread_link(priority=priority, concerns=concerns),
+        noun="priority",
     )
 
 

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
-from concerns.models import Concern
-from concerns.selection_views import selection_step
+from concerns.selection_views import add_reviewed_to
 
 from .. import access
 from ..models import EvidenceRequest, Review
@@ -253,18 +252,11 @@ def review_add_concerns(request, locality):
         .order_by("-created_at")
     )
 
-    def act(concerns, form) -> str:
-        review = form.cleaned_data["choice"]
-        added = review_concerns_add(review=review, concerns=concerns)
-        already = f" ({len(concerns) - added} were in it already)" if added < len(concerns) else ""
-        return f"{added} experience{'s' if added != 1 else ''} added to the review ‘{review.topic}’{already}."
-
-    return selection_step(
+    return add_reviewed_to(
         request,
         locality,
-        scope=Concern.all_objects.for_user(request.user).counted(),
-        reason="only reviewed experiences can be added to a review",
-        make_form=lambda data, **kw: ReviewChoiceForm(data, choices=reviews, **kw),
-        act=act,
-        title="Add the selected experiences to a review",
+        form_class=ReviewChoiceForm,
+        choices=reviews,
+        add=lambda review, concerns: review_concerns_add(review=review, concerns=concerns),
+        noun="review",
     )
