@@ -8,7 +8,8 @@ from django import forms
 from agencies.models import Body, BodyKind
 from quality_system.forms import GovForm, LongTextField, ReceiptEmailField
 
-from .models import Alert, Concern
+from .models import Alert, TrendSignal
+from .selection_forms import AttachedConcernsMixin, attached_field, concerns_field
 
 OVERSIGHT_KINDS = [
     BodyKind.ICB,
@@ -22,7 +23,7 @@ OVERSIGHT_KINDS = [
 ]
 
 
-class AlertForm(GovForm):
+class AlertForm(AttachedConcernsMixin, GovForm):
     submit_label = "Send the alert"
 
     summary = forms.CharField(label="Summary", max_length=200, help_text="One line that says what the concern is.")
@@ -50,23 +51,31 @@ class AlertForm(GovForm):
     provider = forms.ModelChoiceField(
         queryset=Body.objects.none(), label="Also alert a provider", required=False, empty_label="No provider"
     )
-    concerns = forms.ModelMultipleChoiceField(
-        queryset=Concern.all_objects.none(), required=False, widget=forms.MultipleHiddenInput
+    concerns = concerns_field(
+        label="Experiences attached",
+        required=False,
+        help_text="Untick any you do not want to send. Recipients see only approved shareable summaries.",
+    )
+    attached = attached_field()
+    trend_signal = forms.ModelChoiceField(
+        queryset=TrendSignal.all_objects.none(), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, locality, raised_by_body, visible_concerns, **kwargs):
+    def __init__(self, *args, locality, raised_by_body, visible_concerns, attached=None, **kwargs):
         super().__init__(*args, **kwargs)
         bodies = Body.objects.serving(locality).active().exclude(pk=raised_by_body.pk)
         self.fields["recipients"].queryset = bodies.filter(kind__in=OVERSIGHT_KINDS)
         self.fields["provider"].queryset = bodies.exclude(kind__in=OVERSIGHT_KINDS + [BodyKind.VCS])
-        self.fields["concerns"].queryset = visible_concerns
+        self.attach(visible_concerns, attached)
+        self.fields["trend_signal"].queryset = TrendSignal.all_objects.filter(locality=locality)
+        self.fields["trend_signal"].error_messages["invalid_choice"] = "The trend signal was not found: start again"
         self.fields["severity"].initial = Alert.Severity.SIGNIFICANT
-        self.helper.render_hidden_fields = True  # the linked concerns travel as hidden inputs
+        self.helper.render_hidden_fields = True  # every experience attached at first travels as a hidden input
         self.fields["summary"].error_messages["required"] = "Enter a summary of the concern"
         self.fields["action_requested"].error_messages["required"] = "Enter what you are asking the bodies to do"
         self.fields["recipients"].error_messages["invalid_choice"] = "Choose bodies in this area from the list"
         self.fields["provider"].error_messages["invalid_choice"] = "Choose a provider in this area from the list"
-        # The linked experiences travel as hidden inputs: an odd value means a changed page.
+        # An experience not attached at first, or not one of the reviewed ones the user sees.
         self.fields["concerns"].error_messages.update(
             invalid_choice="Choose experiences from the list of reviewed experiences you can see",
             invalid_pk_value="Choose experiences from the list of reviewed experiences you can see",
@@ -77,7 +86,9 @@ class AlertForm(GovForm):
         ].message = "What you are asking them to do must be 2,000 characters or fewer"
 
     def layout_fields(self) -> list:
+        attached = [Field.checkboxes("concerns", small=True)] if self.attached_count else []
         return [
+            *attached,
             Field.text("summary"),
             Field.textarea("details", rows=5, max_characters=5000),
             Field.textarea("action_requested", rows=3, max_characters=2000),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,16 +17,11 @@ from agencies.links import LinkProblem
 from agencies.models import Body, Notification, Role
 from agencies.receipts import emailed
 from quality_system.forms import apply_service_errors
-from quality_system.text import is_plain_number
 
-from . import access, alerts
+from . import access, alerts, selection
 from .alert_forms import AlertForm, RespondForm
-from .models import Alert, AlertRecipient, Concern
-
-
-def plain_ids(values) -> list[int]:
-    """The values that are plain record numbers (ASCII digits; "²" and "1.5" are not)."""
-    return [int(v) for v in values if isinstance(v, (str, int)) and is_plain_number(str(v), max_digits=18)]
+from .models import Alert, AlertRecipient, Concern, TrendSignal
+from .selection import plain_ids
 
 
 def raising_body(user, locality) -> Body:
@@ -47,29 +43,70 @@ def _described(user, concern) -> str:
     )
 
 
+def alertable(user, locality):
+    """The experiences an alert may be about: the reviewed ones the user sees in the area."""
+    return Concern.all_objects.for_user(user).filter(locality=locality).counted()
+
+
+def suggested(user, chosen: list[Concern]) -> dict:
+    """What the form starts with for these experiences: a summary naming the service (the first
+    one's), safeguarding and urgency if any is safeguarding, and the provider if only one."""
+    if not chosen:
+        return {}
+    first = chosen[0]
+    safeguarding = any(c.safeguarding for c in chosen)
+    services_named = {c.service for c in chosen if c.service}
+    initial = {
+        "safeguarding": safeguarding,
+        "severity": Alert.Severity.URGENT if safeguarding else Alert.Severity.SIGNIFICANT,
+        "summary": f"{'Safeguarding concern' if safeguarding else 'Concern'} about "
+        f"{first.service.name if first.service else _described(user, first)}"[:200],
+    }
+    if len(services_named) == 1:
+        initial["provider"] = next(iter(services_named)).pk
+    return initial
+
+
+def signal_concerns(visible, signal: TrendSignal) -> list[Concern]:
+    """The reviewed experiences behind a trend signal: its theme or service, in its month (the
+    newest, up to the selection cap)."""
+    subject = {"theme_tags__theme": signal.theme_id} if signal.theme_id else {"service_id": signal.service_id}
+    return list(
+        visible.filter(received_on__gte=signal.month, received_on__lte=signal.month_end, **subject)
+        .select_related("service")
+        .order_by("-received_on", "-id")[: selection.cap()]
+    )
+
+
+def _from_address(request, locality, visible) -> tuple[list[Concern], dict]:
+    """The experiences named in the address (?concern=…), or a trend signal's (?signal=…)."""
+    signal_id = plain_ids(request.GET.getlist("signal")[:1])
+    if signal_id:
+        signal = get_object_or_404(TrendSignal.all_objects.filter(locality=locality), pk=signal_id[0])
+        chosen = signal_concerns(visible, signal)
+        initial = suggested(request.user, chosen)
+        initial.update(trend_signal=signal.pk, summary=f"Rise in {signal.subject} in {signal.month:%B %Y}"[:200])
+        return chosen, initial
+    wanted = plain_ids(request.GET.getlist("concern")[: selection.cap()])
+    chosen = list(visible.filter(pk__in=wanted).select_related("service")) if wanted else []
+    return chosen, suggested(request.user, chosen)
+
+
 @area_view
 @require_http_methods(["GET", "POST"])
 def create(request, locality):
     body = raising_body(request.user, locality)
     # Only reviewed experiences can be shared with other bodies.
-    visible = Concern.all_objects.for_user(request.user).filter(locality=locality).counted()
-    initial = {}
-    wanted = plain_ids(request.GET.getlist("concern"))
-    chosen = list(visible.filter(pk__in=wanted).select_related("service")) if wanted else []
-    if chosen:
-        first = chosen[0]
-        safeguarding = any(c.safeguarding for c in chosen)
-        services_named = {c.service for c in chosen if c.service}
-        initial = {
-            "concerns": [c.pk for c in chosen],
-            "safeguarding": safeguarding,
-            "severity": Alert.Severity.URGENT if safeguarding else Alert.Severity.SIGNIFICANT,
-            "summary": f"{'Safeguarding concern' if safeguarding else 'Concern'} about "
-            f"{first.service.name if first.service else _described(request.user, first)}"[:200],
-        }
-        if len(services_named) == 1:
-            initial["provider"] = next(iter(services_named)).pk
-    form = AlertForm(posted(request), initial=initial, locality=locality, raised_by_body=body, visible_concerns=visible)
+    visible = alertable(request.user, locality)
+    chosen, initial = _from_address(request, locality, visible) if request.method == "GET" else ([], {})
+    form = AlertForm(
+        posted(request),
+        initial=initial,
+        locality=locality,
+        raised_by_body=body,
+        visible_concerns=visible,
+        attached=[c.pk for c in chosen],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,6 +122,7 @@ def create(request, locality):
                     safeguarding=data["safeguarding"],
                     recipients=data["all_recipients"],
                     concerns=list(data["concerns"]),
+                    trend_signal=data["trend_signal"],
                 ),
             )
         except ValidationError as error:
@@ -93,7 +131,13 @@ def create(request, locality):
             count = alert.recipients.count()
             messages.success(request, f"Alert {alert.reference} sent to {count} bod{'y' if count == 1 else 'ies'}.")
             return redirect("concerns:alert-detail", locality.slug, alert.pk)
-    linked = list(visible.filter(pk__in=plain_ids(form["concerns"].value() or [])))
+    return alert_page(request, locality, body, form)
+
+
+def alert_page(request, locality, body, form: AlertForm):
+    """The alert form, with what recipients will see of each attached experience."""
+    form.helper.form_action = reverse("concerns:alert-create", args=[locality.slug])
+    linked = list(form.fields["concerns"].queryset)
     unsummarised = [c.reference for c in linked if not c.has_shareable_summary]
     return render(
         request,
@@ -151,6 +195,9 @@ def can_raise(user, locality) -> bool:
     return True
 
 
+SHOWN = 50  # experiences listed on an alert's page (an alert may have up to 500)
+
+
 def _alert(request, locality, pk) -> Alert:
     return get_object_or_404(
         Alert.all_objects.for_user(request.user).select_related("raised_by_body", "raised_by"),
@@ -196,7 +243,9 @@ def detail(request, locality, pk: int):
             "alert": alert,
             "rows": rows,
             "sent_messages": sent_messages,
-            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:50],
+            "concerns": alert.concerns.select_related("service").order_by("-received_on")[:SHOWN],
+            "concern_count": alert.concerns.count(),
+            "shown": SHOWN,
         },
     )
 

@@ -56,7 +56,12 @@ def _validate(locality: Locality, raised_by_body: Body, details: AlertDetails) -
         errors["recipients"] = "Choose bodies that serve this area"
     elif raised_by_body in details.recipients:
         errors["recipients"] = f"You cannot alert {raised_by_body.name}, the body raising the alert"
-    if any(c.locality_id != locality.pk for c in details.concerns):
+    if len(details.concerns) > settings.SELECTION_MAX:
+        errors["concerns"] = (
+            f"You can attach up to {settings.SELECTION_MAX:,} experiences to one alert. "
+            "Untick some, or raise more than one alert."
+        )
+    elif any(c.locality_id != locality.pk for c in details.concerns):
         errors["concerns"] = "Link concerns from this area only"
     elif any(not c.counts_in_figures() for c in details.concerns):
         errors["concerns"] = "Review new experiences before you alert other bodies about them"

@@ -31,3 +31,6 @@ class ConcernsConfig(AppConfig):
             ),
         )
         open_work.register(alerts_unacknowledged)
+        from .selection_views import register_actions
+
+        register_actions()

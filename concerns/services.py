@@ -289,3 +289,27 @@ def summary_approve(*, concern: Concern, text: str, user: User) -> Concern:
     concern._history_user = user  # type: ignore[attr-defined]  # the history names who approved it
     concern.save()
     return concern
+
+
+def concerns_theme_add(*, concerns: list[Concern], theme: Theme, user: User) -> int:
+    """Add `theme` to each experience that does not have it, as a single edit would: its tag,
+    its theme names, and a history record naming `user`; all or none. Returns how many changed."""
+    if not theme.is_active:
+        raise ValidationError({"theme": "Choose a theme that is in use"})
+    if any(c.locality_id != theme.locality_id for c in concerns):
+        raise ValidationError({"theme": "Choose a theme from this area's list"})
+    with transaction.atomic():
+        current: dict[int, list[Theme]] = {c.pk: [] for c in concerns}
+        for tag in ConcernTheme.objects.filter(concern__in=concerns).select_related("theme"):
+            current[tag.concern_id].append(tag.theme)
+        changing = [c for c in concerns if theme not in current[c.pk]]
+        ConcernTheme.objects.bulk_create(
+            ConcernTheme(concern=c, theme=theme, locality_id=c.locality_id, received_on=c.received_on) for c in changing
+        )
+        for concern in changing:
+            concern.theme_names = theme_names([*current[concern.pk], theme])
+            concern._history_user = user  # type: ignore[attr-defined]  # the history names who changed it
+            concern.save(update_fields=["theme_names", "updated_at"])
+        if changing:
+            summaries.mark_changed(theme.locality_id)
+    return len(changing)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import alert_views, exports, import_views, outreach_views, safeguarding_views, triage_views, views
+from . import (
+    alert_views,
+    exports,
+    import_views,
+    outreach_views,
+    safeguarding_views,
+    selection_views,
+    triage_views,
+    views,
+)
 
 app_name = "concerns"
 
@@ -9,6 +18,8 @@ urlpatterns = [
     path("concerns/", views.index, name="index"),
     path("concerns/new/", views.create, name="create"),
     path("concerns/export.csv", exports.export, name="export"),
+    path("concerns/selection/alert/", selection_views.alert, name="selection-alert"),
+    path("concerns/selection/theme/", selection_views.theme, name="selection-theme"),
     path("concerns/<int:pk>/", views.detail, name="detail"),
     path("concerns/<int:pk>/edit/", views.edit, name="edit"),
     path("concerns/<int:pk>/summary/", views.summary, name="summary"),

@@ -14,7 +14,7 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors, approx_date_initial
 
-from . import access, people_updates, person_references, redaction, selectors, services, summaries
+from . import access, people_updates, person_references, redaction, selection, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
@@ -23,6 +23,25 @@ from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
 @area_view
 @require_safe
 def index(request, locality):
+    return list_page(request, locality)
+
+
+def list_filters(request, locality) -> ConcernFilterForm:
+    """The list's filters, from the address (a selection posted from the list keeps them there)."""
+    staff = bool(access.collecting_bodies(request.user, locality))
+    return ConcernFilterForm(request.GET or None, locality=locality, staff=staff)
+
+
+def matching(request, locality):
+    """The experiences the list's filters match (what "all matching these filters" selects)."""
+    filters = list_filters(request, locality)
+    if not filters.is_valid():  # never "all" for filters that were not understood
+        raise selection.Refused("Correct the filters first, then select all the experiences that match them")
+    return selectors.filtered_concerns(request.user, locality, filters.cleaned_data)
+
+
+def list_page(request, locality, *, problem: str = "", status: int = 200):
+    """The list; with `problem`, shown again after a refused selection, with its ticks kept."""
     collectors = access.collecting_bodies(request.user, locality)
     filters = ConcernFilterForm(request.GET or None, locality=locality, staff=bool(collectors))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -47,7 +66,14 @@ def index(request, locality):
             "can_manage_themes": access.can_manage_themes(request.user, locality),
             "can_export_personal": bool(access.collecting_officer_bodies(request.user, locality)),
             "first_page": "after" not in request.GET,
+            "here": request.GET.urlencode(),
+            "actions": selection.actions_for(request.user, locality),
+            "selection_cap": selection.cap(),
+            "problem": problem,
+            "ticked": set(selection.plain_ids(request.POST.getlist("concern"))),
+            "all_matching": request.POST.get("all_matching") == "yes",
         },
+        status=status,
     )
 
 
@@ -332,6 +358,7 @@ def trends(request, locality):
             "counted": counted,
             "periods": PERIODS,
             "can_administer": can_administer(request.user, locality),
+            "can_raise": can_raise(request.user, locality),
         },
     )
 

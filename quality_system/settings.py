@@ -360,6 +360,8 @@ OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS",
 RESPONSE_LINK_DAYS = env.int("RESPONSE_LINK_DAYS", default=30)
 # Working days overdue before an unacknowledged alert is escalated to the HWB chair and scrutiny.
 ALERT_ESCALATE_AFTER_WORKING_DAYS = env.int("ALERT_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# The most experiences one action on a selection takes (an alert, a theme, a review, a priority).
+SELECTION_MAX = 500
 
 # The guide the duty checklist is built from (shown as the source of every duty).
 GUIDE_TITLE = "Health and Care Quality Systems in practice: A guide for local leaders"

@@ -21,6 +21,27 @@ class ReportsConfig(AppConfig):
         open_work.register(evidence_requests_unanswered)
         trail.register(review_steps)
         trail.register(priority_steps)
+        register_selection_actions()
+
+
+def register_selection_actions() -> None:
+    """The buttons reports adds under the concerns list (concerns.selection)."""
+    from concerns.selection import Action, register
+
+    from . import access
+
+    register(
+        Action(
+            "review",
+            "Add them to a review",
+            "reports:selection-review",
+            lambda user, area: bool(access.review_bodies(user, area)),
+            order=30,
+        )
+    )
+    register(
+        Action("priority", "Add them to a priority", "reports:selection-priority", access.can_manage_board, order=40)
+    )
 
 
 def register_audit() -> None:

@@ -107,6 +107,11 @@ KNOWN: dict[str, Known] = {
     "people-follow-up": Known({"answer": "better"}, fresh=True),
     "agencies:area-settings": Known(),
     "concerns:index": Known(),
+    # The list's selection form (it posts to the first action the persona has).
+    "concerns:selection-alert": Known(),
+    "concerns:selection-theme": Known(),
+    "reports:selection-review": Known(),
+    "reports:selection-priority": Known(),
     "concerns:create": Known(day("received_on")),
     "concerns:edit": Known(),
     "concerns:personal-edit": Known({"postcode_district": "NM1"}),

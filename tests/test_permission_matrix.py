@@ -360,6 +360,9 @@ MATRIX: dict[str, Page] = {
     "concerns:index": Page(AREA_READ, area, post=False),
     "concerns:create": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:export": Page(AREA_READ, area, post=False, html=False),
+    # Acting on a selection from the list (issue 14, item 1): an empty selection is refused (400).
+    "concerns:selection-alert": Page(AREA_ACTION, area, owner="officer", empty_post=400),
+    "concerns:selection-theme": Page(AREA_ACTION, area, owner="officer", empty_post=400),
     "concerns:detail": Page(AREA_READ, a_concern, post=False),
     "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
@@ -403,6 +406,7 @@ MATRIX: dict[str, Page] = {
     "reports:scrutiny-home": Page(AREA_READ, area, post=False, owner="scrutiny_officer"),
     "reports:priorities": Page(AREA_READ, area, post=False),
     "reports:priority-create": Page(AREA_ADMIN, area, owner="board_member"),
+    "reports:selection-priority": Page(AREA_ACTION, area, owner="board_member", empty_post=400),
     "reports:priority": Page(AREA_READ, a_priority, post=False),
     "reports:priority-edit": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-chart": Page(AREA_READ, a_priority, post=False),
@@ -437,6 +441,7 @@ MATRIX: dict[str, Page] = {
     ),
     "reports:reviews": Page(AREA_READ, area, post=False),
     "reports:review-create": Page(AREA_ADMIN, area, owner="scrutiny_officer"),
+    "reports:selection-review": Page(AREA_ACTION, area, owner="officer", empty_post=400),
     "reports:review": Page(AREA_READ, a_review, post=False, owner="scrutiny_officer"),
     "reports:review-state": Page(AREA_ACTION, a_review, owner="scrutiny_officer"),
     "reports:review-evidence": Page(AREA_ACTION, a_review, owner="scrutiny_officer", empty_post=400),
@@ -663,7 +668,12 @@ TESTSHIRE_ONLY = ("owner", "officer", "read_only", "scrutiny_officer", "board_me
 
 # Pages owned by another persona that an ICB officer may use too: any body's officers raise
 # alerts; the body a recommendation is addressed to reports its progress and opens the letter.
-ALSO_FOR_THE_ICB = {"concerns:alert-create", "reports:recommendation-update", "reports:recommendation-letter"}
+ALSO_FOR_THE_ICB = {
+    "concerns:alert-create",
+    "concerns:selection-alert",
+    "reports:recommendation-update",
+    "reports:recommendation-letter",
+}
 
 
 def _icb_may_use(name: str) -> bool:

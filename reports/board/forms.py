@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Body, Locality, User
 from concerns.models import Theme, TrendSignal
+from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField
 
 from ..models import Priority, Recommendation, Review, SurveillanceView
@@ -222,3 +223,12 @@ class BoardPackForm(GovForm):
         if meeting_on < timezone.localdate():
             raise forms.ValidationError("The meeting date must be today or in the future")
         return meeting_on
+
+
+class PriorityChoiceForm(SelectionForm):
+    """Add experiences selected in the list to a priority's golden thread."""
+
+    submit_label = "Add them to the priority"
+    choice_label = "Priority"
+    choice_noun = "priority"
+    choice_missing = "Choose the priority to add them to"

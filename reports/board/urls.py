@@ -12,6 +12,7 @@ urlpatterns = [
     path("scrutiny/", bv.scrutiny_home, name="scrutiny-home"),
     path("priorities/", bv.priorities, name="priorities"),
     path("priorities/new/", bv.priority_create, name="priority-create"),
+    path("priorities/add-experiences/", bv.priority_add_concerns, name="selection-priority"),
     path("priorities/<int:pk>/", bv.priority_detail, name="priority"),
     path("priorities/<int:pk>/edit/", bv.priority_edit, name="priority-edit"),
     path("priorities/<int:pk>/chart/", bv.priority_chart, name="priority-chart"),

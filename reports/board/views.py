@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import figures
 from agencies.http import area_view, posted
+from concerns.selection_views import add_reviewed_to
 from quality_system.forms import apply_service_errors
 
 from .. import access
@@ -27,6 +28,7 @@ from .forms import (
     ActionForm,
     BoardPackForm,
     FigureForm,
+    PriorityChoiceForm,
     PriorityForm,
     ProgressForm,
     ReferralForm,
@@ -304,6 +306,23 @@ def priority_link(request, locality, pk: int):
         title="Link records to the priority",
         act=lambda priority, form: board.thread_link(priority=priority, **form.links()),
         done=lambda added: f"{added} record{'s' if added != 1 else ''} linked to the priority.",
+    )
+
+
+@area_view
+@require_POST
+def priority_add_concerns(request, locality):
+    """Add experiences selected in the concerns list to a priority's golden thread."""
+    access.require_board_member(request.user, locality)
+    priorities = Priority.objects.for_user(request.user).filter(locality=locality).order_by("title")
+
+    return add_reviewed_to(
+        request,
+        locality,
+        form_class=PriorityChoiceForm,
+        choices=priorities,
+        add=lambda priority, concerns: board.thread_link(priority=priority, concerns=concerns),
+        noun="priority",
     )
 
 

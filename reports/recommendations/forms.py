@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from agencies.access import bodies_holding
 from agencies.models import Body, BodyKind, Function, Locality, ResponseDuty
+from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField, ReceiptEmailField
 
 from ..models import ImplementationUpdate, Response, Review
@@ -376,3 +377,12 @@ class AccuracyCheckForm(GovForm):
         self.fields["provider"].error_messages.update(
             required="Choose the provider checking the facts", invalid_choice="Choose a provider from the list"
         )
+
+
+class ReviewChoiceForm(SelectionForm):
+    """Add experiences selected in the list to one of the user's bodies' open reviews."""
+
+    submit_label = "Add them to the review"
+    choice_label = "Review"
+    choice_noun = "review"
+    choice_missing = "Choose the review to add them to"

@@ -15,12 +15,22 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
+from concerns.selection_views import add_reviewed_to
 
 from .. import access
 from ..models import EvidenceRequest, Review
 from . import lifecycle, selectors, services
-from .forms import AgreeForm, EvidenceAnswerForm, EvidenceForm, RecommendationForm, ReportForm, ReviewForm
+from .forms import (
+    AgreeForm,
+    EvidenceAnswerForm,
+    EvidenceForm,
+    RecommendationForm,
+    ReportForm,
+    ReviewChoiceForm,
+    ReviewForm,
+)
 from .pages import form_page, submit_form
+from .review_concerns import review_concerns_add
 
 
 @area_view
@@ -228,3 +238,25 @@ def report_publish(request, locality, pk: int):
     else:
         messages.success(request, "Report published. It is now on the public pages.")
     return redirect("reports:report", locality.slug, item.pk)
+
+
+@area_view
+@require_POST
+def review_add_concerns(request, locality):
+    """Add experiences selected in the concerns list to an open review led by the user's body."""
+    bodies = access.require_reviewer(request.user, locality)
+    reviews = (
+        Review.objects.for_user(request.user)
+        .filter(locality=locality, lead_body__in=bodies)
+        .exclude(state=Review.State.CLOSED)
+        .order_by("-created_at")
+    )
+
+    return add_reviewed_to(
+        request,
+        locality,
+        form_class=ReviewChoiceForm,
+        choices=reviews,
+        add=lambda review, concerns: review_concerns_add(review=review, concerns=concerns),
+        noun="review",
+    )

@@ -35,6 +35,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/correct/", lc.correct, name="recommendation-correct"),
     path("reviews/", reviews.reviews, name="reviews"),
     path("reviews/new/", reviews.review_create, name="review-create"),
+    path("reviews/add-experiences/", reviews.review_add_concerns, name="selection-review"),
     path("reviews/<int:pk>/", reviews.review, name="review"),
     path("reviews/<int:pk>/state/", reviews.review_state, name="review-state"),
     path("reviews/<int:pk>/evidence/", reviews.review_evidence, name="review-evidence"),
