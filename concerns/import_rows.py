@@ -397,7 +397,7 @@ def _csv_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, list[str]]]:
 def _workbook_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, list[str]]]:
     try:
         for row, cells in workbooks.sheet_rows(
-            raw, max_columns=MAX_COLUMNS + 1, max_row_chars=MAX_ROW_CHARS, max_unpacked=MAX_UNPACKED
+            raw, max_columns=MAX_COLUMNS, max_row_chars=MAX_ROW_CHARS, max_unpacked=MAX_UNPACKED
         ):
             if sum(map(len, cells)) > MAX_ROW_CHARS:
                 raise FileProblem(f"Row {row:,} is too long (over {MAX_ROW_CHARS:,} characters): split it.")
