@@ -311,7 +311,9 @@ def _columns(header: list[str], notes: list[str]) -> list[str]:
         raise FileProblem(f"The header row has columns this import does not know: {_some(unknown)}.")
     ignored = [c for c in EXPORT_ONLY if c in columns]
     if len(ignored) == 1:
-        notes.append(f"The column {ignored[0]} was ignored: exports include it to read, and an import does not change it.")
+        notes.append(
+            f"The column {ignored[0]} was ignored: exports include it to read, and an import does not change it."
+        )
     elif ignored:
         notes.append(
             f"The columns {' and '.join(ignored)} were ignored: exports include them to read, "

@@ -43,7 +43,17 @@ from .import_updates import Editable
 from .models import Concern, ConcernContact, ConcernTheme, ImportJob
 from .services import ConcernDetails, theme_names
 
-__all__ = ["EXPORT_ONLY", "MATCHING", "OPTIONAL", "REQUIRED", "check_file", "job_check", "job_import", "progress_key", "stuck_jobs"]
+__all__ = [
+    "EXPORT_ONLY",
+    "MATCHING",
+    "OPTIONAL",
+    "REQUIRED",
+    "check_file",
+    "job_check",
+    "job_import",
+    "progress_key",
+    "stuck_jobs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +281,9 @@ def job_check(job_id: int) -> None:
 
     try:
         with job.file.open("rb") as raw:
-            for _ in check_file(raw, job.locality, report, progress=record, editable=Editable(job.locality, job.uploaded_by)):
+            for _ in check_file(
+                raw, job.locality, report, progress=record, editable=Editable(job.locality, job.uploaded_by)
+            ):
                 pass
     except FileProblem as problem:
         return end_job(job, ImportJob.State.INVALID, failure=str(problem))

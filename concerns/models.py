@@ -442,5 +442,5 @@ class SummaryState(models.Model):
         return self.changes > self.counted_changes
 
 
-from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
 from .import_models import ImportJob  # noqa: E402,F401 - uploads of experiences to import
+from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table

@@ -21,7 +21,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from concerns import import_rows, imports
-from concerns.models import Concern, ImportJob
+from concerns.models import Concern, ConcernContact, ImportJob, PersonalDataAccess
 from tests.conftest import make_concern
 
 TODAY = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
@@ -73,7 +73,9 @@ def three_concerns(world) -> list[Concern]:
     return [
         make_concern(world, narrative="Waited six hours in A&E."),
         make_concern(world, narrative='=HYPERLINK("http://evil.example","click") - and +1 @ward'),
-        make_concern(world, narrative="Nobody rang back.", external_ref="CRM-7", service=None, service_described="Dr Q"),
+        make_concern(
+            world, narrative="Nobody rang back.", external_ref="CRM-7", service=None, service_described="Dr Q"
+        ),
     ]
 
 
@@ -131,8 +133,9 @@ def test_editing_one_cell_of_an_export_updates_that_experience_alone(
                 row[header.index("sentiment")].value = "Positive"
         sheet.append(
             [
-                {"date_received": datetime.datetime(2026, 11, 2), "channel": "Email", "service_type": "GP"}
-                .get(h, {"sentiment": "Neutral", "narrative": "A new one."}.get(h))
+                {"date_received": datetime.datetime(2026, 11, 2), "channel": "Email", "service_type": "GP"}.get(
+                    h, {"sentiment": "Neutral", "narrative": "A new one."}.get(h)
+                )
                 for h in header
             ]
         )
@@ -322,3 +325,24 @@ def test_a_workbook_row_too_wide_or_too_long_is_refused_before_it_is_held(world)
         check(world, workbook([HEADER, ["x"] * 5000]))
     with pytest.raises(imports.FileProblem, match="Row 3 is too long"):
         check(world, workbook([HEADER, ["01/11/2026"], ["y" * 30_000] * 40]))
+
+
+def test_an_export_with_personal_details_imports_back_and_a_changed_email_is_logged(
+    world, login, django_capture_on_commit_callbacks
+):
+    concern = make_concern(world)
+    client = login(world.officer)
+    data = download(client, reverse("concerns:export", args=[world.area.slug]) + "?personal=yes")
+    job = upload(client, world, data, django_capture_on_commit_callbacks, "personal.csv")
+    assert (job.state, job.errors, job.unchanged_rows) == ("ready", [], 1)
+    edited = data.decode("utf-8-sig").replace("pat@example.com", "pat.new@example.com").encode()
+    job = run(
+        client,
+        world,
+        upload(client, world, edited, django_capture_on_commit_callbacks, "p2.csv"),
+        django_capture_on_commit_callbacks,
+    )
+    assert (job.state, job.updated_rows, job.imported_rows) == ("done", 1, 0)
+    contact = ConcernContact.all_objects.get(concern=concern)
+    assert (contact.email, contact.name) == ("pat.new@example.com", "Pat Patient")
+    assert PersonalDataAccess.objects.filter(concern=concern, user=world.officer, action="edit").count() == 1

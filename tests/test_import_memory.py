@@ -126,3 +126,61 @@ def test_a_line_too_long_to_be_a_row_is_refused_before_it_is_read(world, content
     assert problems and problems[0].startswith(f"Row {row} is too long"), problems
     assert "split it or check the file is a CSV" in problems[0]
     assert used < 60 * 1024 * 1024, used
+
+
+def as_workbook(data: bytes) -> bytes:
+    """The same rows as an Excel workbook, written as the export writes (streaming)."""
+    import csv
+
+    from quality_system import workbooks
+
+    rows = csv.reader(io.StringIO(data.decode()))
+    header = next(rows)
+    return workbooks.workbook_file("Experiences", header, rows).read()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_checking_a_workbook_reads_it_a_row_at_a_time_in_flat_memory(world):
+    """The same bound for an Excel workbook: checking 5,000 or 50,000 bad rows."""
+    services.themes_ensure_defaults(locality=world.area)
+    files = {n: as_workbook(bad_file(n).getvalue()) for n in (5_000, 50_000)}
+    reports = {}
+    peaks = {n: peak(lambda n=n: reports.__setitem__(n, check(world, io.BytesIO(files[n])))) for n in files}
+    assert flat(peaks[5_000], peaks[50_000]), peaks
+    assert reports[50_000].problem_count == 50_000 * 5
+    assert len(reports[50_000].problems) == 1000
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_importing_a_workbook_writes_in_batches_in_flat_memory(world, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 200)
+    services.themes_ensure_defaults(locality=world.area)
+    job = ImportJob.objects.create(
+        locality=world.area,
+        collecting_body=world.healthwatch,
+        uploaded_by=world.officer,
+        file=SimpleUploadedFile("big.xlsx", b"x"),
+        original_name="big.xlsx",
+    )
+    peaks, written = {}, {}
+    for n in (1_000, 10_000):
+        data = as_workbook(good_file(n).getvalue())
+        peaks[n] = peak(
+            lambda n=n, data=data: written.__setitem__(n, imports.import_file(job=job, raw=io.BytesIO(data)))
+        )
+        Concern.all_objects.all().delete()
+    assert flat(peaks[1_000], peaks[10_000]), peaks
+    report, done = written[10_000]
+    assert (report.problem_count, done, report.added) == (0, 10_000, 10_000)
+
+
+def test_writing_a_workbook_streams_its_rows_in_flat_memory():
+    """The export's workbook is written a row at a time to a temporary file."""
+    from quality_system import workbooks
+
+    def write(n: int) -> None:
+        rows = ([f"C-{i:06d}", datetime.date(2026, 10, 1), f"=Story {i} " * 20, i] for i in range(n))
+        workbooks.workbook_file("Experiences", ["reference", "date", "narrative", "n"], rows).close()
+
+    peaks = {n: peak(lambda n=n: write(n)) for n in (5_000, 50_000)}
+    assert flat(peaks[5_000], peaks[50_000]), peaks

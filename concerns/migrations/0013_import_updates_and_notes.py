@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('concerns', '0012_import_rows_with_problems'),
+        ("concerns", "0012_import_rows_with_problems"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='notes',
-            field=models.JSONField(blank=True, default=list, help_text='What the import ignored, and why.'),
+            model_name="importjob",
+            name="notes",
+            field=models.JSONField(blank=True, default=list, help_text="What the import ignored, and why."),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='unchanged_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows unchanged'),
+            model_name="importjob",
+            name="unchanged_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows unchanged"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='updated_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows updated'),
+            model_name="importjob",
+            name="updated_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows updated"),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='imported_rows',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows added'),
+            model_name="importjob",
+            name="imported_rows",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows added"),
         ),
     ]
