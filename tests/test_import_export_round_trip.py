@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from concerns import import_rows, imports
 from concerns.models import Concern, ConcernContact, ImportJob, PersonalDataAccess
 from tests.conftest import make_concern
+from tests.test_import_limits import run
 
 TODAY = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,13 +42,6 @@ def upload(client, world, content: bytes, capture, name: str) -> ImportJob:
         )
     assert response.status_code == 302, response.content.decode()[:3000]
     job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
-    job.refresh_from_db()
-    return job
-
-
-def run(client, world, job: ImportJob, capture) -> ImportJob:
-    with capture(execute=True):
-        client.post(reverse("concerns:import-run", args=[world.area.slug, job.pk]))
     job.refresh_from_db()
     return job
 
