@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
+from quality_system import workbooks
 from quality_system.approx_dates import Precision
 from quality_system.forms import (
     ApproxDateField,
@@ -350,19 +351,42 @@ class ThemeForm(GovForm):
 
 class UploadForm(GovForm):
     submit_label = "Upload and check"
-    file = forms.FileField(label="CSV file", help_text="A .csv file saved as UTF-8, up to 100 MB.")
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="A .csv file saved as UTF-8, or an Excel workbook (.xlsx), up to 100 MB.",
+        widget=forms.FileInput(attrs={"accept": f".csv,.xlsx,text/csv,{workbooks.CONTENT_TYPE}"}),
+    )
 
     def __init__(self, *args, stored: tuple[int, int] = (0, 0), **kwargs):
         """`stored`: how many upload files the area holds now, and their size in bytes."""
         super().__init__(*args, **kwargs)
         self.stored = stored
-        self.fields["file"].error_messages["required"] = "Select a CSV file"
+        self.fields["file"].error_messages["required"] = "Select a CSV or Excel file"
         self.fields["file"].error_messages["empty"] = "The selected file is empty"
+
+    @staticmethod
+    def _check_content(upload) -> None:
+        """The file's first bytes must match its name: a workbook is a zip archive, a CSV is not."""
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        is_zip, is_old_excel = workbooks.looks_like_workbook(head), head.startswith(workbooks.OLE_MAGIC)
+        if upload.name.lower().endswith(".xlsx") and not is_zip:
+            raise forms.ValidationError(
+                "The selected file is not an Excel workbook. Save it from Excel as ‘Excel Workbook (.xlsx)’, "
+                "or as ‘CSV UTF-8 (comma delimited)’"
+            )
+        if upload.name.lower().endswith(".csv") and (is_zip or is_old_excel):
+            raise forms.ValidationError(
+                "The selected file is a spreadsheet, not a CSV. Save it from Excel as ‘CSV UTF-8 (comma delimited)’, "
+                "or as ‘Excel Workbook (.xlsx)’ and upload that"
+            )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV (.csv)")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The selected file must be a CSV (.csv) or an Excel workbook (.xlsx)")
+        self._check_content(upload)
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 100 MB. Split it into smaller files.")
         files, size = self.stored

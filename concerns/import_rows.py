@@ -20,8 +20,8 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from agencies.models import Body, BodyKind, Locality, ServiceType
-from quality_system import approx_dates
-from quality_system.text import TextProblem, clean_text
+from quality_system import approx_dates, workbooks
+from quality_system.text import TextProblem, clean_text, spreadsheet_unescape
 
 from .models import Channel, Concern, ConcernContact, Sentiment, Status, Theme
 from .services import ConcernDetails, _validate
@@ -43,6 +43,8 @@ OPTIONAL = [
     "consent_to_contact",
     "consent_to_share",
 ]
+# Names an experience already here (C-000123, as exports write it): that row updates it.
+MATCHING = ["reference"]
 # Written by the export, and read and ignored so that an export imports (a summary is approved by
 # staff on the experience's page). Not in the template: a new file has no use for them.
 EXPORT_ONLY = ["shared_online_by_public", "shareable_summary"]
@@ -56,6 +58,9 @@ UNKNOWN_COLUMNS_NAMED = 10
 # most 10,000 characters), far less than what makes csv.reader's list of cells costly.
 MAX_ROW_CHARS = 1024 * 1024
 MAX_COLUMNS = 1000
+# What an Excel workbook may unpack to (a zip bomb is refused before it is opened); a quarter
+# of it for the shared strings, which openpyxl holds in memory.
+MAX_UNPACKED = 400 * 1024 * 1024
 
 
 def _limit(model, field: str) -> int:
@@ -289,8 +294,9 @@ def parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[ConcernDetails |
     return details, contact, row.problems
 
 
-def _columns(header: list[str]) -> list[str]:
-    """The header's column names, or FileProblem saying what is wrong with them."""
+def _columns(header: list[str], notes: list[str]) -> list[str]:
+    """The header's column names, or FileProblem saying what is wrong with them. A note says
+    which export columns are ignored."""
     if len(header) > MAX_COLUMNS:
         raise FileProblem(
             f"The header row has {len(header):,} columns; this import reads at most {MAX_COLUMNS:,}. "
@@ -311,10 +317,20 @@ def _columns(header: list[str]) -> list[str]:
             f"The header row is missing the column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)}. Use the template's column names."
         )
-    known = set(REQUIRED + OPTIONAL + EXPORT_ONLY)
+    known = set(REQUIRED + OPTIONAL + MATCHING + EXPORT_ONLY)
     unknown = [c for c in columns if c and c not in known]
     if unknown:
         raise FileProblem(f"The header row has columns this import does not know: {_some(unknown)}.")
+    ignored = [c for c in EXPORT_ONLY if c in columns]
+    if len(ignored) == 1:
+        notes.append(
+            f"The column {ignored[0]} was ignored: exports include it to read, and an import does not change it."
+        )
+    elif ignored:
+        notes.append(
+            f"The columns {' and '.join(ignored)} were ignored: exports include them to read, "
+            "and an import does not change them."
+        )
     return columns
 
 
@@ -352,29 +368,35 @@ class _Lines:
             yield line
 
 
-def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (row number, cells by column), one row at a time, or raise FileProblem for the
-    file as a whole."""
+def _shaped(
+    rows: Iterator[tuple[int, list[str]]], notes: list[str], *, pad: bool
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of cells as (row number, cells by column), skipping empty rows. A spreadsheet leaves
+    out empty cells at the end of a row (`pad`); a CSV row must have the header's cell count."""
+    first = next(rows, None)
+    if first is None:
+        raise FileProblem("The file is empty. Use the template, with a header row and one row per experience.")
+    columns = _columns(first[1], notes)
+    width = len(columns)
+    for row, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if pad and len(cells) != width:
+            extra = cells[width:]
+            cells = cells[:width] + [""] * (width - len(cells)) if not any(c.strip() for c in extra) else cells
+        if len(cells) != width:
+            yield row, {"__ragged__": f"This row has {len(cells):,} cells but the header has {width:,}"}
+            continue
+        yield row, {column: spreadsheet_unescape(cell) for column, cell in zip(columns, cells, strict=True)}
+
+
+def _csv_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, list[str]]]:
     lines = _Lines(io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=""))
     reader = csv.reader(lines, strict=True)
     try:
-        header = next(reader, None)
-        if header is None:
-            raise FileProblem("The file is empty. Use the template, with a header row and one row per experience.")
-        lines.next_row()
-        columns = _columns(header)
         for cells in reader:
             lines.next_row()
-            row = reader.line_num  # the physical line where this record ends
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(columns):
-                yield (
-                    row,
-                    {"__ragged__": f"This row has {len(cells):,} cells but the header has {len(columns):,}"},
-                )
-                continue
-            yield row, dict(zip(columns, cells, strict=True))
+            yield reader.line_num, cells  # the physical line where this record ends
     except UnicodeDecodeError:
         raise FileProblem(
             "The file is not UTF-8 text. In Excel, use Save As and choose ‘CSV UTF-8 (comma delimited)’."
@@ -384,3 +406,27 @@ def read_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, dict[str, str]]]:
             f"The file could not be read as CSV near line {reader.line_num:,} ({shown(str(error), 100)}). "
             "Check for a quote mark that is opened but not closed."
         ) from None
+
+
+def _workbook_rows(raw: io.BufferedIOBase) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for row, cells in workbooks.sheet_rows(
+            raw, max_columns=MAX_COLUMNS, max_row_chars=MAX_ROW_CHARS, max_unpacked=MAX_UNPACKED
+        ):
+            if sum(map(len, cells)) > MAX_ROW_CHARS:
+                raise FileProblem(f"Row {row:,} is too long (over {MAX_ROW_CHARS:,} characters): split it.")
+            yield row, cells
+    except workbooks.WorkbookProblem as problem:
+        raise FileProblem(str(problem)) from None
+
+
+def read_rows(raw: io.BufferedIOBase, notes: list[str] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, cells by column), one row at a time, from a CSV file or an Excel
+    workbook (told apart by their first bytes, not their names); or raise FileProblem for the
+    file as a whole. What the header's columns make the import ignore is added to `notes`."""
+    head = raw.read(4)
+    raw.seek(0)
+    notes = [] if notes is None else notes
+    if workbooks.looks_like_workbook(head):
+        return _shaped(_workbook_rows(raw), notes, pad=True)
+    return _shaped(_csv_rows(raw), notes, pad=False)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.http import area_view, posted
 from agencies.models import Body
+from quality_system import workbooks
 from quality_system.jobs import enqueue_on_commit
 
 from . import access, selectors, tasks
 from .forms import UploadForm
-from .imports import EXPORT_ONLY, OPTIONAL, REQUIRED, progress_key
+from .imports import EXPORT_ONLY, MATCHING, OPTIONAL, REQUIRED, progress_key
 from .models import ImportJob, Theme
 
 
@@ -48,6 +50,7 @@ def start(request, locality):
             "columns_required": REQUIRED,
             "columns_optional": OPTIONAL,
             "columns_export_only": EXPORT_ONLY,
+            "columns_matching": MATCHING,
         },
         status=400 if form.errors else 200,
     )
@@ -108,14 +111,24 @@ def _example(locality) -> dict[str, str]:
 
 @area_view
 @require_safe
-def template(request, locality):
+def template(request, locality, fmt: str = "csv"):
     """The header and the example row come from one list of columns, so they always agree; a
-    column without an example value is left blank (and a value for no column is an error)."""
+    column without an example value is left blank (and a value for no column is an error).
+    In the workbook the date is a date cell, as Excel makes when someone types a date."""
     access.require_collector(request.user, locality)
+    columns, example = REQUIRED + OPTIONAL, _example(locality)
+    if unknown := set(example) - set(columns):
+        raise ValueError(f"The example names columns the import does not have: {unknown}")
+    if fmt == "xlsx":
+        example["date_received"] = datetime.datetime.strptime(example["date_received"], "%d/%m/%Y").date()
+        out = workbooks.workbook_file("Experiences", columns, [[example.get(c, "") for c in columns]])
+        return FileResponse(
+            out, as_attachment=True, filename="experiences-template.xlsx", content_type=workbooks.CONTENT_TYPE
+        )
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REQUIRED + OPTIONAL, restval="", extrasaction="raise")
+    writer = csv.DictWriter(out, fieldnames=columns, restval="", extrasaction="raise")
     writer.writeheader()
-    writer.writerow(_example(locality))
+    writer.writerow(example)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="experiences-template.csv"'
     return response

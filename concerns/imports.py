@@ -25,14 +25,35 @@ from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Locality
 
-from . import summaries
+from . import import_updates, services, summaries
 from .fingerprints import FirstSeen
 from .import_files import end_job
-from .import_rows import EXPORT_ONLY, OPTIONAL, REQUIRED, FileProblem, Lookups, parse_row, read_rows, shown
+from .import_rows import (
+    EXPORT_ONLY,
+    MATCHING,
+    OPTIONAL,
+    REQUIRED,
+    FileProblem,
+    Lookups,
+    parse_row,
+    read_rows,
+    shown,
+)
+from .import_updates import Editable
 from .models import Concern, ConcernContact, ConcernTheme, ImportJob
 from .services import ConcernDetails, theme_names
 
-__all__ = ["EXPORT_ONLY", "OPTIONAL", "REQUIRED", "check_file", "job_check", "job_import", "progress_key", "stuck_jobs"]
+__all__ = [
+    "EXPORT_ONLY",
+    "MATCHING",
+    "OPTIONAL",
+    "REQUIRED",
+    "check_file",
+    "job_check",
+    "job_import",
+    "progress_key",
+    "stuck_jobs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +74,8 @@ class ParsedRow:
     row: int
     details: ConcernDetails
     contact: dict
+    target: Concern | None = None  # the experience this row updates, named by its reference
+    changed: bool = False
 
 
 @dataclasses.dataclass
@@ -63,6 +86,10 @@ class Report:
     problem_count: int = 0
     problems: list[list] = dataclasses.field(default_factory=list)
     problem_rows: set[int] = dataclasses.field(default_factory=set)
+    notes: list[str] = dataclasses.field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
     def add(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
@@ -85,36 +112,83 @@ def _row_key(details: ConcernDetails) -> bytes:
     return f"{details.received_on.isoformat()}|{service}|".encode() + details.narrative.encode()
 
 
+def _target(cells: dict[str, str], row: int, editable: Editable, seen: FirstSeen, report: Report):
+    """The experience a row names by its reference: (None, True) for a new one, (None, False)
+    when the reference is a problem."""
+    reference = (cells.get("reference") or "").strip()
+    if not reference:
+        return None, True
+    target = editable.find(reference)
+    if target is None:
+        report.add(row, "reference", editable.not_found(shown(reference)))
+        return None, False
+    first = seen.first_row(target.reference.encode(), row)
+    if first is not None:
+        report.add(row, "reference", f"Reference {target.reference} is also on row {first}")
+        return None, False
+    return target, True
+
+
+def _parsed(row: int, cells: dict, target: Concern | None, lookups: Lookups, editable: Editable, report: Report):
+    """The row's details and contact, or None with its problems reported."""
+    details, contact, problems = parse_row(import_updates.fill(cells, target) if target else cells, lookups)
+    for column, message in problems:
+        report.add(row, column, message)
+    if details is None or problems:
+        return None
+    if target is None:
+        return ParsedRow(row, details, contact)
+    given = import_updates.given_contact(cells, contact)
+    if given and not import_updates.contact_differs(target, given):
+        given = {}
+    if given and target.collecting_body_id not in editable.officer_body_ids:
+        report.add(row, "name", "Only officers can change personal details. Leave the personal details as they are")
+        return None
+    details = import_updates.keep(details, target)
+    return ParsedRow(row, details, given, target, bool(given) or services.concern_changed(target, details))
+
+
 def check_file(
-    raw: io.BufferedIOBase, locality: Locality, report: Report, progress: Callable[[int], object] = lambda n: None
+    raw: io.BufferedIOBase,
+    locality: Locality,
+    report: Report,
+    progress: Callable[[int], object] = lambda n: None,
+    editable: Editable | None = None,
 ) -> Iterator[ParsedRow]:
     """Yield each row that passes every check, one at a time, recording the problems of the
-    others in `report`. Raises FileProblem when the file as a whole cannot be read."""
-    lookups, refs, rows = Lookups(locality), _known_refs(locality), FirstSeen()
-    for row, cells in read_rows(raw):
+    others in `report`. A row naming an experience in `editable` by its reference updates it.
+    Raises FileProblem when the file as a whole cannot be read."""
+    lookups, refs, rows, named = Lookups(locality), _known_refs(locality), FirstSeen(), FirstSeen()
+    editable = editable or Editable(locality, None)
+    for row, cells in read_rows(raw, report.notes):
         report.total += 1
         if report.total % BATCH == 0:
             progress(report.total)
         if "__ragged__" in cells:
             report.add(row, "", cells["__ragged__"])
             continue
-        details, contact, problems = parse_row(cells, lookups)
-        for column, message in problems:
-            report.add(row, column, message)
-        if details is None or problems:
+        target, found = _target(cells, row, editable, named, report)
+        parsed = _parsed(row, cells, target, lookups, editable, report) if found else None
+        if parsed is None:
             continue
-        clean = True
-        if ref := details.external_ref:
+        clean, details = True, parsed.details
+        if (ref := details.external_ref) and not (target and ref == target.external_ref):
             first = refs.first_row(ref.encode(), row)
             if first is not None:
                 clean = False
                 where = "has already been imported" if first == 0 else f"is also on row {first}"
                 report.add(row, "external_ref", f"Reference ‘{shown(ref)}’ {where}")
-        repeats = rows.first_row(_row_key(details), row)
+        repeats = None if target else rows.first_row(_row_key(details), row)
         if repeats is not None:
             report.add(row, "", f"This row repeats row {repeats}")
         elif clean:
-            yield ParsedRow(row, details, contact)
+            if target is None:
+                report.added += 1
+            elif parsed.changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            yield parsed
 
 
 def progress_key(job_id: int) -> str:
@@ -122,6 +196,19 @@ def progress_key(job_id: int) -> str:
 
 
 def _write_batch(job: ImportJob, batch: list[ParsedRow]) -> None:
+    """Add the batch's new experiences, and write the changes of the ones it updates."""
+    for parsed in batch:
+        if parsed.target is not None and parsed.changed:
+            import_updates.update(
+                concern=parsed.target,
+                details=parsed.details,
+                contact=parsed.contact,
+                user=job.uploaded_by,
+                source=job.original_name,
+            )
+    batch = [parsed for parsed in batch if parsed.target is None]
+    if not batch:
+        return
     locality = job.locality
     concerns = [
         Concern(
@@ -149,10 +236,11 @@ def _write_batch(job: ImportJob, batch: list[ParsedRow]) -> None:
 def import_file(*, job: ImportJob, raw: io.BufferedIOBase) -> tuple[Report, int]:
     """Check the file again while writing it, in batches, in one transaction: every row is
     imported, or (when a row no longer passes, say a theme was retired since the check) none
-    are, and the report says why. Returns the report and how many rows were written."""
+    are, and the report says why. Returns the report (with how many rows were added, updated
+    and unchanged) and how many rows were done."""
     report, done = Report(), 0
     with transaction.atomic():
-        rows = check_file(raw, job.locality, report)
+        rows = check_file(raw, job.locality, report, editable=Editable(job.locality, job.uploaded_by))
         while batch := list(itertools.islice(rows, BATCH)):
             if report.problem_count:
                 break
@@ -173,6 +261,13 @@ def _started(job_id: int, state: ImportJob.State) -> bool:
     return ImportJob.objects.filter(pk=job_id, state=state).update(attempts=F("attempts") + 1) == 1
 
 
+def _counted(job: ImportJob, report: Report) -> None:
+    """The rows to add, update and leave (after the check), or added, updated and left (after
+    the import), and what the import ignored."""
+    job.imported_rows, job.updated_rows, job.unchanged_rows = report.added, report.updated, report.unchanged
+    job.notes = report.notes
+
+
 def job_check(job_id: int) -> None:
     """Background step 1: check the file and record the report. Always ends the job, unless
     its worker is killed (then the sweep sends it again, up to three times)."""
@@ -186,7 +281,9 @@ def job_check(job_id: int) -> None:
 
     try:
         with job.file.open("rb") as raw:
-            for _ in check_file(raw, job.locality, report, progress=record):
+            for _ in check_file(
+                raw, job.locality, report, progress=record, editable=Editable(job.locality, job.uploaded_by)
+            ):
                 pass
     except FileProblem as problem:
         return end_job(job, ImportJob.State.INVALID, failure=str(problem))
@@ -194,6 +291,7 @@ def job_check(job_id: int) -> None:
         logger.exception("Checking import %s failed", job_id)
         return end_job(job, ImportJob.State.FAILED, failure=CHECK_FAILED)
     job.total_rows = job.checked_rows = report.total
+    _counted(job, report)
     if report.total == 0:
         return end_job(job, ImportJob.State.INVALID, failure="The file has a header row but no experiences.")
     state = ImportJob.State.INVALID if report.problem_count else ImportJob.State.READY
@@ -210,7 +308,7 @@ def job_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("locality", "collecting_body", "uploaded_by").get(pk=job_id)
     try:
         with job.file.open("rb") as raw:
-            report, done = import_file(job=job, raw=raw)
+            report, _done = import_file(job=job, raw=raw)
     except Exception:
         logger.exception("Import %s failed", job_id)
         return end_job(job, ImportJob.State.FAILED, failure=IMPORT_FAILED)
@@ -222,7 +320,7 @@ def job_import(job_id: int) -> None:
             error_count=report.problem_count,
             error_rows=len(report.problem_rows),
         )
-    job.imported_rows = done
+    _counted(job, report)
     end_job(job, ImportJob.State.DONE)
 
 

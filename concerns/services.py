@@ -207,13 +207,17 @@ def concern_log(
     return concern
 
 
+def concern_changed(concern: Concern, details: ConcernDetails) -> bool:
+    """Whether the details say anything the concern does not already say."""
+    return theme_names(details.themes) != concern.theme_names or any(
+        getattr(concern, f.name) != getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"
+    )
+
+
 def concern_update(*, concern: Concern, details: ConcernDetails) -> Concern:
     """Change what a concern says. The history keeps every earlier version."""
     _validate(concern.locality, details)
-    changed = theme_names(details.themes) != concern.theme_names or any(
-        getattr(concern, f.name) != getattr(details, f.name) for f in dataclasses.fields(details) if f.name != "themes"
-    )
-    if not changed:  # saving with no changes adds nothing to the history
+    if not concern_changed(concern, details):  # saving with no changes adds nothing to the history
         return concern
     with transaction.atomic():
         status_before = concern.status

@@ -66,6 +66,13 @@ def spreadsheet_safe(value: object) -> str:
     return text
 
 
+def spreadsheet_unescape(text: str) -> str:
+    """Undo `spreadsheet_safe`, so that a file exported and imported again says what it said."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def is_plain_number(value: str, *, max_digits: int) -> bool:
     """A whole number as a record id or a year is written: ASCII digits only ("²", "1.5" and
     "-1" are not), and no longer than `max_digits`."""

@@ -363,6 +363,7 @@ MATRIX: dict[str, Page] = {
     # Acting on a selection from the list (issue 14, item 1): an empty selection is refused (400).
     "concerns:selection-alert": Page(AREA_ACTION, area, owner="officer", empty_post=400),
     "concerns:selection-theme": Page(AREA_ACTION, area, owner="officer", empty_post=400),
+    "concerns:export-xlsx": Page(AREA_READ, area, post=False, html=False),
     "concerns:detail": Page(AREA_READ, a_concern, post=False),
     "concerns:edit": Page(AREA_ADMIN, a_concern, owner="officer"),
     "concerns:personal": Page(AREA_ADMIN, a_concern, post=False, owner="officer"),
@@ -376,6 +377,7 @@ MATRIX: dict[str, Page] = {
     "concerns:submission-retention": Page(AREA_ADMIN, area),
     "concerns:import": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:import-template": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),
+    "concerns:import-template-xlsx": Page(AREA_ADMIN, area, post=False, owner="officer", html=False),
     "concerns:import-job": Page(AREA_ADMIN, an_import, post=False, owner="officer"),
     "concerns:import-run": Page(AREA_ACTION, an_import, owner="officer"),
     "concerns:themes": Page(AREA_READ, area, post=False),
