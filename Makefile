@@ -47,6 +47,7 @@ check: setup-dev
 
 test: setup-dev lint typecheck check
 	bash .ci/ensure-chromium.sh
+	bash .ci/ensure-poppler.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 worker: setup

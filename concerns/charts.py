@@ -1,18 +1,314 @@
-"""Server-rendered SVG charts (no JavaScript; they print). Each has a text alternative, and the
-page shows the data in a table beside it."""
+"""Server-rendered SVG charts (no JavaScript; they print). Each chart has a text
+alternative, and the page shows the data in a table beside it.
+
+One drawing for three media (issue #15): the screen, the browser's print and the WeasyPrint
+PDF. WeasyPrint does not apply a stylesheet's `fill`, `stroke` or `text-anchor` to SVG, so
+everything the drawing needs is written into it as presentation attributes (colours from
+`chart_style.PALETTE`), and every label is placed inside the drawing's viewBox: the right margin is as
+wide as the longest limit label. The stylesheets only size the drawing on the page.
+
+A chart is drawn by `STEPS`, small functions in drawing order, each taking the `Chart` plan
+(scales, lines, points) and returning its SVG: to add a layer (a break, an annotation), write
+a step and put it in the list.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from . import spc
+from .chart_style import FONT, PALETTE, RULE_STYLES, text_width
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 640, 240, 48, 16, 16, 40
+SMALL_WIDTH, SMALL_HEIGHT, SMALL_PAD = 320, 100, 6
+LABEL_SIZE, AXIS_SIZE, LABEL_GAP = 12, 11, 6
 
 
 def _one_dp(value: float) -> str:
     return f"{value:.1f}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    kind: str  # a key of RULE_STYLES
+    value: float
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Chart:
+    """Everything a step needs to draw: the figures, the SPC result and the scales."""
+
+    values: list[float]
+    labels: list[str]
+    result: spc.XmRResult
+    rules: list[Rule]
+    better: str | None
+    small: bool
+    width: float
+    height: float
+    pad_left: float
+    pad_right: float
+    pad_top: float
+    pad_bottom: float
+    bottom: float
+    top: float
+
+    def x(self, i: int) -> float:
+        step = (self.width - self.pad_left - self.pad_right) / max(len(self.values) - 1, 1)
+        return self.pad_left + i * step
+
+    def y(self, value: float) -> float:
+        inner = self.height - self.pad_top - self.pad_bottom
+        return self.pad_top + inner * (1 - (value - self.bottom) / ((self.top - self.bottom) or 1))
+
+    @property
+    def special(self) -> list[int]:
+        return [i for i, flag in enumerate(self.result.special_cause) if flag]
+
+    def kind(self, i: int) -> str:
+        """How a special-cause point reads: improving, concerning, or neutral without `better`."""
+        if self.better is None:
+            return "neutral"
+        return "improving" if (self.result.direction[i] > 0) == (self.better == "higher") else "concerning"
+
+
+# ---------------------------------------------------------------- the plan
+
+PADS = ("pad_left", "pad_right", "pad_top", "pad_bottom")
+
+
+def tick_indexes(count: int) -> range:
+    """The months named along the bottom: about six, from the first."""
+    return range(0, count, max(1, count // 6))
+
+
+def _rules(result: spc.XmRResult, target: float | None) -> list[Rule]:
+    """The mean; once there are 12 points the process limits (the lower one only above the
+    floor); and the target."""
+    rules = [Rule("mean", result.mean, f"Mean {_one_dp(result.mean)}")]
+    if not result.provisional:
+        rules.append(Rule("limit", result.upper, f"Upper limit {_one_dp(result.upper)}"))
+        lower = result.lower_floored
+        if lower > min(0.0, *result.values, target if target is not None else 0.0):  # not the chart's floor
+            rules.append(Rule("limit", lower, f"Lower limit {_one_dp(lower)}"))
+    if target is not None:
+        rules.append(Rule("target", target, f"Target {target:g}"))
+    return rules
+
+
+def plan(values: list[float], labels: list[str], *, target: float | None, better: str | None, small: bool) -> Chart:
+    """The scales: the vertical range covers the figures, limits and target; the margins are
+    wide enough for the axis values on the left and the rule labels on the right."""
+    result = spc.xmr(values)
+    rules = _rules(result, target)
+    top = max([*values, *(r.value for r in rules), 0]) or 1
+    bottom = min([0.0, *values, *(r.value for r in rules)])
+    common = {"values": values, "labels": labels, "result": result, "rules": rules, "better": better}
+    common |= {"bottom": bottom, "top": top, "small": small}
+    if small:
+        return Chart(**common, width=SMALL_WIDTH, height=SMALL_HEIGHT, **dict.fromkeys(PADS, SMALL_PAD))
+    axis_width = max(text_width(f"{v:g}", AXIS_SIZE) for v in _axis_values(bottom, top))
+    label_width = max(text_width(r.text, LABEL_SIZE) for r in rules)
+    last_tick = labels[tick_indexes(len(labels))[-1]]
+    pad_right = max(PAD_RIGHT, label_width + 2 * LABEL_GAP, text_width(last_tick, LABEL_SIZE) / 2 + LABEL_GAP)
+    pad_left = max(PAD_LEFT, axis_width + 2 * LABEL_GAP, text_width(labels[0], LABEL_SIZE) / 2 + LABEL_GAP)
+    pads = {"pad_left": pad_left, "pad_right": pad_right, "pad_top": PAD_TOP, "pad_bottom": PAD_BOTTOM}
+    return Chart(**common, width=WIDTH, height=HEIGHT, **pads)
+
+
+# ---------------------------------------------------------------- the steps, in drawing order
+
+
+def draw_rules(chart: Chart) -> SafeString:
+    """The mean, limits and target across the plot."""
+    return format_html_join(
+        "",
+        '<line class="app-chart__{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"{}></line>',
+        (
+            (
+                rule.kind,
+                f"{chart.pad_left:.1f}",
+                f"{chart.width - chart.pad_right:.1f}",
+                f"{chart.y(rule.value):.1f}",
+                f"{chart.y(rule.value):.1f}",
+                *RULE_STYLES[rule.kind][:2],
+                format_html(' stroke-dasharray="{}"', RULE_STYLES[rule.kind][2]) if RULE_STYLES[rule.kind][2] else "",
+            )
+            for rule in chart.rules
+        ),
+    )
+
+
+def draw_axis(chart: Chart) -> SafeString:
+    """Three values up the left side."""
+    if chart.small:
+        return mark_safe("")
+    return format_html_join(
+        "",
+        '<text class="app-chart__axis" x="{}" y="{}" font-family="{}" font-size="{}" fill="{}" text-anchor="end">'
+        "{}</text>",
+        (
+            (
+                f"{chart.pad_left - LABEL_GAP:.1f}",
+                f"{chart.y(v) + 4:.1f}",
+                FONT,
+                AXIS_SIZE,
+                PALETTE["secondary"],
+                f"{v:g}",
+            )
+            for v in _axis_values(chart.bottom, chart.top)
+        ),
+    )
+
+
+def draw_ticks(chart: Chart) -> SafeString:
+    """About six month names along the bottom."""
+    if chart.small:
+        return mark_safe("")
+    return format_html_join(
+        "",
+        '<text class="app-chart__tick" x="{}" y="{}" font-family="{}" font-size="{}" fill="{}" text-anchor="middle">'
+        "{}</text>",
+        (
+            (f"{chart.x(i):.1f}", chart.height - 12, FONT, LABEL_SIZE, PALETTE["text"], chart.labels[i])
+            for i in tick_indexes(len(chart.labels))
+        ),
+    )
+
+
+def draw_series(chart: Chart) -> SafeString:
+    """The line joining the months (never filled)."""
+    points = " ".join(f"{chart.x(i):.1f},{chart.y(v):.1f}" for i, v in enumerate(chart.values))
+    return format_html(
+        '<polyline class="app-chart__line" points="{}" fill="none" stroke="{}" stroke-width="2" '
+        'stroke-linejoin="round"></polyline>',
+        points,
+        PALETTE["series"],
+    )
+
+
+def draw_points(chart: Chart) -> SafeString:
+    """A dot for each common-cause month, named on hover."""
+    special = set(chart.special)
+    return format_html_join(
+        "",
+        '<circle class="app-chart__point" cx="{}" cy="{}" r="3" fill="{}"><title>{}: {}</title></circle>',
+        (
+            (f"{chart.x(i):.1f}", f"{chart.y(v):.1f}", PALETTE["series"], chart.labels[i], f"{v:g}")
+            for i, v in enumerate(chart.values)
+            if i not in special
+        ),
+    )
+
+
+def draw_special_causes(chart: Chart) -> SafeString:
+    """A square for each special-cause month, coloured by whether it is an improvement (the
+    text alternative names them too, so colour is never the only signal)."""
+    half = 4 if chart.small else 5
+    return format_html_join(
+        "",
+        '<rect class="app-chart__special app-chart__special--{}" x="{}" y="{}" width="{}" height="{}" fill="{}" '
+        'stroke="{}" stroke-width="1"><title>{}: {} (special cause, {})</title></rect>',
+        (
+            (
+                chart.kind(i),
+                f"{chart.x(i) - half:.1f}",
+                f"{chart.y(chart.values[i]) - half:.1f}",
+                2 * half,
+                2 * half,
+                PALETTE[chart.kind(i)],
+                PALETTE["text"],
+                chart.labels[i],
+                f"{chart.values[i]:g}",
+                "high" if chart.result.direction[i] > 0 else "low",
+            )
+            for i in chart.special
+        ),
+    )
+
+
+def label_positions(ys: list[float], *, gap: float, low: float, high: float) -> list[float]:
+    """Baselines for labels wanted at `ys`, moved apart by at least `gap` and kept between
+    `low` and `high`, in the same order."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [min(max(ys[i], low), high) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed and placed[-1] > high:
+        placed[-1] = high
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(ys)
+    for k, i in enumerate(order):
+        result[i] = placed[k]
+    return result
+
+
+def draw_rule_labels(chart: Chart) -> SafeString:
+    """Each rule's name and value in the right margin, level with the rule (nudged apart when
+    two rules are close), so no label covers a point or runs off the drawing."""
+    if chart.small:
+        return mark_safe("")
+    wanted = [chart.y(rule.value) + LABEL_SIZE / 3 for rule in chart.rules]
+    ys = label_positions(wanted, gap=LABEL_SIZE + 1, low=LABEL_SIZE, high=chart.height - chart.pad_bottom + LABEL_SIZE)
+    return format_html_join(
+        "",
+        '<text class="app-chart__label" x="{}" y="{}" font-family="{}" font-size="{}" fill="{}">{}</text>',
+        (
+            (
+                f"{chart.width - chart.pad_right + LABEL_GAP:.1f}",
+                f"{y:.1f}",
+                FONT,
+                LABEL_SIZE,
+                PALETTE["text"],
+                rule.text,
+            )
+            for rule, y in zip(chart.rules, ys, strict=True)
+        ),
+    )
+
+
+Step = Callable[[Chart], SafeString]
+STEPS: list[Step] = [
+    draw_rules,
+    draw_axis,
+    draw_ticks,
+    draw_series,
+    draw_points,
+    draw_special_causes,
+    draw_rule_labels,
+]
+
+
+# ---------------------------------------------------------------- the chart
+
+
+def describe(chart: Chart, title: str, target: float | None) -> str:
+    """The text alternative: what the chart shows and which months are unusual."""
+    result, labels = chart.result, chart.labels
+    high = [labels[i] for i in chart.special if result.direction[i] > 0]
+    low = [labels[i] for i in chart.special if result.direction[i] < 0]
+    findings = [
+        f"unusually {word} in " + ", ".join(months) for word, months in (("high", high), ("low", low)) if months
+    ]
+    limits = (
+        f", process limits {_one_dp(result.lower_floored)} to {_one_dp(result.upper)}"
+        if not result.provisional
+        else ", limits provisional (fewer than 12 months)"
+    )
+    return (
+        f"{'Run' if result.provisional else 'XmR'} chart of {title}: {len(chart.values)} months from {labels[0]} "
+        f"to {labels[-1]}, mean {_one_dp(result.mean)}{limits}"
+        + (f", target {target:g}" if target is not None else "")
+        + (". Special cause variation: " + "; ".join(findings) if findings else ". No special cause variation")
+        + "."
+    )
 
 
 def xmr_svg(
@@ -33,124 +329,21 @@ def xmr_svg(
     never the only signal. `small` draws a sparkline without labels for tables."""
     if not values:
         return ""
-    result = spc.xmr(values)
-    show_limits = not result.provisional
-    lower_limit = result.lower_floored
-    top = max(max(values), result.upper if show_limits else 0, target if target is not None else 0) or 1
-    bottom = min(0.0, min(values), lower_limit if show_limits else 0, target if target is not None else 0)
-    span = (top - bottom) or 1
-    width, height = (320, 100) if small else (WIDTH, HEIGHT)
-    pad_left, pad_right, pad_top, pad_bottom = (6, 6, 6, 6) if small else (PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM)
-    inner_w = width - pad_left - pad_right
-    inner_h = height - pad_top - pad_bottom
-    step = inner_w / max(len(values) - 1, 1)
-
-    def x(i):
-        return pad_left + i * step
-
-    def y(v):
-        return pad_top + inner_h * (1 - (v - bottom) / span)
-
-    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-    lines = [("app-chart__mean", result.mean, f"Mean {_one_dp(result.mean)}")]
-    if show_limits:
-        lines += [("app-chart__limit", result.upper, f"Upper limit {_one_dp(result.upper)}")]
-        if lower_limit > bottom:
-            lines += [("app-chart__limit", lower_limit, f"Lower limit {_one_dp(lower_limit)}")]
-    if target is not None:
-        lines += [("app-chart__target", target, f"Target {target:g}")]
-    special = [i for i, flag in enumerate(result.special_cause) if flag]
-    high = [labels[i] for i in special if result.direction[i] > 0]
-    low = [labels[i] for i in special if result.direction[i] < 0]
-    findings = []
-    if high:
-        findings.append("unusually high in " + ", ".join(high))
-    if low:
-        findings.append("unusually low in " + ", ".join(low))
-    description = (
-        f"{'XmR' if show_limits else 'Run'} chart of {title}: {len(values)} months from {labels[0]} to "
-        f"{labels[-1]}, mean {_one_dp(result.mean)}"
-        + (
-            f", process limits {_one_dp(lower_limit)} to {_one_dp(result.upper)}"
-            if show_limits
-            else ", limits provisional (fewer than 12 months)"
-        )
-        + (f", target {target:g}" if target is not None else "")
-        + (". Special cause variation: " + "; ".join(findings) if findings else ". No special cause variation")
-        + "."
-    )
-
-    def kind(i: int) -> str:
-        up = result.direction[i] > 0
-        if better is None:
-            return "neutral"
-        return "improving" if up == (better == "higher") else "concerning"
-
-    marks = format_html_join(
-        "",
-        '<rect class="app-chart__special app-chart__special--{}" x="{}" y="{}" width="{}" height="{}">'
-        "<title>{}: {} (special cause, {})</title></rect>",
-        (
-            (
-                kind(i),
-                f"{x(i) - (4 if small else 5):.1f}",
-                f"{y(values[i]) - (4 if small else 5):.1f}",
-                8 if small else 10,
-                8 if small else 10,
-                labels[i],
-                f"{values[i]:g}",
-                "high" if result.direction[i] > 0 else "low",
-            )
-            for i in special
-        ),
-    )
-    dots = format_html_join(
-        "",
-        '<circle class="app-chart__point" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
-        ((f"{x(i):.1f}", f"{y(v):.1f}", labels[i], f"{v:g}") for i, v in enumerate(values) if i not in special),
-    )
-    rules = format_html_join(
-        "",
-        '<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}"></line>',
-        ((cls, pad_left, width - pad_right, f"{y(v):.1f}", f"{y(v):.1f}") for cls, v, _ in lines),
-    )
-    # Labels go on top of the points, with a white halo (CSS) so a point never hides them.
-    rule_labels = format_html_join(
-        "",
-        '<text class="app-chart__label" x="{}" y="{}">{}</text>',
-        ((width - pad_right, f"{y(v) - 4:.1f}", text) for _, v, text in lines) if not small else (),
-    )
-    axis = format_html_join(
-        "",
-        '<text class="app-chart__axis" x="{}" y="{}">{}</text>',
-        ((pad_left - 6, f"{y(v) + 4:.1f}", f"{v:g}") for v in _axis_values(bottom, top)) if not small else (),
-    )
-    ticks = format_html_join(
-        "",
-        '<text class="app-chart__tick" x="{}" y="{}">{}</text>',
-        ((f"{x(i):.1f}", height - 12, labels[i]) for i in range(0, len(labels), max(1, len(labels) // 6)) if not small),
-    )
+    chart = plan(values, labels, target=target, better=better, small=small)
     ref = ref or "chart-" + slugify(title)
     return format_html(
-        '<svg class="app-chart{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" focusable="false">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}{}'
-        '<polyline class="app-chart__line" points="{}"></polyline>{}{}{}</svg>',
+        '<svg class="app-chart{}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-t {}-d" focusable="false"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         " app-chart--small" if small else (" app-chart--large" if large else ""),
-        width,
-        height,
+        chart.width,
+        chart.height,
         ref,
         ref,
         ref,
         title,
         ref,
-        description,
-        rules,
-        axis,
-        ticks,
-        points,
-        dots,
-        marks,
-        rule_labels,
+        describe(chart, title, target),
+        format_html_join("", "{}", ((step(chart),) for step in STEPS)),
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
 import re
 
+import docx
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -694,6 +696,54 @@ def test_one_click_builds_a_board_pack_with_a_printable_page_and_a_pdf(
     assert body.startswith(b"%PDF") and len(body) > 5_000
     # A second build of the same pack does nothing (only the run that claims it builds).
     assert board.board_pack_build(pack.pk) is None
+
+
+def test_a_board_pack_downloads_as_a_real_word_document_with_its_headings_tables_and_figures(world, login):
+    make_priority(world, title="Winter pressures", figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 14])
+    make_recommendation(world, sent_on=datetime.date(2026, 6, 1))  # overdue by now
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    board.board_pack_build(pack.pk)
+    client = login(world.read_only)
+    assert "download it for Word (.docx)" in page_text(
+        client.get(reverse("reports:board-pack", args=[world.area.slug, pack.pk]))
+    )
+    response = client.get(reverse("reports:board-pack-docx", args=[world.area.slug, pack.pk]))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert response["Content-Disposition"] == 'attachment; filename="board-pack-testshire-2026-12-10.docx"'
+    doc = docx.Document(io.BytesIO(response.content))  # python-docx opens it: a real .docx
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:4] == [
+        ("Heading 1", "Board pack for the meeting on 10 December 2026"),
+        ("Heading 2", "1. Summary"),
+        ("Heading 2", "2. Priorities"),
+        ("Heading 3", "Winter pressures"),
+    ]
+    assert [text for style, text in headings if style == "Heading 2"][2:] == [
+        "3. What is overdue", "4. People's experiences", "5. Quality Surveillance Group", "6. Duty coverage"
+    ]  # fmt: skip
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "1 open priority." in paragraphs  # the summary's figures, as bullets
+    assert "Special cause variation: concerning (higher)" in paragraphs  # the words, not the icon
+    tables = {t.rows[0].cells[0].text: [[c.text for c in row.cells] for row in t.rows] for t in doc.tables}
+    chart = tables["Month"]  # the chart as the table of its figures, month by month
+    months = dashboard.chart_months(timezone.localdate())[-13:]
+    assert chart[0] == ["Month", "Figure", "Special cause"] and len(chart) == 14
+    assert chart[1] == [f"{months[0]:%b %Y}", "5", ""]
+    assert chart[-1] == [f"{months[-1]:%b %Y}", "14", "Unusually high"]
+    assert any(p.startswith("XmR chart of Patients waiting over 4 hours: 13 months") for p in paragraphs)
+    overdue = tables["Reference"]
+    assert overdue[0] == ["Reference", "To", "Was due", "Days overdue"] and len(overdue) == 2
+    assert len(tables["Duty"]) == 22  # the guide's 21 duties and the header
+
+
+def test_a_pack_not_yet_built_has_no_word_document(world, login):
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    response = login(world.read_only).get(reverse("reports:board-pack-docx", args=[world.area.slug, pack.pk]))
+    assert response.status_code == 404
 
 
 def test_a_pack_that_cannot_be_made_says_why_and_how_to_fix_it(

@@ -47,7 +47,7 @@ def test_the_word_tracker_is_not_stored(world, login):
     response = login(world.scrutiny_officer).get(
         reverse("reports:recommendations", args=[world.area.slug]), {"format": "word"}
     )
-    assert response["Content-Type"] == "application/msword"
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert _no_store(response)
 
 

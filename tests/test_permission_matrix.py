@@ -426,6 +426,7 @@ MATRIX: dict[str, Page] = {
     "reports:board-packs": Page(AREA_WRITE, area, owner="board_member"),
     "reports:board-pack": Page(AREA_READ, a_board_pack, post=False),
     "reports:board-pack-pdf": Page(AREA_READ, a_board_pack, post=False, html=False),
+    "reports:board-pack-docx": Page(AREA_READ, a_board_pack, post=False, html=False),
     "reports:recommendations": Page(AREA_READ, area, post=False),
     "reports:tracker-csv": Page(AREA_READ, area, post=False, html=False),
     "reports:recommendation": Page(AREA_READ, a_recommendation, post=False, owner="scrutiny_officer"),

@@ -3,8 +3,10 @@ and the public pages."""
 
 import datetime
 import html
+import io
 import re
 
+import docx
 import time_machine
 from django.core import mail
 from django.urls import resolve, reverse
@@ -301,15 +303,52 @@ def test_a_review_links_its_evidence_and_asks_healthwatch_for_views(
     assert "42 people told us" in officer.get(review_url).content.decode()
 
 
-def test_the_committee_document_prints_and_downloads_for_word(world, login):
+def test_the_committee_document_prints(world, login):
     rec = make_recommendation(world)
     client = login(world.read_only)
     url = reverse("reports:recommendations", args=[world.area.slug])
     printable = client.get(url, {"print": "yes"}).content.decode()
     assert "Prepared" in printable and rec.reference in printable
-    word = client.get(url, {"format": "word"})
-    assert word["Content-Type"] == "application/msword"
-    assert word["Content-Disposition"].endswith('.doc"') and rec.reference in word.content.decode()
+
+
+def test_the_committee_tracker_is_a_real_word_document_with_headings_figures_and_a_table(world, login):
+    late = make_recommendation(world, sent_on=datetime.date(2026, 6, 1))
+    recent = make_recommendation(world, to=world.trust, sent_on=timezone.localdate() - datetime.timedelta(days=3))
+    response = login(world.read_only).get(
+        reverse("reports:recommendations", args=[world.area.slug]), {"format": "word"}
+    )
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="recommendations-{world.area.slug}-{today:%Y-%m-%d}.docx"'
+    )
+    doc = docx.Document(io.BytesIO(response.content))  # python-docx opens it: a real .docx
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        ("Heading 1", "Recommendations tracker: Testshire"),
+        ("Heading 2", "Summary"),
+        ("Heading 2", "Recommendations"),
+        ("Heading 2", "Response times by body"),
+    ]
+    summary, recommendations, by_body = ([[c.text for c in row.cells] for row in t.rows] for t in doc.tables)
+    assert summary[1:] == [
+        ["Recommendations shown", "2"],
+        ["Awaiting a response", "2"],
+        ["Overdue for a response", "1"],
+        ["Responded or closed", "0"],
+    ]
+    assert recommendations[0] == [
+        "Reference", "Recommendation", "To", "Made", "Due", "Status", "Response and action plan"
+    ]  # fmt: skip
+    assert recommendations[1][:4] == [
+        late.reference,
+        "Publish A&E waiting times weekly.",
+        "NHS Testshire ICB",
+        "1 Jun 2026",
+    ]
+    assert recommendations[1][5].startswith("Overdue by ") and recommendations[1][6] == "No response yet"
+    assert recommendations[2][0] == recent.reference and recommendations[2][5].startswith("Due in ")
+    assert by_body[0][0] == "Body" and {row[0] for row in by_body[1:]} == {"NHS Testshire ICB", world.trust.name}
 
 
 def test_filters_never_fail_and_extensions_only_move_later(world, login):

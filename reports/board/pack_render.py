@@ -55,3 +55,13 @@ def explain(error: Exception) -> str:
             "install it with ‘apt-get install libpango-1.0-0 libpangoft2-1.0-0’, then build the pack again."
         )
     return "Something went wrong while building the pack. Try again; if it fails again, tell your administrator."
+
+
+def word_document(pack):
+    """The pack for editing in Word (.docx), made from the same stored paper as the PDF: its
+    headings, lists and tables, and each chart as the table of its figures."""
+    from .. import word
+
+    doc = word.document(f"Board pack for the meeting on {pack.meeting_on:%-d %B %Y}")
+    word.add_paper(doc, pack.html)
+    return doc

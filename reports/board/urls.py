@@ -30,4 +30,5 @@ urlpatterns = [
     path("board-packs/", bv.board_packs, name="board-packs"),
     path("board-packs/<int:pk>/", bv.board_pack, name="board-pack"),
     path("board-packs/<int:pk>/pdf/", bv.board_pack_pdf, name="board-pack-pdf"),
+    path("board-packs/<int:pk>/docx/", bv.board_pack_docx, name="board-pack-docx"),
 ]

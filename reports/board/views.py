@@ -20,9 +20,9 @@ from agencies.http import area_view, posted
 from concerns.selection_views import add_reviewed_to
 from quality_system.forms import apply_service_errors
 
-from .. import access
+from .. import access, word
 from ..models import BoardPack, Priority
-from . import dashboard, referrals, selectors
+from . import dashboard, pack_render, referrals, selectors
 from . import services as board
 from .forms import (
     ActionForm,
@@ -435,6 +435,16 @@ def board_pack_pdf(request, locality, pk: int):
         filename=f"board-pack-{locality.slug}-{pack.meeting_on:%Y-%m-%d}.pdf",
         content_type="application/pdf",
     )
+
+
+@area_view
+@require_safe
+def board_pack_docx(request, locality, pk: int):
+    """The pack as a Word document, for a council's own template."""
+    pack = _pack(request, locality, pk)
+    if pack.state != BoardPack.State.READY:
+        raise Http404("This board pack is not ready")
+    return word.response(pack_render.word_document(pack), f"board-pack-{locality.slug}-{pack.meeting_on:%Y-%m-%d}.docx")
 
 
 # ---------------------------------------------------------------- landing pages for Healthwatch and scrutiny

@@ -25,9 +25,11 @@ from quality_system.text import spreadsheet_safe
 
 from .. import access
 from ..models import Recommendation
+from ..word import response as docx_response
 from . import selectors, services
 from .forms import ClosureDayForm, ExtensionForm, LetterForm, ResponseForm, UpdateForm
 from .pages import submit_form
+from .word import tracker_document
 
 # ---------------------------------------------------------------- the tracker
 
@@ -39,12 +41,11 @@ def tracker(request, locality):
     word = request.GET.get("format") == "word"
     printable = word or request.GET.get("print") == "yes"
     context = selectors.tracker(request.user, locality, request.GET, printable=printable, today=today)
+    if word:  # the committee paper as a real Word document, ready to edit
+        document = tracker_document(locality=locality, today=today, context=context)
+        return docx_response(document, f"recommendations-{locality.slug}-{today:%Y-%m-%d}.docx")
     template = "reports/tracker_print.html" if printable else "reports/tracker.html"
-    response = render(request, template, {"locality": locality, "today": today, **context})
-    if word:  # Word opens an HTML page saved as .doc: the committee paper, ready to edit.
-        response["Content-Type"] = "application/msword"
-        response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.doc"'
-    return response
+    return render(request, template, {"locality": locality, "today": today, **context})
 
 
 @area_view

@@ -3,22 +3,10 @@
 from django import template
 from django.utils.html import format_html
 
+from concerns.chart_style import icon_svg
 from concerns.charts import xmr_svg
 
 register = template.Library()
-
-# The letter inside each Making Data Count style icon; the words beside it carry the meaning.
-_ICON_LETTERS = {
-    "improving": "↑",
-    "concerning": "!",
-    "high": "H",
-    "low": "L",
-    "common": "~",
-    "too_few": "…",
-    "pass": "P",
-    "fail": "F",
-    "hit_and_miss": "?",
-}
 
 _PRIORITY_TAGS = {
     "on_track": "govuk-tag--green",
@@ -34,12 +22,8 @@ def signal(item):
     if item is None:
         return ""
     return format_html(
-        '<span class="app-signal"><svg class="app-icon app-icon--{}" viewBox="0 0 30 30" aria-hidden="true" '
-        'focusable="false"><circle class="app-icon__ring" cx="15" cy="15" r="12"></circle>'
-        '<text class="app-icon__text" x="15" y="15">{}</text></svg>'
-        '<span class="govuk-body-s govuk-!-margin-0">{}</span></span>',
-        item.code,
-        _ICON_LETTERS.get(item.code, "?"),
+        '<span class="app-signal">{}<span class="govuk-body-s govuk-!-margin-0">{}</span></span>',
+        icon_svg(item.code),
         item.text,
     )
 

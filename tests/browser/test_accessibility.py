@@ -298,6 +298,9 @@ def test_a_board_member_follows_a_priority_to_its_concerns_refers_it_and_prints_
     with page.expect_download() as download:
         page.get_by_role("link", name="download the PDF").click()
     assert download.value.suggested_filename == "board-pack-testshire-2026-12-10.pdf"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="download it for Word (.docx)").click()
+    assert download.value.suggested_filename == "board-pack-testshire-2026-12-10.docx"
 
 
 def test_the_scrutiny_officer_declines_the_boards_suggestion_and_the_board_reads_why(page, world):
