@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -69,6 +70,9 @@ class Chart:
 
     @property
     def special(self) -> list[int]:
+        """Months drawn as special cause: none on a run chart (too few points to judge)."""
+        if self.result.provisional:
+            return []
         return [i for i, flag in enumerate(self.result.special_cause) if flag]
 
     def kind(self, i: int) -> str:
@@ -105,7 +109,7 @@ def _rules(result: spc.XmRResult, target: float | None) -> list[Rule]:
 def plan(values: list[float], labels: list[str], *, target: float | None, better: str | None, small: bool) -> Chart:
     """The scales: the vertical range covers the figures, limits and target; the margins are
     wide enough for the axis values on the left and the rule labels on the right."""
-    result = spc.xmr(values)
+    result = spc.xmr(values, min_points=settings.SPC_MIN_POINTS)
     rules = _rules(result, target)
     top = max([*values, *(r.value for r in rules), 0]) or 1
     bottom = min([0.0, *values, *(r.value for r in rules)])
@@ -289,24 +293,35 @@ STEPS: list[Step] = [
 # ---------------------------------------------------------------- the chart
 
 
+def _findings(chart: Chart) -> list[str]:
+    """Special-cause months in words that say why, consecutive months with the same finding
+    named together ("Jan 2026 to Dec 2026 (part of a run of 12 below the mean)")."""
+    groups: list[tuple[int, int, str]] = []
+    for i in chart.special:
+        words = chart.result.finding(i)
+        if groups and groups[-1][1] == i - 1 and groups[-1][2] == words:
+            groups[-1] = (groups[-1][0], i, words)
+        else:
+            groups.append((i, i, words))
+    labels = chart.labels
+    return [f"{labels[a]}{'' if a == b else ' to ' + labels[b]} ({words})" for a, b, words in groups]
+
+
 def describe(chart: Chart, title: str, target: float | None) -> str:
-    """The text alternative: what the chart shows and which months are unusual."""
+    """The text alternative: what the chart shows and which months are unusual, and why."""
     result, labels = chart.result, chart.labels
-    high = [labels[i] for i in chart.special if result.direction[i] > 0]
-    low = [labels[i] for i in chart.special if result.direction[i] < 0]
-    findings = [
-        f"unusually {word} in " + ", ".join(months) for word, months in (("high", high), ("low", low)) if months
-    ]
-    limits = (
-        f", process limits {_one_dp(result.lower_floored)} to {_one_dp(result.upper)}"
-        if not result.provisional
-        else ", limits provisional (fewer than 12 months)"
-    )
-    return (
+    opening = (
         f"{'Run' if result.provisional else 'XmR'} chart of {title}: {len(chart.values)} months from {labels[0]} "
-        f"to {labels[-1]}, mean {_one_dp(result.mean)}{limits}"
+        f"to {labels[-1]}, mean {_one_dp(result.mean)}"
+    )
+    if result.provisional:
+        return opening + (f", target {target:g}" if target is not None else "") + ". " + result.why_no_limits
+    findings = _findings(chart)
+    return (
+        opening
+        + f", process limits {_one_dp(result.lower_floored)} to {_one_dp(result.upper)}"
         + (f", target {target:g}" if target is not None else "")
-        + (". Special cause variation: " + "; ".join(findings) if findings else ". No special cause variation")
+        + (". Special cause variation in " + "; ".join(findings) if findings else ". No special cause variation")
         + "."
     )
 

@@ -327,6 +327,9 @@ LOGGING = {
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="30/h")  # per network address, unless the area sets its own
 # With an event code, the per-address limit is lifted; this many per code stops a leaked code flooding the form.
 PUBLIC_FORM_EVENT_CODE_CEILING = env.int("PUBLIC_FORM_EVENT_CODE_CEILING", default=500)
+# Making Data Count: process limits, special-cause colours and icons only from this many points
+# (NHS England's guidance: at least 12, and 15–20 where the data allow); fewer draw a run chart.
+SPC_MIN_POINTS = env.int("SPC_MIN_POINTS", default=12)
 # "Track your experience": lookups of a person's reference per network address (the form and
 # the page alike), so nobody can try references in bulk.
 PUBLIC_TRACK_RATE = env("PUBLIC_TRACK_RATE", default="20/10m")

@@ -159,7 +159,7 @@ def test_every_chart_has_a_text_alternative_and_a_data_table(world, login):
     html = response_html(client, reverse("reports:priority-chart", args=[world.area.slug, priority.pk]))
     assert "<desc" in html and "XmR chart of Patients waiting over 4 hours: 13 months" in html
     last_month = dashboard.chart_months(timezone.localdate())[-1]
-    assert f"Special cause variation: unusually high in {last_month:%b %Y}." in html
+    assert f"Special cause variation in {last_month:%b %Y} (unusually high: beyond the upper limit)." in html
     assert "app-chart__special--concerning" in html  # lower is better, so a rise is a concern
     text = page_text(client.get(reverse("reports:priority-chart", args=[world.area.slug, priority.pk])))
     assert "Data for the chart" in text

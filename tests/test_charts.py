@@ -91,3 +91,31 @@ def test_each_icon_is_a_white_disc_with_a_coloured_ring_and_letter(code):
     assert ring.attrib["fill"] == "#ffffff" and ring.attrib["stroke"] == chart_style.ICONS[code][1]
     assert letter.attrib["fill"] == chart_style.ICONS[code][2] and letter.attrib["text-anchor"] == "middle"
     assert letter.text == chart_style.ICONS[code][0]
+
+
+def test_a_run_chart_draws_no_special_cause_and_says_why(settings):
+    """Below the minimum number of points there are no limits, so no special-cause squares or
+    colours, and the text alternative gives the reason."""
+    from concerns.charts import xmr_svg
+
+    values = [5, 5, 5, 5, 5, 5, 5, 9, 9]  # 7 below the mean would be a run on an XmR chart
+    labels = [f"M{i}" for i in range(len(values))]
+    svg = str(xmr_svg(values, labels, "Falls"))
+    assert "app-chart__special" not in svg
+    assert "Only 9 points: process limits need at least 12, so this is a run chart" in svg
+    settings.SPC_MIN_POINTS = 8
+    svg = str(xmr_svg(values, labels, "Falls"))
+    assert "app-chart__special" in svg and "XmR chart of Falls" in svg
+
+
+def test_a_run_below_the_mean_is_named_as_a_run_not_as_unusually_low():
+    from concerns.charts import xmr_svg
+
+    values = [10, 12, 9, 11, 10, 12, 9, 11, 10, 12, 9, 11] + [20, 22, 19, 21, 20, 22, 19, 21, 20, 22, 19, 21]
+    labels = [f"{m} 2025" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()] + [
+        f"{m} 2026" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    ]
+    svg = str(xmr_svg(values, labels, "Complaints"))
+    assert "Special cause variation in Jan 2025 to Dec 2025 (" in svg
+    assert "part of a run of 12 below the mean" in svg
+    assert "unusually low" not in svg

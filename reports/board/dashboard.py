@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import functools
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from agencies.models import Locality
@@ -148,7 +149,7 @@ class Series:
 
     @functools.cached_property
     def result(self) -> spc.XmRResult | None:
-        return spc.xmr(self.values) if self.values else None
+        return spc.xmr(self.values, min_points=settings.SPC_MIN_POINTS) if self.values else None
 
     @property
     def variation(self) -> Variation | None:
