@@ -51,6 +51,19 @@ def share(page, world, *, narrative, email=None):
     return re.search(r"Your reference\s+(\S+)", page.inner_text(".govuk-panel")).group(1)
 
 
+def decide(page, words, outcome, *, service=None, theme=None):
+    """From the queue, review the experience whose text has these words and save a decision."""
+    card = page.locator(".govuk-summary-card", has_text=words)
+    follow(page, card.get_by_role("link", name=re.compile("^Review")))
+    assert_accessible(page)
+    page.get_by_label(outcome).check()
+    if service:
+        page.get_by_label("Service it is about").select_option(label=service)
+    if theme:
+        page.get_by_label(theme).check()
+    follow(page, page.get_by_role("button", name="Save decision"))
+
+
 def outcome_table(page):
     """The 'Did things get better?' table of a dashboard."""
     return page.locator("table", has=page.locator("caption", has_text="six weeks after a concern closed"))
@@ -92,21 +105,10 @@ def test_a_visitor_is_told_once_what_changed_and_answers_the_follow_up(page, wor
     follow(page, page.get_by_role("link", name="shared online, waiting for review"))
     assert "2 waiting" in page.inner_text("main")
     assert_accessible(page)
-    card = page.locator(".govuk-summary-card", has_text="Cheap watches")
-    follow(page, card.get_by_role("link", name=re.compile("^Review")))
-    assert_accessible(page)
-    page.get_by_label("Reject it as spam").check()
-    follow(page, page.get_by_role("button", name="Save decision"))
+    decide(page, "Cheap watches", "Reject it as spam")
     assert "rejected as spam" in page.inner_text("main")
     assert_accessible(page)
-
-    card = page.locator(".govuk-summary-card", has_text="call bell for an hour")
-    follow(page, card.get_by_role("link", name=re.compile("^Review")))
-    assert_accessible(page)
-    page.get_by_label("Accept it into the record").check()
-    page.get_by_label("Service it is about").select_option(label=ward.name)
-    page.get_by_label("Waiting times").check()
-    follow(page, page.get_by_role("button", name="Save decision"))
+    decide(page, "call bell for an hour", "Accept it into the record", service=ward.name, theme="Waiting times")
     assert "accepted into the record." in page.inner_text("main")
     assert_accessible(page)
     shared = Concern.all_objects.get(narrative=STORY)
