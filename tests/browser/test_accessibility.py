@@ -186,9 +186,9 @@ def test_a_member_of_the_public_shares_an_experience(page, world):
     assert honeypot.get_attribute("tabindex") == "-1"
     page.get_by_label("Which service is it about?").fill("Riverside Surgery")
     page.get_by_label("What type of service is it?").select_option(label="GP")
-    page.get_by_label("Day").fill("3")
-    page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("2026")
+    page.get_by_label("Day", exact=True).fill("3")
+    page.get_by_label("Month", exact=True).fill("11")
+    page.get_by_label("Year", exact=True).fill("2026")
     page.get_by_label("Negative").check()
     page.get_by_label("Tell us what happened").fill("No appointments for three weeks.")
     follow(page, page.get_by_role("button", name="Send your experience"))
