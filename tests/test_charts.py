@@ -111,11 +111,11 @@ def test_a_run_chart_draws_no_special_cause_and_says_why(settings):
 def test_a_run_below_the_mean_is_named_as_a_run_not_as_unusually_low():
     from concerns.charts import xmr_svg
 
-    values = [10, 12, 9, 11, 10, 12, 9, 11, 10, 12, 9, 11] + [20, 22, 19, 21, 20, 22, 19, 21, 20, 22, 19, 21]
+    values = [10, 11] * 6 + [12, 13] * 6  # a step up: runs either side of the mean, no point beyond a limit
     labels = [f"{m} 2025" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()] + [
         f"{m} 2026" for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
     ]
     svg = str(xmr_svg(values, labels, "Complaints"))
-    assert "Special cause variation in Jan 2025 to Dec 2025 (" in svg
-    assert "part of a run of 12 below the mean" in svg
-    assert "unusually low" not in svg
+    assert "Special cause variation in Jan 2025 to Dec 2025 (part of a run of 12 below the mean); " in svg
+    assert "Jan 2026 to Dec 2026 (part of a run of 12 above the mean)." in svg
+    assert "unusually" not in svg
