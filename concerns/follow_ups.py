@@ -111,28 +111,37 @@ class OutcomeRow:
     label: str
     count: int
 
-    def shown(self, total: int) -> str:
-        """The count and share in words; small counts are not shown exactly."""
+    def shown(self, total: int | None) -> str:
+        """The count and, when the total may be shown, its share; small counts are not shown
+        exactly."""
         if self.count == 0:
             return "None"
         if self.count < SMALL:
             return f"Fewer than {SMALL}"
-        return f"{self.count} ({round(100 * self.count / total)}%)"
+        return f"{self.count} ({round(100 * self.count / total)}%)" if total else str(self.count)
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
+    """The answers, protected as the public figures are (concerns.disclosure): when any answer
+    is hidden as "fewer than 5", the total and the shares are not shown either, or the hidden
+    number could be worked out by subtraction."""
+
     rows: list[OutcomeRow]
     total: int
     since: datetime.date
 
     @property
+    def hides_some(self) -> bool:
+        return any(0 < row.count < SMALL for row in self.rows)
+
+    @property
     def lines(self) -> list[tuple[str, str]]:
-        return [(row.label, row.shown(self.total)) for row in self.rows]
+        return [(row.label, row.shown(None if self.hides_some else self.total)) for row in self.rows]
 
     @property
     def total_shown(self) -> str:
-        return f"Fewer than {SMALL}" if 0 < self.total < SMALL else str(self.total)
+        return "Not shown" if self.hides_some else str(self.total)
 
 
 def outcome_measure(*, locality: Locality, today: datetime.date) -> Outcome:

@@ -340,20 +340,37 @@ def test_a_tampered_follow_up_link_gets_a_clear_message(world, asked, sent):
     assert FollowUp.objects.get(concern=asked).answer == ""
 
 
-def test_the_outcome_measure_shows_counts_and_shares_once_numbers_are_not_small(world):
-    concerns = [make_concern(world) for _ in range(7)]
+def answers(world, **counts):
     with at(NOW):
-        for i, concern in enumerate(concerns):
-            FollowUp.objects.create(
-                concern=concern, locality=world.area, answer="better" if i < 5 else "worse", answered_at=NOW
-            )
-    outcome = follow_ups.outcome_measure(locality=world.area, today=NOW.date())
+        for answer, n in counts.items():
+            for _ in range(n):
+                FollowUp.objects.create(
+                    concern=make_concern(world), locality=world.area, answer=answer, answered_at=NOW
+                )
+    return follow_ups.outcome_measure(locality=world.area, today=NOW.date())
+
+
+def test_the_outcome_measure_shows_counts_and_shares_once_numbers_are_not_small(world):
+    outcome = answers(world, better=5, worse=6)
     assert dict(outcome.lines) == {
-        "Better": "5 (71%)",
+        "Better": "5 (45%)",
+        "No change": "None",
+        "Worse": "6 (55%)",
+        "Prefer not to say": "None",
+    }
+    assert outcome.total_shown == "11"
+
+
+def test_a_hidden_answer_hides_the_total_and_the_shares_too(world):
+    """Better 5 (71%) would give the total (7), and so the 'fewer than 5' worse answers (2)."""
+    outcome = answers(world, better=5, worse=2)
+    assert dict(outcome.lines) == {
+        "Better": "5",
         "No change": "None",
         "Worse": "Fewer than 5",
         "Prefer not to say": "None",
     }
+    assert outcome.total_shown == "Not shown"
 
 
 @pytest.mark.parametrize(
@@ -410,5 +427,5 @@ def test_a_visitor_hears_once_when_the_icb_acknowledges_and_answers_the_follow_u
         assert "Did things get better?" in board_member.get(dashboard).content.decode()  # now cached
         sent(Client().post, answer, {"answer": "better"})
         page = board_member.get(dashboard).content.decode()
-    assert "fewer than 5 in all" in page  # the cached dashboard was worked out again
+    assert "the total is not shown" in page  # the cached dashboard was worked out again (one answer: hidden)
     assert FollowUp.objects.get(concern=concern).answer == "better"
