@@ -112,9 +112,9 @@ def test_a_run_below_the_mean_is_named_as_a_run_not_as_unusually_low():
     from concerns.charts import xmr_svg
 
     values = [10, 11] * 6 + [12, 13] * 6  # a step up: runs either side of the mean, no point beyond a limit
-    labels = [f"{m} 2025" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]] + [
-        f"{m} 2026" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    ]
+    labels = [
+        f"{m} 2025" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    ] + [f"{m} 2026" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]]
     svg = str(xmr_svg(values, labels, "Complaints"))
     assert "Special cause variation in Jan 2025 to Dec 2025 (part of a run of 12 below the mean); " in svg
     assert "Jan 2026 to Dec 2026 (part of a run of 12 above the mean)." in svg
