@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import can_administer
@@ -87,6 +88,15 @@ def _concern(request, locality, pk: int) -> Concern:
     )
 
 
+def saved_banner(before: str, concern) -> str:
+    """The success banner names the record with a link to it: after "Save and log another" the
+    page is the empty form, and the banner is the way back to what was just saved."""
+    url = reverse("concerns:detail", args=[concern.locality.slug, concern.pk])
+    return format_html(
+        '{} <a class="govuk-notification-banner__link" href="{}">{}</a> saved.', before, url, concern.reference
+    )
+
+
 @area_view
 @require_http_methods(["GET", "POST"])
 def create(request, locality):
@@ -100,7 +110,7 @@ def create(request, locality):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Experience {concern.reference} saved.")
+            messages.success(request, saved_banner("Experience", concern))
             if "another" in request.POST:
                 return redirect("concerns:create", locality.slug)
             return redirect("concerns:detail", locality.slug, concern.pk)
@@ -258,7 +268,7 @@ def personal_edit(request, locality, pk: int):
     form = PersonalDetailsForm(posted(request), initial=initial, safeguarding=concern.safeguarding)
     if request.method == "POST" and form.is_valid():
         services.personal_details_update(user=request.user, concern=concern, details=form.cleaned_data)
-        messages.success(request, f"Personal details for {concern.reference} saved.")
+        messages.success(request, saved_banner("Personal details for", concern))
         return redirect("concerns:personal", locality.slug, concern.pk)
     return render(
         request,

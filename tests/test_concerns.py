@@ -50,7 +50,10 @@ def test_a_healthwatch_officer_logs_an_experience_and_sees_it(world, login):
     assert concern.service_type == "hospital"  # taken from the service when left blank
     assert [t.name for t in concern.themes.all()] == ["Waiting times"]
     page = client.get(response["Location"]).content.decode()
-    assert f"Experience {concern.reference} saved." in page
+    detail = reverse("concerns:detail", args=[world.area.slug, concern.pk])
+    assert (
+        f'Experience <a class="govuk-notification-banner__link" href="{detail}">{concern.reference}</a> saved.' in page
+    )
     assert "Waited nine hours on a trolley." in page
 
 
@@ -59,6 +62,9 @@ def test_save_and_log_another_returns_to_an_empty_form(world, login):
     client = login(world.officer)
     response = client.post(url("concerns:create", world), {**form_data(world), "another": "1"})
     assert response["Location"] == url("concerns:create", world)
+    saved = Concern.all_objects.get()
+    page = client.get(response["Location"]).content.decode()  # the empty form: the banner leads back
+    assert f'href="{reverse("concerns:detail", args=[world.area.slug, saved.pk])}">{saved.reference}</a> saved.' in page
 
 
 @time_machine.travel(TODAY, tick=False)
