@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Size
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from agencies.models import Body, BodyKind, ServiceType
@@ -240,14 +243,60 @@ class PersonalDetailsForm(GovForm):
         return cleaned
 
 
+class FilterDateField(GovDateField):
+    """A GOV.UK date box for a filter: optional, and the day may be left empty for a whole
+    month (the first day of it for "from", the last for "to")."""
+
+    def __init__(self, *, month_end: bool = False, **kwargs):
+        self.month_end = month_end
+        kwargs.setdefault("help_text", "For example, 27 3 2026. Leave the day empty for a whole month.")
+        super().__init__(required=False, **kwargs)
+        self.fields[0].required = False
+        real = f"The {self.label_text} must be a real date, like 27 3 2026"
+        for field in self.fields:
+            field.validators = [RegexValidator(r"^[0-9]+$", real)]
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = data_list
+        if day:
+            return super().compress(data_list)
+        first = super().compress(["1", month, year])
+        if first and self.month_end:
+            return datetime.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+        return first
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def with_legacy_dates(data):
+    """Older links and bookmarks give the dates as `received_from=2026-10-01`: read each into
+    its day, month and year boxes when those are absent, so the links keep working."""
+    if data is None:
+        return None
+    legacy = [
+        n for n in ("received_from", "received_to") if data.get(n) and not any(data.get(f"{n}_{i}") for i in range(3))
+    ]
+    if not legacy:
+        return data
+    data = data.copy()
+    for name in legacy:
+        raw = str(data.get(name))
+        found = _ISO_DATE.match(raw)
+        year, month, day = found.groups() if found else ("", "", raw[:20])
+        for i, part in enumerate((day, month, year)):
+            data[f"{name}_{i}"] = part
+    return data
+
+
 class ConcernFilterForm(forms.Form):
     """The list's filters; all optional, rendered by hand in the list template."""
 
     q = forms.CharField(label="Search the narrative or a person's reference", required=False, max_length=200)
-    received_from = forms.DateField(
-        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = FilterDateField(label="Received from", noun="received from date")
+    received_to = FilterDateField(label="Received to", noun="received to date", month_end=True)
     # Plain choices, not a ModelChoiceField: an area has up to 1,500 services and building a
     # model object for each costs more than the rest of the page.
     service = forms.TypedChoiceField(choices=[], coerce=int, empty_value=None, required=False, label="Service")
@@ -274,10 +323,11 @@ class ConcernFilterForm(forms.Form):
         choices=[("", "Any"), ("yes", "Shared online by the public")], required=False, label="Source"
     )
 
-    def __init__(self, *args, locality, staff: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, locality, staff: bool = False, **kwargs):
+        super().__init__(with_legacy_dates(data), *args, **kwargs)
         for field in self.fields.values():
-            plain_english_messages(field)
+            if not isinstance(field, FilterDateField):
+                plain_english_messages(field)
         if not staff:
             del self.fields["severity"]  # severity is for Healthwatch staff only
             self.fields["q"].label = "Search the shareable summaries"  # the narrative stays with them
@@ -288,9 +338,7 @@ class ConcernFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("received_from"), cleaned.get("received_to")
         if start and end and start > end:
-            self.add_error(
-                "received_to", "The ‘received to’ date must be the same as or after the ‘received from’ date"
-            )
+            self.add_error("received_to", "The received to date must be the same as or after the received from date")
         return cleaned
 
 

@@ -74,7 +74,7 @@ def list_page(request, locality, *, problem: str = "", status: int = 200):
             "ticked": set(selection.plain_ids(request.POST.getlist("concern"))),
             "all_matching": request.POST.get("all_matching") == "yes",
         },
-        status=status,
+        status=400 if status == 200 and filters.errors else status,
     )
 
 

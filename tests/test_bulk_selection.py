@@ -399,3 +399,23 @@ def test_an_alert_page_says_how_many_experiences_it_has_when_it_lists_only_the_n
     monkeypatch.setattr(alert_views, "SHOWN", 2)
     page = page_text(login(world.icb_officer).get(reverse("concerns:alert-detail", args=[world.area.slug, alert.pk])))
     assert "3 experiences; the newest 2 are listed here" in page
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        "received_from_1=10&received_from_2=2026&received_to_1=10&received_to_2=2026",  # the date boxes
+        "received_from=2026-10-01&received_to=2026-10-31",  # an older link's dates
+    ],
+)
+def test_all_matching_uses_the_date_filters(world, login, dates):
+    october = ward_experiences(world, 3)  # received 1 October 2026
+    make_concern(world, service=october[0].service, received_on=datetime.date(2026, 9, 30))
+    officer = login(world.officer)
+    filtered = f"service={october[0].service.pk}&{dates}"
+    assert "All 3 experiences matching these filters" in page_text(
+        officer.get(area_url("concerns:index", world, filtered))
+    )
+    form = officer.post(area_url("concerns:selection-alert", world, filtered), {"all_matching": "yes"})
+    assert form.status_code == 200
+    assert ticked_ids(page_text(form)) == {c.pk for c in october}

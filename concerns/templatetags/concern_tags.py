@@ -55,6 +55,23 @@ def filter_widget(field):
     return field.as_widget(attrs=attrs)
 
 
+@register.filter
+def is_date_input(field) -> bool:
+    return isinstance(field.field, forms.MultiValueField)
+
+
+@register.simple_tag
+def date_parts(field):
+    """A filter date's day, month and year boxes: (id, name, label, width, value) each."""
+    values = field.value() if field.form.is_bound else None
+    if not isinstance(values, (list, tuple)):
+        values = field.field.widget.decompress(values)
+    return [
+        (f"{field.auto_id}_{i}", f"{field.html_name}_{i}", label, width, values[i] if values[i] is not None else "")
+        for i, (label, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4)))
+    ]
+
+
 @register.simple_tag
 def xmr_chart(values, months, title):
     from concerns.charts import xmr_svg
