@@ -15,13 +15,14 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Notification
+from agencies.models import Notification, Role
 from concerns import spc, summaries
 from concerns.models import MonthlyCount
 from reports.board import dashboard
 from reports.board import services as board
 from reports.models import BoardPack, Priority, Referral, Review, SurveillanceView
 from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
+from tests.factories import MembershipFactory, UserFactory
 
 
 def page_text(response) -> str:
@@ -659,10 +660,33 @@ def test_the_groups_latest_view_of_each_provider_sits_on_the_dashboard(world, lo
         )  # fmt: skip
         assert response.status_code == 302
     assert SurveillanceView.objects.count() == 2
-    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    text = page_text(login(world.board_member).get(dashboard_url(world)))
     assert "Risk summit" in text and "View of risk_summit." in text
     assert "View of routine." not in text  # only the latest view of each provider
     assert "2 Quality Surveillance Group views recorded" in text
+
+
+def _trust_officer(world):
+    return MembershipFactory(body=world.trust, role=Role.OFFICER, user=UserFactory(full_name="Tom Trust")).user
+
+
+def test_a_trust_officer_and_an_observer_see_no_qsg_views(world, login):
+    """The group's views go only to board members and ICB or QSG officers: the same cached
+    dashboard shows them to a board member and hides them from a trust's officer and from the
+    board's read-only observer, whose QSG page is refused."""
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="risk_summit", decided_on=datetime.date(2026, 11, 1),
+        summary="Never-events in theatres.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    shown = page_text(login(world.board_member).get(dashboard_url(world)))
+    assert "Risk summit" in shown and "Never-events in theatres." in shown
+    for person in (_trust_officer(world), world.read_only, world.officer, world.scrutiny_officer, world.owner):
+        client = login(person)
+        text = page_text(client.get(dashboard_url(world)))
+        assert "Risk summit" not in text and "Never-events" not in text, person
+        assert "Quality Surveillance Group</a>" not in client.get(dashboard_url(world)).content.decode()
+        assert client.get(reverse("reports:surveillance", args=[world.area.slug])).status_code == 403, person
+    assert login(world.icb_officer).get(reverse("reports:surveillance", args=[world.area.slug])).status_code == 200
 
 
 def test_the_read_only_member_cannot_record_a_qsg_view(world, login):
@@ -810,6 +834,21 @@ def test_board_members_opt_in_on_their_settings_page(world, login):
     assert response.status_code == 302
     world.board_member.refresh_from_db()
     assert world.board_member.weekly_digest is True
+
+
+def test_the_weekly_digest_names_qsg_views_only_to_board_members_not_observers(world):
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="enhanced", decided_on=timezone.localdate(),
+        summary="Two serious incidents.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    for person in (world.board_member, world.read_only):
+        person.weekly_digest = True
+        person.save()
+    assert board.weekly_digests_send(timezone.localdate()) == 2
+    member = Notification.objects.get(kind="weekly-digest", user=world.board_member)
+    observer = Notification.objects.get(kind="weekly-digest", user=world.read_only)
+    assert "Quality Surveillance Group: Testshire Hospitals NHS Trust – enhanced surveillance" in member.body
+    assert "Quality Surveillance Group" not in observer.body and "surveillance" not in observer.body
 
 
 # ---------------------------------------------------------------- landing pages

@@ -421,7 +421,8 @@ MATRIX: dict[str, Page] = {
     "reports:referral": Page(AREA_READ, a_board_referral, post=False, owner="scrutiny_officer"),
     "reports:referral-accept": Page(AREA_ACTION, a_board_referral, owner="scrutiny_officer"),
     "reports:referral-decline": Page(AREA_ADMIN, a_board_referral, owner="scrutiny_officer"),
-    "reports:surveillance": Page(AREA_READ, area, post=False),
+    # The QSG's views: board members and ICB or QSG officers only (observers and others 403).
+    "reports:surveillance": Page(AREA_ADMIN, area, post=False, owner="icb_officer"),
     "reports:surveillance-record": Page(AREA_ADMIN, area, owner="icb_officer"),
     "reports:board-packs": Page(AREA_WRITE, area, owner="board_member"),
     "reports:board-pack": Page(AREA_READ, a_board_pack, post=False),

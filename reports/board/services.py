@@ -22,6 +22,7 @@ from agencies.notifications import notify
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
 
+from .. import access as report_access
 from .. import telling
 from ..models import (
     BoardPack,
@@ -239,8 +240,11 @@ def _counted(n: int, one: str, many: str, then: str) -> list[str]:
     return [f"{n} {one if n == 1 else many} {then}"] if n else []
 
 
-def _digest_lines(*, locality: Locality, since: datetime.datetime, today: datetime.date) -> list[str]:
-    """What changed on the board's dashboard in an area since a moment, in plain words."""
+def _digest_lines(
+    *, locality: Locality, since: datetime.datetime, today: datetime.date, qsg: bool = False
+) -> list[str]:
+    """What changed on the board's dashboard in an area since a moment, in plain words; the
+    Quality Surveillance Group's views only for a reader who may see them (`qsg`)."""
     since_day = timezone.localtime(since).date()
     lines = []
     new_priorities = list(
@@ -265,8 +269,10 @@ def _digest_lines(*, locality: Locality, since: datetime.datetime, today: dateti
     lines += _counted(overdue_recs, "recommendation", "recommendations", "overdue for a response")
     signals = TrendSignal.all_objects.filter(locality=locality, detected_at__gte=since).count()
     lines += _counted(signals, "unusual rise", "unusual rises", "in concerns found")
-    qsg = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
-    for view in qsg[:10]:
+    if not qsg:
+        return lines
+    views = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
+    for view in views[:10]:
         lines.append(f"Quality Surveillance Group: {view.provider.name} – {view.get_level_display().lower()}")
     return lines
 
@@ -315,7 +321,12 @@ def weekly_digests_send(today: datetime.date, /) -> int:
                 "areas": [
                     {
                         "locality": locality,
-                        "lines": _digest_lines(locality=locality, since=since, today=today),
+                        "lines": _digest_lines(
+                            locality=locality,
+                            since=since,
+                            today=today,
+                            qsg=report_access.can_see_surveillance(user, locality),
+                        ),
                         "url": absolute_url(reverse("reports:dashboard", args=[locality.slug])),
                     }
                     for locality in areas
