@@ -722,6 +722,59 @@ def test_one_click_builds_a_board_pack_with_a_printable_page_and_a_pdf(
     assert board.board_pack_build(pack.pk) is None
 
 
+def test_the_qsg_views_go_only_in_part_b_which_an_observer_cannot_see_or_download(world, login):
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="risk_summit", decided_on=datetime.date(2026, 11, 1),
+        summary="Never-events in theatres.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    pack = board.board_pack_build(pack.pk)
+    assert pack.state == BoardPack.State.READY, pack.error
+    assert (
+        "Never-events" not in pack.html
+        and "Risk summit" not in pack.html
+        and "Surveillance Group</h2>" not in pack.html
+    )
+    assert "Never-events in theatres." in pack.part_b_html and "Risk summit" in pack.part_b_html
+    assert "Schedule 12A to the Local Government Act 1972, paragraph 3" in pack.part_b_html
+    part_a_pdf = pack.pdf.open("rb").read()
+    part_b_pdf = pack.part_b_pdf.open("rb").read()
+    assert part_a_pdf.startswith(b"%PDF") and part_b_pdf.startswith(b"%PDF")
+    pack_url = reverse("reports:board-pack", args=[world.area.slug, pack.pk])
+    part_b_urls = [
+        reverse("reports:board-pack-part-b-pdf", args=[world.area.slug, pack.pk]),
+        reverse("reports:board-pack-part-b-docx", args=[world.area.slug, pack.pk]),
+    ]
+    member = login(world.board_member)
+    text = page_text(member.get(pack_url))
+    assert "Part B: not for publication" in text and "Never-events in theatres." in text
+    assert all(member.get(url).status_code == 200 for url in part_b_urls)
+    part_b_doc = docx.Document(io.BytesIO(member.get(part_b_urls[1]).content))
+    assert any("Never-events in theatres." in p.text for p in part_b_doc.paragraphs)
+    for person in (world.read_only, _trust_officer(world)):
+        client = login(person)
+        text = page_text(client.get(pack_url))
+        assert "Board pack for the meeting on 10 December 2026" in text  # Part A, public
+        assert "Never-events" not in text and "Risk summit" not in text and "Part B: not for" not in text
+        assert all(client.get(url).status_code == 403 for url in part_b_urls), person
+        part_a_doc = docx.Document(
+            io.BytesIO(client.get(reverse("reports:board-pack-docx", args=[world.area.slug, pack.pk])).content)
+        )
+        assert not any("Never-events" in p.text for p in part_a_doc.paragraphs)
+
+
+def test_a_pack_with_no_qsg_views_has_no_part_b(world, login):
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    pack = board.board_pack_build(pack.pk)
+    assert pack.part_b_html == "" and not pack.part_b_pdf
+    url = reverse("reports:board-pack-part-b-pdf", args=[world.area.slug, pack.pk])
+    assert login(world.board_member).get(url).status_code == 404
+
+
 def test_a_board_pack_downloads_as_a_real_word_document_with_its_headings_tables_and_figures(world, login):
     make_priority(world, title="Winter pressures", figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 14])
     make_recommendation(world, sent_on=datetime.date(2026, 6, 1))  # overdue by now
@@ -745,7 +798,7 @@ def test_a_board_pack_downloads_as_a_real_word_document_with_its_headings_tables
         ("Heading 3", "Winter pressures"),
     ]
     assert [text for style, text in headings if style == "Heading 2"][2:] == [
-        "3. What is overdue", "4. People's experiences", "5. Quality Surveillance Group", "6. Duty coverage"
+        "3. What is overdue", "4. People's experiences", "5. Duty coverage"
     ]  # fmt: skip
     paragraphs = [p.text for p in doc.paragraphs]
     assert "1 open priority." in paragraphs  # the summary's figures, as bullets

@@ -208,7 +208,12 @@ def board_pack_build(pack_id: int, /) -> BoardPack | None:
         _step(pack, "Making the PDF")
         pdf = pack_render.pdf_from(html)
         pack.html = html
-        pack.pdf.save(f"board-pack-{pack.locality.slug}-{pack.meeting_on:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+        name = f"board-pack-{pack.locality.slug}-{pack.meeting_on:%Y-%m-%d}"
+        pack.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        pack.part_b_html = pack_render.part_b_html(pack, board)
+        if pack.part_b_html:
+            part_b = pack_render.pdf_from(pack.part_b_html)
+            pack.part_b_pdf.save(f"{name}-part-b.pdf", ContentFile(part_b), save=False)
         pack.state = BoardPack.State.READY
         pack.step = ""
     except Exception as error:  # noqa: BLE001 - any failure is reported on the progress page

@@ -425,7 +425,8 @@ def board_pack(request, locality, pk: int):
     """The progress page while it builds; the paper itself once ready."""
     pack = _pack(request, locality, pk)
     template = "reports/board_pack.html" if pack.state == BoardPack.State.READY else "reports/board_pack_progress.html"
-    return render(request, template, {"locality": locality, "pack": pack})
+    part_b = pack.part_b_html if access.can_see_surveillance(request.user, locality) else ""
+    return render(request, template, {"locality": locality, "pack": pack, "part_b": part_b})
 
 
 @area_view
