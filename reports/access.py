@@ -10,8 +10,12 @@ holds today (agencies.access.bodies_acting_for), never its kind.
   holds the health and wellbeing board function today, and the area's administrators.
 - Answering the board's referral (accept or decline): officers (and above) of the receiving
   body only; the area's administrators do not answer for it (its programme is its own).
-- Quality Surveillance Group views: the same people, and officers of a body holding the quality
-  surveillance function in the area (the group, and the ICB that sits on it).
+- Quality Surveillance Group views (and anything naming a provider's surveillance level): seen
+  and recorded only by a named group: the board's members (member and above at the body holding
+  the health and wellbeing board function; not its read-only observers) and officers of a body
+  holding the quality surveillance function in the area (the group, and the ICB that sits on
+  it). Everyone else, the area's administrators included, sees none of it (403 on its pages): they go in
+  Part B of the board pack, exempt under Schedule 12A to the Local Government Act 1972.
 """
 
 from __future__ import annotations
@@ -79,14 +83,26 @@ def require_board_member(user, locality: Locality) -> None:
         )
 
 
-def can_record_surveillance(user, locality: Locality) -> bool:
-    if can_manage_board(user, locality):
+def can_see_surveillance(user, locality: Locality) -> bool:
+    """Whether this user may see the Quality Surveillance Group's views and any provider's
+    surveillance level in this area: board members, and the group's (and the ICB's) officers."""
+    if access.bodies_acting_for(user, locality, Function.HWB, min_role=Role.MEMBER):
         return True
     return bool(access.bodies_acting_for(user, locality, Function.QUALITY_SURVEILLANCE, min_role=Role.OFFICER))
 
 
+def require_surveillance_reader(user, locality: Locality) -> None:
+    if not can_see_surveillance(user, locality):
+        raise PermissionDenied(
+            "The Quality Surveillance Group's views are shared only with board members and ICB or "
+            "Quality Surveillance Group officers."
+        )
+
+
+def can_record_surveillance(user, locality: Locality) -> bool:
+    return can_see_surveillance(user, locality)
+
+
 def require_surveillance_recorder(user, locality: Locality) -> None:
     if not can_record_surveillance(user, locality):
-        raise PermissionDenied(
-            "Only board members, ICB or Quality Surveillance Group officers, or administrators, can record this."
-        )
+        raise PermissionDenied("Only board members and ICB or Quality Surveillance Group officers can record this.")

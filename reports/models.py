@@ -247,8 +247,7 @@ class ChaseLadder(models.Model):
 
 
 class EvidenceRequest(models.Model):
-    """A review's request to Healthwatch or a community group to help gather people's views,
-    tracked like any other request with a due date."""
+    """A review's request to Healthwatch or a community group to help gather views, with a due date."""
 
     class State(models.TextChoices):
         SENT = "sent", "Sent"
@@ -439,8 +438,7 @@ class Referral(models.Model):
 
 
 class SurveillanceView(models.Model):
-    """The Quality Surveillance Group's view of a provider on a date: routine monitoring,
-    enhanced surveillance or a risk summit."""
+    """The QSG's view of a provider on a date: routine monitoring, enhanced surveillance or a risk summit."""
 
     class Level(models.TextChoices):
         ROUTINE = "routine", "Routine monitoring"
@@ -467,7 +465,7 @@ class SurveillanceView(models.Model):
 
 
 class BoardPack(models.Model):
-    """A board paper for a meeting: built in the background, kept as printed (HTML and PDF)."""
+    """A board paper, built in the background and kept as printed; Part B holds the exempt QSG views."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -481,6 +479,8 @@ class BoardPack(models.Model):
     step = models.CharField(max_length=100, blank=True)
     html = models.TextField(blank=True)
     pdf = models.FileField(upload_to="board-packs/%Y/", blank=True)
+    part_b_html = models.TextField(blank=True)
+    part_b_pdf = models.FileField(upload_to="board-packs/%Y/", blank=True)
     error = models.CharField(max_length=500, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,13 +15,14 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Notification
+from agencies.models import Notification, Role
 from concerns import spc, summaries
 from concerns.models import MonthlyCount
 from reports.board import dashboard
 from reports.board import services as board
 from reports.models import BoardPack, Priority, Referral, Review, SurveillanceView
 from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
+from tests.factories import MembershipFactory, UserFactory
 
 
 def page_text(response) -> str:
@@ -659,10 +660,33 @@ def test_the_groups_latest_view_of_each_provider_sits_on_the_dashboard(world, lo
         )  # fmt: skip
         assert response.status_code == 302
     assert SurveillanceView.objects.count() == 2
-    text = page_text(login(world.read_only).get(dashboard_url(world)))
+    text = page_text(login(world.board_member).get(dashboard_url(world)))
     assert "Risk summit" in text and "View of risk_summit." in text
     assert "View of routine." not in text  # only the latest view of each provider
     assert "2 Quality Surveillance Group views recorded" in text
+
+
+def _trust_officer(world):
+    return MembershipFactory(body=world.trust, role=Role.OFFICER, user=UserFactory(full_name="Tom Trust")).user
+
+
+def test_a_trust_officer_and_an_observer_see_no_qsg_views(world, login):
+    """The group's views go only to board members and ICB or QSG officers: the same cached
+    dashboard shows them to a board member and hides them from a trust's officer and from the
+    board's read-only observer, whose QSG page is refused."""
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="risk_summit", decided_on=datetime.date(2026, 11, 1),
+        summary="Never-events in theatres.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    shown = page_text(login(world.board_member).get(dashboard_url(world)))
+    assert "Risk summit" in shown and "Never-events in theatres." in shown
+    for person in (_trust_officer(world), world.read_only, world.officer, world.scrutiny_officer, world.owner):
+        client = login(person)
+        text = page_text(client.get(dashboard_url(world)))
+        assert "Risk summit" not in text and "Never-events" not in text, person
+        assert "Quality Surveillance Group</a>" not in client.get(dashboard_url(world)).content.decode()
+        assert client.get(reverse("reports:surveillance", args=[world.area.slug])).status_code == 403, person
+    assert login(world.icb_officer).get(reverse("reports:surveillance", args=[world.area.slug])).status_code == 200
 
 
 def test_the_read_only_member_cannot_record_a_qsg_view(world, login):
@@ -698,6 +722,59 @@ def test_one_click_builds_a_board_pack_with_a_printable_page_and_a_pdf(
     assert board.board_pack_build(pack.pk) is None
 
 
+def test_the_qsg_views_go_only_in_part_b_which_an_observer_cannot_see_or_download(world, login):
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="risk_summit", decided_on=datetime.date(2026, 11, 1),
+        summary="Never-events in theatres.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    pack = board.board_pack_build(pack.pk)
+    assert pack.state == BoardPack.State.READY, pack.error
+    assert (
+        "Never-events" not in pack.html
+        and "Risk summit" not in pack.html
+        and "Surveillance Group</h2>" not in pack.html
+    )
+    assert "Never-events in theatres." in pack.part_b_html and "Risk summit" in pack.part_b_html
+    assert "Schedule 12A to the Local Government Act 1972, paragraph 3" in pack.part_b_html
+    part_a_pdf = pack.pdf.open("rb").read()
+    part_b_pdf = pack.part_b_pdf.open("rb").read()
+    assert part_a_pdf.startswith(b"%PDF") and part_b_pdf.startswith(b"%PDF")
+    pack_url = reverse("reports:board-pack", args=[world.area.slug, pack.pk])
+    part_b_urls = [
+        reverse("reports:board-pack-part-b-pdf", args=[world.area.slug, pack.pk]),
+        reverse("reports:board-pack-part-b-docx", args=[world.area.slug, pack.pk]),
+    ]
+    member = login(world.board_member)
+    text = page_text(member.get(pack_url))
+    assert "Part B: not for publication" in text and "Never-events in theatres." in text
+    assert all(member.get(url).status_code == 200 for url in part_b_urls)
+    part_b_doc = docx.Document(io.BytesIO(member.get(part_b_urls[1]).content))
+    assert any("Never-events in theatres." in p.text for p in part_b_doc.paragraphs)
+    for person in (world.read_only, _trust_officer(world)):
+        client = login(person)
+        text = page_text(client.get(pack_url))
+        assert "Board pack for the meeting on 10 December 2026" in text  # Part A, public
+        assert "Never-events" not in text and "Risk summit" not in text and "Part B: not for" not in text
+        assert all(client.get(url).status_code == 403 for url in part_b_urls), person
+        part_a_doc = docx.Document(
+            io.BytesIO(client.get(reverse("reports:board-pack-docx", args=[world.area.slug, pack.pk])).content)
+        )
+        assert not any("Never-events" in p.text for p in part_a_doc.paragraphs)
+
+
+def test_a_pack_with_no_qsg_views_has_no_part_b(world, login):
+    pack = BoardPack.objects.create(
+        locality=world.area, meeting_on=datetime.date(2026, 12, 10), requested_by=world.board_member
+    )
+    pack = board.board_pack_build(pack.pk)
+    assert pack.part_b_html == "" and not pack.part_b_pdf
+    url = reverse("reports:board-pack-part-b-pdf", args=[world.area.slug, pack.pk])
+    assert login(world.board_member).get(url).status_code == 404
+
+
 def test_a_board_pack_downloads_as_a_real_word_document_with_its_headings_tables_and_figures(world, login):
     make_priority(world, title="Winter pressures", figures=[5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 6, 14])
     make_recommendation(world, sent_on=datetime.date(2026, 6, 1))  # overdue by now
@@ -721,7 +798,7 @@ def test_a_board_pack_downloads_as_a_real_word_document_with_its_headings_tables
         ("Heading 3", "Winter pressures"),
     ]
     assert [text for style, text in headings if style == "Heading 2"][2:] == [
-        "3. What is overdue", "4. People's experiences", "5. Quality Surveillance Group", "6. Duty coverage"
+        "3. What is overdue", "4. People's experiences", "5. Duty coverage"
     ]  # fmt: skip
     paragraphs = [p.text for p in doc.paragraphs]
     assert "1 open priority." in paragraphs  # the summary's figures, as bullets
@@ -810,6 +887,21 @@ def test_board_members_opt_in_on_their_settings_page(world, login):
     assert response.status_code == 302
     world.board_member.refresh_from_db()
     assert world.board_member.weekly_digest is True
+
+
+def test_the_weekly_digest_names_qsg_views_only_to_board_members_not_observers(world):
+    SurveillanceView.objects.create(
+        locality=world.area, provider=world.trust, level="enhanced", decided_on=timezone.localdate(),
+        summary="Two serious incidents.", recorded_by=world.icb_officer,
+    )  # fmt: skip
+    for person in (world.board_member, world.read_only):
+        person.weekly_digest = True
+        person.save()
+    assert board.weekly_digests_send(timezone.localdate()) == 2
+    member = Notification.objects.get(kind="weekly-digest", user=world.board_member)
+    observer = Notification.objects.get(kind="weekly-digest", user=world.read_only)
+    assert "Quality Surveillance Group: Testshire Hospitals NHS Trust – enhanced surveillance" in member.body
+    assert "Quality Surveillance Group" not in observer.body and "surveillance" not in observer.body
 
 
 # ---------------------------------------------------------------- landing pages

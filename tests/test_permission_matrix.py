@@ -297,7 +297,9 @@ def a_board_pack(w: World) -> dict:
         state=BoardPack.State.READY,
         html="<h1 class='govuk-heading-xl'>Board pack</h1>",
     )
-    pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    pack.part_b_html = "<h1 class='govuk-heading-xl'>Board pack: Part B</h1>"
+    pack.part_b_pdf.save("pack-part-b.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
     return {**area(w), "pk": pack.pk}
 
 
@@ -421,12 +423,16 @@ MATRIX: dict[str, Page] = {
     "reports:referral": Page(AREA_READ, a_board_referral, post=False, owner="scrutiny_officer"),
     "reports:referral-accept": Page(AREA_ACTION, a_board_referral, owner="scrutiny_officer"),
     "reports:referral-decline": Page(AREA_ADMIN, a_board_referral, owner="scrutiny_officer"),
-    "reports:surveillance": Page(AREA_READ, area, post=False),
+    # The QSG's views: board members and ICB or QSG officers only (observers and others 403).
+    "reports:surveillance": Page(AREA_ADMIN, area, post=False, owner="icb_officer"),
     "reports:surveillance-record": Page(AREA_ADMIN, area, owner="icb_officer"),
     "reports:board-packs": Page(AREA_WRITE, area, owner="board_member"),
     "reports:board-pack": Page(AREA_READ, a_board_pack, post=False),
     "reports:board-pack-pdf": Page(AREA_READ, a_board_pack, post=False, html=False),
     "reports:board-pack-docx": Page(AREA_READ, a_board_pack, post=False, html=False),
+    # Part B (exempt, Schedule 12A): board members and ICB or QSG officers only.
+    "reports:board-pack-part-b-pdf": Page(AREA_ADMIN, a_board_pack, post=False, html=False, owner="icb_officer"),
+    "reports:board-pack-part-b-docx": Page(AREA_ADMIN, a_board_pack, post=False, html=False, owner="icb_officer"),
     "reports:recommendations": Page(AREA_READ, area, post=False),
     "reports:tracker-csv": Page(AREA_READ, area, post=False, html=False),
     "reports:recommendation": Page(AREA_READ, a_recommendation, post=False, owner="scrutiny_officer"),

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 
 
 def paper_html(pack, board) -> str:
-    """The paper's body: the dashboard, the priorities with their updates, what is overdue
-    and how the guide's duties are covered."""
+    """The paper's public Part A: the dashboard, the priorities with their updates, what is
+    overdue and how the guide's duties are covered (never the QSG's views: see part_b_html)."""
     from ..models import PriorityUpdate
 
     ids = [row.priority.pk for row in board.priorities]
@@ -27,6 +27,23 @@ def paper_html(pack, board) -> str:
             "locality": pack.locality,
             "updates": updates,
         },
+    )
+
+
+PART_B_HEADING = (
+    "Part B: not for publication – exempt information under Schedule 12A to the Local Government Act 1972, "
+    "paragraph 3 (information relating to the financial or business affairs of any particular person)"
+)
+
+
+def part_b_html(pack, board) -> str:
+    """The confidential Part B: the Quality Surveillance Group's views. Empty when there are
+    none, so a pack has a Part B only where there is something exempt to put in it."""
+    if not board.surveillance:
+        return ""
+    return render_to_string(
+        "reports/board_pack_part_b.html",
+        {"pack": pack, "board": board, "locality": pack.locality, "exempt_heading": PART_B_HEADING},
     )
 
 
@@ -57,11 +74,12 @@ def explain(error: Exception) -> str:
     return "Something went wrong while building the pack. Try again; if it fails again, tell your administrator."
 
 
-def word_document(pack):
+def word_document(pack, *, part_b: bool = False):
     """The pack for editing in Word (.docx), made from the same stored paper as the PDF: its
-    headings, lists and tables, and each chart as the table of its figures."""
+    headings, lists and tables, and each chart as the table of its figures. Part A, or Part B."""
     from .. import word
 
-    doc = word.document(f"Board pack for the meeting on {pack.meeting_on:%-d %B %Y}")
-    word.add_paper(doc, pack.html)
+    title = f"Board pack for the meeting on {pack.meeting_on:%-d %B %Y}"
+    doc = word.document(f"{title}: Part B" if part_b else title)
+    word.add_paper(doc, pack.part_b_html if part_b else pack.html)
     return doc

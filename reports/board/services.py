@@ -22,6 +22,7 @@ from agencies.notifications import notify
 from concerns.models import Alert, AlertRecipient, TrendSignal
 from quality_system.site import absolute_url
 
+from .. import access as report_access
 from .. import telling
 from ..models import (
     BoardPack,
@@ -207,7 +208,12 @@ def board_pack_build(pack_id: int, /) -> BoardPack | None:
         _step(pack, "Making the PDF")
         pdf = pack_render.pdf_from(html)
         pack.html = html
-        pack.pdf.save(f"board-pack-{pack.locality.slug}-{pack.meeting_on:%Y-%m-%d}.pdf", ContentFile(pdf), save=False)
+        name = f"board-pack-{pack.locality.slug}-{pack.meeting_on:%Y-%m-%d}"
+        pack.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        pack.part_b_html = pack_render.part_b_html(pack, board)
+        if pack.part_b_html:
+            part_b = pack_render.pdf_from(pack.part_b_html)
+            pack.part_b_pdf.save(f"{name}-part-b.pdf", ContentFile(part_b), save=False)
         pack.state = BoardPack.State.READY
         pack.step = ""
     except Exception as error:  # noqa: BLE001 - any failure is reported on the progress page
@@ -239,8 +245,11 @@ def _counted(n: int, one: str, many: str, then: str) -> list[str]:
     return [f"{n} {one if n == 1 else many} {then}"] if n else []
 
 
-def _digest_lines(*, locality: Locality, since: datetime.datetime, today: datetime.date) -> list[str]:
-    """What changed on the board's dashboard in an area since a moment, in plain words."""
+def _digest_lines(
+    *, locality: Locality, since: datetime.datetime, today: datetime.date, qsg: bool = False
+) -> list[str]:
+    """What changed on the board's dashboard in an area since a moment, in plain words; the
+    Quality Surveillance Group's views only for a reader who may see them (`qsg`)."""
     since_day = timezone.localtime(since).date()
     lines = []
     new_priorities = list(
@@ -265,8 +274,10 @@ def _digest_lines(*, locality: Locality, since: datetime.datetime, today: dateti
     lines += _counted(overdue_recs, "recommendation", "recommendations", "overdue for a response")
     signals = TrendSignal.all_objects.filter(locality=locality, detected_at__gte=since).count()
     lines += _counted(signals, "unusual rise", "unusual rises", "in concerns found")
-    qsg = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
-    for view in qsg[:10]:
+    if not qsg:
+        return lines
+    views = SurveillanceView.objects.filter(locality=locality, created_at__gte=since).select_related("provider")
+    for view in views[:10]:
         lines.append(f"Quality Surveillance Group: {view.provider.name} – {view.get_level_display().lower()}")
     return lines
 
@@ -315,7 +326,12 @@ def weekly_digests_send(today: datetime.date, /) -> int:
                 "areas": [
                     {
                         "locality": locality,
-                        "lines": _digest_lines(locality=locality, since=since, today=today),
+                        "lines": _digest_lines(
+                            locality=locality,
+                            since=since,
+                            today=today,
+                            qsg=report_access.can_see_surveillance(user, locality),
+                        ),
                         "url": absolute_url(reverse("reports:dashboard", args=[locality.slug])),
                     }
                     for locality in areas

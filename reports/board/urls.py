@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import pack_views
 from . import referral_views as rv
 from . import views as bv
 
@@ -31,4 +32,6 @@ urlpatterns = [
     path("board-packs/<int:pk>/", bv.board_pack, name="board-pack"),
     path("board-packs/<int:pk>/pdf/", bv.board_pack_pdf, name="board-pack-pdf"),
     path("board-packs/<int:pk>/docx/", bv.board_pack_docx, name="board-pack-docx"),
+    path("board-packs/<int:pk>/part-b/pdf/", pack_views.board_pack_part_b_pdf, name="board-pack-part-b-pdf"),
+    path("board-packs/<int:pk>/part-b/docx/", pack_views.board_pack_part_b_docx, name="board-pack-part-b-docx"),
 ]

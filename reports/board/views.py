@@ -65,6 +65,10 @@ def dashboard_view(request, locality):
             "period": period,
             "periods": dashboard.PERIODS,
             "body": _dashboard_body(locality, period),
+            # Per viewer, outside the cached body: only the named group sees the QSG's views.
+            "surveillance": dashboard.latest_surveillance(locality)
+            if access.can_see_surveillance(request.user, locality)
+            else None,
             "summary_state": state,
             "can_manage": access.can_manage_board(request.user, locality),
         },
@@ -349,6 +353,7 @@ def priority_refer(request, locality, pk: int):
 @area_view
 @require_safe
 def surveillance(request, locality):
+    access.require_surveillance_reader(request.user, locality)
     views = selectors.surveillance_views(user=request.user, locality=locality, provider=request.GET.get("provider", ""))
     return render(
         request,
@@ -420,7 +425,8 @@ def board_pack(request, locality, pk: int):
     """The progress page while it builds; the paper itself once ready."""
     pack = _pack(request, locality, pk)
     template = "reports/board_pack.html" if pack.state == BoardPack.State.READY else "reports/board_pack_progress.html"
-    return render(request, template, {"locality": locality, "pack": pack})
+    part_b = pack.part_b_html if access.can_see_surveillance(request.user, locality) else ""
+    return render(request, template, {"locality": locality, "pack": pack, "part_b": part_b})
 
 
 @area_view
