@@ -2,6 +2,23 @@
 
 from django.db import migrations, models
 
+OLD_QSG_HEADING = "5. Quality Surveillance Group</h2>"
+NOTICE = (
+    '<p class="govuk-body">This pack was built before packs had a public Part A and a confidential '
+    "Part B. It names providers' surveillance levels, so all of it is kept as Part B (not for "
+    "publication).</p>"
+)
+
+
+def keep_old_packs_confidential(apps, schema_editor):
+    """A pack built before the split holds the Quality Surveillance Group's views in its one part:
+    keep it as built, but as Part B, so nothing exempt stays in what may be published."""
+    BoardPack = apps.get_model("reports", "BoardPack")
+    for pack in BoardPack.objects.filter(html__contains=OLD_QSG_HEADING).iterator():
+        pack.part_b_html, pack.html = pack.html, NOTICE
+        pack.part_b_pdf, pack.pdf = pack.pdf, ""
+        pack.save(update_fields=["html", "pdf", "part_b_html", "part_b_pdf"])
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -19,4 +36,5 @@ class Migration(migrations.Migration):
             name="part_b_pdf",
             field=models.FileField(blank=True, upload_to="board-packs/%Y/"),
         ),
+        migrations.RunPython(keep_old_packs_confidential, migrations.RunPython.noop),
     ]
