@@ -15,7 +15,7 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors, approx_date_initial
 
-from . import access, people_updates, person_references, redaction, selection, selectors, services, summaries
+from . import access, citations, people_updates, person_references, redaction, selection, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
@@ -149,6 +149,7 @@ def detail(request, locality, pk: int):
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
             "updates_wish": people_updates.wish_for(concern) if staff else None,
+            "citations": citations.citing(user=request.user, locality=locality, concern=concern) if staff else [],
             "referrals": list(concern.safeguarding_referrals.select_related("to_body", "referred_by"))
             if staff and concern.safeguarding
             else [],

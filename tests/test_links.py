@@ -1,0 +1,84 @@
+"""Links where people expect them (#15 item 7): a concern shows the records citing it."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.board import services as board
+from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
+
+pytestmark = pytest.mark.django_db
+
+
+def _cite_everywhere(world, concern):
+    """An alert, a review (with a recommendation) and a board priority citing the experience."""
+    alert = make_alert(world, concerns=[concern])
+    rec = make_recommendation(world)
+    rec.report.review.concerns.add(concern)
+    priority = make_priority(world)
+    board.thread_link(priority=priority, alerts=[alert])
+    return alert, rec, priority
+
+
+def _detail(client, world, concern) -> str:
+    response = client.get(reverse("concerns:detail", args=[world.area.slug, concern.pk]))
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_a_concern_links_to_the_alerts_reviews_recommendations_and_priorities_citing_it(world, login):
+    concern = make_concern(world)
+    alert, rec, priority = _cite_everywhere(world, concern)
+    page = _detail(login(world.officer), world, concern)
+    assert "Cited in" in page
+    slug = world.area.slug
+    assert f'href="{reverse("concerns:alert-detail", args=[slug, alert.pk])}">{alert.reference}</a>' in page
+    assert f'href="{reverse("reports:review", args=[slug, rec.report.review.pk])}">A&E waits</a>' in page
+    assert f'href="{reverse("reports:recommendation", args=[slug, rec.pk])}">{rec.reference}</a>' in page
+    assert f'href="{reverse("reports:priority", args=[slug, priority.pk])}">{priority.title}</a>' in page
+    # Each link opens a page that shows the record.
+    client = login(world.officer)
+    for url, words in (
+        (reverse("concerns:alert-detail", args=[slug, alert.pk]), alert.reference),
+        (reverse("reports:review", args=[slug, rec.report.review.pk]), "A&E waits"),
+        (reverse("reports:recommendation", args=[slug, rec.pk]), rec.reference),
+        (reverse("reports:priority", args=[slug, priority.pk]), priority.title),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert words in html.unescape(response.content.decode())
+
+
+def test_an_uncited_concern_says_so(world, login):
+    page = _detail(login(world.officer), world, make_concern(world))
+    assert "No alert, review, recommendation or board priority you can see cites this experience." in page
+
+
+def test_people_outside_the_collecting_body_do_not_see_the_citations(world, login):
+    concern = make_concern(world)
+    _cite_everywhere(world, concern)
+    page = _detail(login(world.board_member), world, concern)
+    assert "Cited in" not in page
+
+
+def test_the_citations_make_the_same_queries_for_one_or_many(world, login):
+    client = login(world.officer)
+    client.get(reverse("inbox"))
+
+    def queries(concern) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _detail(client, world, concern)
+        return len(captured)
+
+    one = make_concern(world)
+    _cite_everywhere(world, one)
+    many = make_concern(world)
+    for _ in range(4):
+        _cite_everywhere(world, many)
+    queries(one)  # warm
+    assert queries(one) == queries(many)
