@@ -82,3 +82,38 @@ def test_the_citations_make_the_same_queries_for_one_or_many(world, login):
         _cite_everywhere(world, many)
     queries(one)  # warm
     assert queries(one) == queries(many)
+
+
+# ---------------------------------------------------------------- back where they came from
+
+
+def test_a_concern_opened_from_a_priority_or_an_alert_goes_back_there(world, login):
+    concern = make_concern(world)
+    alert, _rec, priority = _cite_everywhere(world, concern)
+    priority.concerns.add(concern)
+    client = login(world.officer)
+    detail = reverse("concerns:detail", args=[world.area.slug, concern.pk])
+    for page_url in (
+        reverse("reports:priority", args=[world.area.slug, priority.pk]),
+        reverse("concerns:alert-detail", args=[world.area.slug, alert.pk]),
+    ):
+        page = html.unescape(client.get(page_url).content.decode())
+        link = f"{detail}?back={page_url}"
+        assert f'href="{link}"' in page, page_url
+        opened = html.unescape(client.get(link).content.decode())
+        assert f'<a href="{page_url}" class="govuk-back-link">Back</a>' in opened
+        assert "Back to concerns" not in opened
+
+
+@pytest.mark.parametrize(
+    "back", ["", "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_without_a_safe_back_path_the_back_link_goes_to_the_concerns(world, login, back):
+    concern = make_concern(world)
+    response = login(world.officer).get(reverse("concerns:detail", args=[world.area.slug, concern.pk]), {"back": back})
+    page = html.unescape(response.content.decode())
+    assert (
+        f'<a href="{reverse("concerns:index", args=[world.area.slug])}" class="govuk-back-link">Back to concerns</a>'
+        in page
+    )
+    assert "evil" not in page.split("govuk-back-link")[0][-200:]
