@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 
 import pytest
@@ -117,3 +118,37 @@ def test_without_a_safe_back_path_the_back_link_goes_to_the_concerns(world, logi
         in page
     )
     assert "evil" not in page.split("govuk-back-link")[0][-200:]
+
+
+# ---------------------------------------------------------------- rises open their experiences
+
+
+def _rise(world, concern):
+    from concerns.models import TrendSignal
+
+    return TrendSignal.all_objects.create(
+        locality=world.area, kind="theme", theme=concern.themes.first(), month=datetime.date(2026, 10, 1),
+        count=14, mean=5, upper=11, rules="beyond the upper limit",
+    )  # fmt: skip
+
+
+def test_the_rises_on_the_healthwatch_page_and_a_prioritys_thread_open_their_experiences(world, login):
+    concern = make_concern(world)  # received 1 October 2026, "Waiting times"
+    outside = make_concern(world, received_on=datetime.date(2026, 9, 1))
+    signal = _rise(world, concern)
+    priority = make_priority(world)
+    priority.trend_signals.add(signal)
+    client = login(world.officer)
+    theme = concern.themes.first()
+    href = (
+        f"{reverse('concerns:index', args=[world.area.slug])}?theme={theme.pk}"
+        "&received_from=2026-10-01&received_to=2026-10-31"
+    )
+    for page_url in (
+        reverse("reports:healthwatch-home", args=[world.area.slug]),
+        reverse("reports:priority", args=[world.area.slug, priority.pk]),
+    ):
+        page = html.unescape(client.get(page_url).content.decode())
+        assert f'href="{href}">{signal.subject}: 14 in October 2026</a>' in page, page_url
+    listed = html.unescape(client.get(href).content.decode())
+    assert concern.reference in listed and outside.reference not in listed
