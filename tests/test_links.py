@@ -152,3 +152,27 @@ def test_the_rises_on_the_healthwatch_page_and_a_prioritys_thread_open_their_exp
         assert f'href="{href}">{signal.subject}: 14 in October 2026</a>' in page, page_url
     listed = html.unescape(client.get(href).content.decode())
     assert concern.reference in listed and outside.reference not in listed
+
+
+# ---------------------------------------------------------------- dashboard counts open their records
+
+
+def test_the_dashboards_alert_and_recommendation_counts_open_those_records(world, login):
+    rec = make_recommendation(world, sent_on=datetime.date(2026, 1, 5))  # long overdue
+    alert = make_alert(world, sent_on=datetime.date(2026, 1, 5))
+    client = login(world.board_member)
+    page = html.unescape(client.get(reverse("reports:dashboard", args=[world.area.slug])).content.decode())
+    alerts_url = f"{reverse('concerns:alerts', args=[world.area.slug])}?box=all&overdue=yes"
+    tracker = reverse("reports:recommendations", args=[world.area.slug])
+    for url, count, words in (
+        (alerts_url, 2, "overdue now"),  # one alert, overdue with both bodies it went to
+        (f"{tracker}?state=awaiting", 1, "awaiting a response"),
+        (f"{tracker}?state=overdue", 1, "overdue"),
+    ):
+        assert (
+            f'<a class="govuk-link" href="{url}"><span class="app-figure">{count}</span>'
+            f'<span class="govuk-body-s">{words}</span></a>'
+        ) in page, url
+    assert alert.reference in html.unescape(client.get(alerts_url).content.decode())
+    for state in ("awaiting", "overdue"):
+        assert rec.reference in html.unescape(client.get(f"{tracker}?state={state}").content.decode())
