@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors, approx_date_initial
 
-from . import access, people_updates, person_references, redaction, selection, selectors, services, summaries
+from . import access, citations, people_updates, person_references, redaction, selection, selectors, services, summaries
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
@@ -149,11 +150,21 @@ def detail(request, locality, pk: int):
             and ConcernContact.all_objects.filter(concern=concern).exists(),
             "history": _history_rows(history),
             "updates_wish": people_updates.wish_for(concern) if staff else None,
+            "back": came_from(request),
+            "citations": citations.citing(user=request.user, locality=locality, concern=concern) if staff else [],
             "referrals": list(concern.safeguarding_referrals.select_related("to_body", "referred_by"))
             if staff and concern.safeguarding
             else [],
         },
     )
+
+
+def came_from(request) -> str:
+    """The page a link to this one came from (`?back=`), when it is a path on this site; else ""."""
+    back = request.GET.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return back
+    return ""
 
 
 def _history_rows(records) -> list[dict]:

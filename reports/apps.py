@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies import open_work
-        from concerns import trail
+        from concerns import citations, trail
 
+        from . import citations as report_citations
         from . import signals
         from .bodies import signals as body_signals
         from .open_work import evidence_requests_unanswered, recommendations_awaiting
@@ -21,6 +22,12 @@ class ReportsConfig(AppConfig):
         open_work.register(evidence_requests_unanswered)
         trail.register(review_steps)
         trail.register(priority_steps)
+        for source in (
+            report_citations.review_citations,
+            report_citations.recommendation_citations,
+            report_citations.priority_citations,
+        ):
+            citations.register(source)
         register_selection_actions()
 
 
