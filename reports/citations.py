@@ -15,14 +15,14 @@ from concerns.models import Concern
 from .models import Priority, Recommendation, Review
 
 
-def _citing(concern: Concern, prefix: str = "") -> Q:
+def citing(concern: Concern, prefix: str = "") -> Q:
+    """Records that cite the experience directly or through an alert (`prefix` reaches them
+    from a related model). The trail and the staff citations share it."""
     return Q(**{f"{prefix}concerns": concern}) | Q(**{f"{prefix}alerts__concerns": concern})
 
 
 def review_citations(*, user, locality: Locality, concern: Concern) -> list[Citation]:
-    reviews = (
-        Review.objects.for_user(user).in_area(locality).filter(_citing(concern)).distinct().order_by("-created_at")
-    )
+    reviews = Review.objects.for_user(user).in_area(locality).filter(citing(concern)).distinct().order_by("-created_at")
     return [
         Citation("Review", review.topic, reverse("reports:review", args=[locality.slug, review.pk]))
         for review in reviews
@@ -34,7 +34,7 @@ def recommendation_citations(*, user, locality: Locality, concern: Concern) -> l
     recs = (
         Recommendation.objects.for_user(user)
         .in_area(locality)
-        .filter(_citing(concern, "report__review__"))
+        .filter(citing(concern, "report__review__"))
         .distinct()
         .order_by("reference")
     )
@@ -46,7 +46,7 @@ def recommendation_citations(*, user, locality: Locality, concern: Concern) -> l
 
 def priority_citations(*, user, locality: Locality, concern: Concern) -> list[Citation]:
     priorities = (
-        Priority.objects.for_user(user).filter(locality=locality).filter(_citing(concern)).distinct().order_by("title")
+        Priority.objects.for_user(user).filter(locality=locality).filter(citing(concern)).distinct().order_by("title")
     )
     return [
         Citation("Board priority", p.title, reverse("reports:priority", args=[locality.slug, p.pk])) for p in priorities

@@ -10,13 +10,14 @@ cite the experience, directly or through an alert.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from concerns.models import Concern
 from concerns.trail import Step
 
+from .citations import citing
 from .models import Priority, PriorityAction, Recommendation, Report, Response, Review
 
 REVIEW_WORDS = {
@@ -33,14 +34,10 @@ DECISION_WORDS = {
 }
 
 
-def _citing(concern: Concern) -> Q:
-    return Q(concerns=concern) | Q(alerts__concerns=concern)
-
-
 def review_steps(concern: Concern) -> list[Step]:
     """Reviews citing it, their published reports, and those reports' recommendations and
     responses (three queries)."""
-    reviews = list(Review.objects.filter(_citing(concern)).distinct().select_related("lead_body"))
+    reviews = list(Review.objects.filter(citing(concern)).distinct().select_related("lead_body"))
     found = [
         Step(
             review.starts_on or timezone.localdate(review.created_at),
@@ -84,7 +81,7 @@ def priority_steps(concern: Concern) -> list[Step]:
     """Board priorities citing it and the actions done on them (two queries)."""
     done = PriorityAction.objects.filter(done_on__isnull=False).select_related("owner_body").order_by("done_on", "id")
     priorities = (
-        Priority.objects.filter(_citing(concern))
+        Priority.objects.filter(citing(concern))
         .distinct()
         .select_related("owner_body")
         .prefetch_related(Prefetch("actions", queryset=done, to_attr="done_actions"))
