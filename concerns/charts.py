@@ -51,6 +51,7 @@ class Chart:
     rules: list[Rule]
     better: str | None
     small: bool
+    marks: Marks
     width: float
     height: float
     pad_left: float
@@ -82,6 +83,15 @@ class Chart:
         return "improving" if (self.result.direction[i] > 0) == (self.better == "higher") else "concerning"
 
 
+@dataclasses.dataclass(frozen=True)
+class Marks:
+    """What a chart draws beside the numbers: period starts and notes, by index."""
+
+    changes: tuple[int, ...] = ()
+    notes: dict[int, list[str]] = dataclasses.field(default_factory=dict)
+    change_reasons: dict[int, str] = dataclasses.field(default_factory=dict)
+
+
 # ---------------------------------------------------------------- the plan
 
 PADS = ("pad_left", "pad_right", "pad_top", "pad_bottom")
@@ -106,14 +116,24 @@ def _rules(result: spc.XmRResult, target: float | None) -> list[Rule]:
     return rules
 
 
-def plan(values: list[float], labels: list[str], *, target: float | None, better: str | None, small: bool) -> Chart:
+def plan(
+    values: list[float],
+    labels: list[str],
+    *,
+    target: float | None,
+    better: str | None,
+    small: bool,
+    marks: Marks | None = None,
+) -> Chart:
     """The scales: the vertical range covers the figures, limits and target; the margins are
-    wide enough for the axis values on the left and the rule labels on the right."""
-    result = spc.xmr(values, min_points=settings.SPC_MIN_POINTS)
+    wide enough for the axis values on the left and the rule labels on the right. `marks` are
+    the recorded changes (limits are computed per period between them) and notes."""
+    marks = marks or Marks()
+    result = spc.xmr(values, changes=marks.changes, min_points=settings.SPC_MIN_POINTS)
     rules = _rules(result, target)
     top = max([*values, *(r.value for r in rules), 0]) or 1
     bottom = min([0.0, *values, *(r.value for r in rules)])
-    common = {"values": values, "labels": labels, "result": result, "rules": rules, "better": better}
+    common = {"values": values, "labels": labels, "result": result, "rules": rules, "better": better, "marks": marks}
     common |= {"bottom": bottom, "top": top, "small": small}
     if small:
         return Chart(**common, width=SMALL_WIDTH, height=SMALL_HEIGHT, **dict.fromkeys(PADS, SMALL_PAD))
@@ -336,6 +356,7 @@ def xmr_svg(
     small: bool = False,
     large: bool = False,
     better: str | None = None,
+    marks: Marks | None = None,
 ) -> str:
     """An XmR chart (a run chart below 12 points): the series, its mean and, once there are 12
     points, the process limits (the lower one no lower than 0 for counts). Special-cause
@@ -344,7 +365,7 @@ def xmr_svg(
     never the only signal. `small` draws a sparkline without labels for tables."""
     if not values:
         return ""
-    chart = plan(values, labels, target=target, better=better, small=small)
+    chart = plan(values, labels, target=target, better=better, small=small, marks=marks)
     ref = ref or "chart-" + slugify(title)
     return format_html(
         '<svg class="app-chart{}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '

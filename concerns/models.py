@@ -391,5 +391,6 @@ from .import_models import ImportJob  # noqa: E402,F401 - uploads of experiences
 from .outreach_models import EventCode  # noqa: E402,F401 - outreach event codes for the public form
 from .people_models import PersonReference  # noqa: E402,F401 - the references people are given
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
+from .series_models import SeriesNote  # noqa: E402,F401 - recorded changes and notes on a chart series
 from .summary_models import MonthlyCount, SummaryState  # noqa: E402,F401 - the dashboards' summary tables
 from .triage_models import SubmissionDecision  # noqa: E402,F401 - decisions on what the public shared
