@@ -284,3 +284,38 @@ def test_a_rise_with_a_recorded_change_is_judged_against_the_limits_since_the_ch
     TrendSignal.all_objects.all().delete()
     series_notes.withdraw(user=world.officer, note=SeriesNote.objects.get(), reason="Wrong month")
     assert trend_signals_detect(locality=world.area, today=today) == 2
+
+
+def test_a_priority_note_is_not_withdrawn_from_the_concerns_pages(world, login):
+    note = series_notes.record(
+        user=world.board_member,
+        locality=world.area,
+        series="priority:1",
+        kind="note",
+        month=datetime.date(2026, 9, 1),
+        reason="Board note",
+    )
+    url = reverse("concerns:trend-note-withdraw", args=[world.area.slug, note.pk])
+    assert login(world.officer).post(url, {"reason": "Not mine"}).status_code == 404
+    assert not SeriesNote.objects.get().is_withdrawn
+
+
+def test_the_chart_page_reads_the_same_number_of_queries_whatever_is_recorded(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_concern(world, received_on=datetime.date(2026, 10, 5))
+    client = login(world.officer)
+    url = theme_url(world)
+    client.get(url)  # counts the area's concerns once
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for m in range(1, 10):
+        an_event(world, datetime.date(2026, m, 4), f"Event {m}")
+        record(client, url, kind="note", month=f"2026-0{m}", reason=f"Note {m}")
+        make_concern(world, received_on=datetime.date(2026, m, 5), service=world.council)
+    record(client, url, month="2026-03")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
