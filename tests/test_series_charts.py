@@ -269,7 +269,9 @@ def test_a_rise_with_a_recorded_change_is_judged_against_the_limits_since_the_ch
 
     # Without a recorded change, months at the new level look like a rise (a long run above the mean).
     assert trend_signals_detect(locality=world.area, today=today) == 2  # the theme and the service
-    assert "Theme: Waiting times in October 2026" in text(login(world.read_only).get(trends_url))
+    shown = text(login(world.read_only).get(trends_url))
+    assert "Theme: Waiting times in October 2026" in shown
+    assert f'href="{theme_url(world)}">See the chart' in shown  # where an officer records the change
 
     TrendSignal.all_objects.all().delete()
     client = login(world.officer)
