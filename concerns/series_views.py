@@ -70,7 +70,11 @@ def subject_for_series(locality: Locality, series: str) -> Subject:
     """The page of a series key ("theme:12", "service:3", "volume"); 404 for series these
     pages do not draw (a priority's belongs to the board's pages)."""
     kind, _, pk = series.partition(":")
-    if kind not in series_notes.CONCERN_SERIES or (kind == series_notes.VOLUME) == bool(pk):
+    if (
+        kind not in series_notes.CONCERN_SERIES
+        or (kind == series_notes.VOLUME) != (pk == "")
+        or not (pk == "" or (pk.isascii() and pk.isdigit()))
+    ):
         raise Http404("Not a series on the concerns pages")
     return _subject(locality, kind, int(pk) if pk else None)
 

@@ -42,10 +42,12 @@ def text(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
-def a_level_that_rose(world, *, before: int, after: int, rose_in: datetime.date) -> None:
-    """Concerns each month from November 2024 to October 2026: `before` a month (one more in
-    odd months, so the counts zigzag with no trend), then `after` a month from `rose_in`."""
-    month = datetime.date(2024, 11, 1)
+def a_level_that_rose(
+    world, *, before: int, after: int, rose_in: datetime.date, since: datetime.date = datetime.date(2024, 11, 1)
+) -> None:
+    """Concerns each month from `since` to October 2026: `before` a month (one more in odd
+    months, so the counts zigzag with no trend), then `after` a month from `rose_in`."""
+    month = since
     while month < datetime.date(2026, 11, 1):
         level = after if month >= rose_in else before
         for _ in range(level + (1 if month.month % 2 else 0)):
@@ -262,8 +264,11 @@ def test_marks_for_reads_a_fixed_number_of_queries(world, django_assert_num_quer
 # ---------------------------------------------------------------- the nightly trend job
 
 
-def test_a_rise_with_a_recorded_change_is_judged_against_the_limits_since_the_change(world, login):
-    a_level_that_rose(world, before=2, after=6, rose_in=datetime.date(2026, 3, 1))
+# The job starts a series at its first month with a concern: a change must move with it (from
+# July 2025, a change in March 2026 is the series' 9th month, not the window's 17th).
+@pytest.mark.parametrize("since", [datetime.date(2024, 11, 1), datetime.date(2025, 7, 1)])
+def test_a_rise_with_a_recorded_change_is_judged_against_the_limits_since_the_change(world, login, since):
+    a_level_that_rose(world, before=2, after=6, rose_in=datetime.date(2026, 3, 1), since=since)
     today = datetime.date(2026, 11, 3)
     trends_url = reverse("concerns:trends", args=[world.area.slug])
 
