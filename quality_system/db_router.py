@@ -25,11 +25,15 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.db.models import Model
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -123,7 +127,7 @@ def mark_replica_up() -> None:
 class ReplicaRouter:
     """Django's database router (settings.DATABASE_ROUTERS) for a primary and one replica."""
 
-    def db_for_read(self, model, **hints) -> str:
+    def db_for_read(self, model: type[Model] | None, **hints: Any) -> str:
         reads = _reads.get()
         if reads is None or reads.alias != REPLICA:
             return PRIMARY
@@ -131,20 +135,20 @@ class ReplicaRouter:
             return PRIMARY  # a read inside a transaction that may write sees that transaction
         return REPLICA
 
-    def db_for_write(self, model, **hints) -> str:
+    def db_for_write(self, model: type[Model] | None, **hints: Any) -> str:
         reads = _reads.get()
         if reads is not None:
             reads.write_seen()
         return PRIMARY
 
-    def allow_relation(self, obj1, obj2, **hints) -> bool:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return {obj1._state.db, obj2._state.db} <= {PRIMARY, REPLICA}
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return db == PRIMARY
 
 
-def _sticky(request) -> bool:
+def _sticky(request: HttpRequest) -> bool:
     """The person wrote something within the last REPLICA_STICKY_SECONDS."""
     seconds = settings.REPLICA_STICKY_SECONDS
     return request.get_signed_cookie(STICKY_COOKIE, default=None, salt=_SALT, max_age=seconds) is not None
@@ -154,10 +158,10 @@ class ReplicaMiddleware:
     """Chooses where this request's reads go (see the module's docstring), and after a write
     sets the cookie that keeps this person's reads on the primary for the sticky window."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         safe = request.method in SAFE_METHODS
         replica = safe and not _sticky(request) and replica_reachable()
         reads = Reads(alias=REPLICA if replica else PRIMARY)
@@ -171,7 +175,7 @@ class ReplicaMiddleware:
         return response
 
     @staticmethod
-    def _stick(response, cacheable: bool) -> None:
+    def _stick(response: HttpResponseBase, cacheable: bool) -> None:
         seconds = settings.REPLICA_STICKY_SECONDS
         response.set_signed_cookie(
             STICKY_COOKIE,
