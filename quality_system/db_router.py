@@ -55,6 +55,7 @@ class Reads:
     alias: str
     outer: Reads | None = None
     wrote: bool = False
+    checked: bool = False  # whether this block has made sure the replica answers
 
     def write_seen(self) -> None:
         """Reads after a write go to the primary, in this block and every block around it."""
@@ -98,7 +99,7 @@ def primary() -> contextlib.AbstractContextManager[Reads]:
 def replica_reads() -> contextlib.AbstractContextManager[Reads]:
     """Opt in, for a job or command that only reads and can be a few seconds behind: reads in
     this block go to the replica (if one is configured and reachable)."""
-    return _reading_from(REPLICA if replica_configured() and replica_reachable() else PRIMARY)
+    return _reading_from(REPLICA if replica_configured() else PRIMARY)
 
 
 def replica_reachable() -> bool:
@@ -133,6 +134,11 @@ class ReplicaRouter:
             return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY  # a read inside a transaction that may write sees that transaction
+        if not reads.checked:  # once per request or block, and only when it reads
+            reads.checked = True
+            if not replica_reachable():
+                reads.alias = PRIMARY
+                return PRIMARY
         return REPLICA
 
     def db_for_write(self, model: type[Model] | None, **hints: Any) -> str:
@@ -163,8 +169,7 @@ class ReplicaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         safe = request.method in SAFE_METHODS
-        replica = safe and not _sticky(request) and replica_reachable()
-        reads = Reads(alias=REPLICA if replica else PRIMARY)
+        reads = Reads(alias=REPLICA if safe and not _sticky(request) else PRIMARY)
         token = _reads.set(reads)
         try:
             response = self.get_response(request)
