@@ -136,8 +136,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/capacity.sqlite3")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--replica-url", default="", help="DATABASE_REPLICA_URL for the worker (the router's cost)")
     args = parser.parse_args()
     env = environment(args.database_url)
+    if args.replica_url:
+        env["DATABASE_REPLICA_URL"] = args.replica_url
     cookies = {email: session_for(email, env) for _, _, email in PAGES if email}
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn on loopback
@@ -148,7 +151,8 @@ def main() -> None:
     )
     try:
         wait_until_up(port)
-        print(f"One gunicorn sync worker, {args.clients} clients, {args.seconds:.0f} s per page")
+        replica = ", reads of GET pages through DATABASE_REPLICA_URL" if args.replica_url else ""
+        print(f"One gunicorn sync worker, {args.clients} clients, {args.seconds:.0f} s per page{replica}")
         print("| Page | requests per second | median | 95th percentile |")
         print("|---|---|---|---|")
         for label, path, email in PAGES:
