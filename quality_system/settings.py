@@ -99,6 +99,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica (optional; quality_system/db_router.py): GET and HEAD requests read from it,
+# except for someone who wrote within REPLICA_STICKY_SECONDS; writes, other requests, background
+# jobs and migrations use the primary. Unset: one database, and no router or middleware at all.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_MIDDLEWARE = "quality_system.db_router.ReplicaMiddleware"
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never write to a replica
+    DATABASE_ROUTERS = ["quality_system.db_router.ReplicaRouter"]
+    # Before anything reads (the session): it chooses where this request's reads go.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), REPLICA_MIDDLEWARE)
 
 AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
@@ -118,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "signed-out"
+# Sessions in the database by default; with several web machines, "django.contrib.sessions.backends.cached_db"
+# reads them from the shared cache (Redis, CACHE_URL) and keeps the database copy.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 
 # Lockout (django-axes; the rule and why: agencies/auth.py). 10 wrong passwords for one account

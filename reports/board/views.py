@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies import figures
 from agencies.http import area_view, posted
 from concerns.selection_views import add_reviewed_to
+from quality_system import db_router
 from quality_system.forms import apply_service_errors
 
 from .. import access, word
@@ -45,8 +46,9 @@ def _dashboard_body(locality, period: dashboard.Period) -> str:
     key = f"dashboard:{locality.pk}:{period.months}:{period.today.isoformat()}:{figures.version(locality.pk)}"
     body = cache.get(key)
     if body is None:
-        board_data = dashboard.build(locality, period)
-        body = render_to_string("reports/dashboard_body.html", {"board": board_data, "locality": locality})
+        with db_router.primary():  # kept for everyone under this version: never a lagging replica's rows
+            board_data = dashboard.build(locality, period)
+            body = render_to_string("reports/dashboard_body.html", {"board": board_data, "locality": locality})
         cache.set(key, body, timeout=settings.DASHBOARD_CACHE_SECONDS)
     return body
 

@@ -16,6 +16,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from quality_system import db_router
+
 COUNT_SECONDS = 15 * 60
 
 
@@ -52,7 +54,8 @@ def open_counts(body_ids: list[int]) -> dict[int, int]:
     counts = {body_id: cached[key] for body_id, key in keys.items() if key in cached}
     missing = [body_id for body_id in body_ids if body_id not in counts]
     if missing:
-        fresh = count(missing)
+        with db_router.primary():  # kept for everyone under this version: never a lagging replica's rows
+            fresh = count(missing)
         cache.set_many({keys[body_id]: n for body_id, n in fresh.items()}, timeout=COUNT_SECONDS)
         counts.update(fresh)
     return counts
@@ -79,5 +82,7 @@ def snapshot(body_id: int) -> tuple[int, int]:
 def remember(taken: tuple[int, int], n: int) -> None:
     """A count a page has just read from the database, kept for the navigation under the
     version taken before the read: a change committed meanwhile has moved the version on."""
+    if db_router.reads_from_replica():
+        return  # a replica's count may predate the version taken; the navigation counts afresh
     body_id, version = taken
     cache.set(_count_key(body_id, version), n, timeout=COUNT_SECONDS)
