@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies import demo as agencies_demo
+from agencies import handover_demo
 from concerns import demo as concerns_demo
 from reports import demo as reports_demo
 from reports.models import Recommendation
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             reports_demo.seed_lifecycle(area)
             reports_demo.seed_programmes(area)
             reports_demo.seed_referrals(area)
+            handover_demo.seed(area)
             recommendations = Recommendation.objects.exclude(state=Recommendation.State.DRAFT).count()
         self.stdout.write(
             self.style.SUCCESS(
