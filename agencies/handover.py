@@ -20,7 +20,7 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from . import parts
-from .handover_models import HandoverOverride, HandoverPlan
+from .handover_models import CustodyChange, HandoverOverride, HandoverPlan
 from .models import Body, FunctionHolding, Locality, Membership, Notification, ResponseDuty
 from .part_models import FunctionPart
 
@@ -200,6 +200,15 @@ def select(plan: HandoverPlan) -> Selection:
         for pp in plan_parts
     ]
     return Selection(plan=plan, parts=part_plans, staying=staying, outgoing=outgoing)
+
+
+def custody(kind_code: str, record_id: int) -> list[CustodyChange]:
+    """Who held a record before, oldest first, for its page ("Held by X until …, then Y")."""
+    return list(
+        CustodyChange.objects.filter(kind=kind_code, record_id=record_id)
+        .select_related("from_body", "to_body")
+        .order_by("on", "pk")
+    )
 
 
 # ---------------------------------------------------------------- this app's kinds (listed only)

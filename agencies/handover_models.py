@@ -9,6 +9,8 @@ held it before, so past work still reads as the old holder's.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -128,3 +130,8 @@ class CustodyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.record_id}: {self.from_body} → {self.to_body} on {self.on}"
+
+    @property
+    def until(self) -> datetime.date:
+        """The old holder's last day with the record."""
+        return self.on - datetime.timedelta(days=1)

@@ -319,3 +319,29 @@ def test_a_cancelled_plan_never_runs(world):
     handover_services.handover_plan_cancel(plan=plan, user=world.owner)
     assert handover_services.handovers_run(ON) == 0
     assert not FunctionPart.objects.filter(holdings__isnull=False).exists()
+
+
+def test_after_the_move_reminders_about_an_alert_received_go_to_the_successor(world):
+    from agencies.models import Notification
+
+    work = open_work(world)
+    make_plan(world)
+    handover_services.handovers_run(ON)
+    Notification.objects.all().delete()
+    assert alerts.alerts_chase(ON) > 0
+    chased = Notification.objects.filter(related_type="alert", related_id=work["received"].pk)
+    assert chased.filter(to_email=world.icb.contact_email).exists()
+    assert not chased.filter(to_email=world.healthwatch.contact_email).exists()
+
+
+def test_moved_records_pages_say_who_held_them_before(client, world):
+    work = open_work(world)
+    make_plan(world)
+    handover_services.handovers_run(ON)
+    client.force_login(world.owner)
+    alert_page = client.get(reverse("concerns:alert-detail", args=[world.area.slug, work["health_alert"].pk]))
+    text = alert_page.content.decode()
+    assert "Raised by Healthwatch Testshire until 31 March 2027, then by NHS Testshire ICB" in text
+    client.force_login(world.scrutiny_officer)
+    review_page = client.get(reverse("reports:review", args=[world.area.slug, work["review"].pk]))
+    assert "Led by Healthwatch Testshire until 31 March 2027, then by NHS Testshire ICB" in review_page.content.decode()
