@@ -345,3 +345,10 @@ def test_moved_records_pages_say_who_held_them_before(client, world):
     client.force_login(world.scrutiny_officer)
     review_page = client.get(reverse("reports:review", args=[world.area.slug, work["review"].pk]))
     assert "Led by Healthwatch Testshire until 31 March 2027, then by NHS Testshire ICB" in review_page.content.decode()
+
+
+def test_the_areas_audit_trail_shows_the_plan_and_its_parts(client, world):
+    make_plan(world)
+    client.force_login(world.owner)
+    page = client.get(reverse("agencies:audit", args=[world.area.slug])).content.decode()
+    assert "Handover plan" in page and "Handover of a part" in page
