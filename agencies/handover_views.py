@@ -82,8 +82,16 @@ def handover_preview(request, locality: Locality, pk: int):
     plan = _plan(request, locality, pk)
     selection = handover.select(plan) if plan.is_editable() else None
     moved = CustodyChange.objects.filter(plan=plan).count() if plan.state == HandoverPlan.State.DONE else 0
+    moved_by_kind = [(getattr(handover.kind(code), "label", code), number) for code, number in plan.moved.items()]
     overrides = plan.overrides.select_related("part", "chosen_by")
-    context = {"locality": locality, "plan": plan, "selection": selection, "moved": moved, "overrides": overrides}
+    context = {
+        "locality": locality,
+        "plan": plan,
+        "selection": selection,
+        "moved": moved,
+        "moved_by_kind": moved_by_kind,
+        "overrides": overrides,
+    }
     return render(request, "agencies/handover.html", context)
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from agencies import handover, handover_services
@@ -279,6 +280,10 @@ def test_a_rerun_or_a_second_scheduler_does_nothing(world):
     open_work(world)
     plan = make_plan(world)
     assert handover_services.handovers_run(ON) == 1
+    client = Client()
+    client.force_login(world.owner)
+    page = client.get(reverse("agencies:handover", args=[world.area.slug, plan.pk])).content.decode()
+    assert "Open alerts it raised" in page and "Done" in page
     changes = CustodyChange.objects.count()
     holdings = FunctionHolding.objects.count()
     assert handover_services.handovers_run(ON) == 0
