@@ -125,6 +125,7 @@ def _changes(record: Any) -> list[str]:
 
 
 def register_agencies() -> None:
+    from .handover_models import HandoverOverride, HandoverPart, HandoverPlan
     from .models import AttachRequest, Body, BodyArea, DutyAssessment, FunctionHolding, Membership
 
     def ever_served(locality: Locality):
@@ -142,4 +143,11 @@ def register_agencies() -> None:
         Source("membership", "Membership", lambda a: Membership.history.filter(body_id__in=ever_served(a))),
         Source("assessment", "Self-assessment", lambda a: DutyAssessment.history.filter(locality_id=a.pk)),
         Source("area", "Area", lambda a: Locality.history.filter(id=a.pk)),
+        Source("handover", "Handover plan", lambda a: HandoverPlan.history.filter(locality_id=a.pk)),
+        Source("handover-part", "Handover of a part", lambda a: HandoverPart.history.filter(locality_id=a.pk)),
+        Source(
+            "handover-override",
+            "Record's part in a handover",
+            lambda a: HandoverOverride.history.filter(plan__locality_id=a.pk),
+        ),
     )

@@ -428,5 +428,6 @@ class DutyAssessment(models.Model):
 
 from .deadline_models import ClosureDay, ResponseDuty  # noqa: E402,F401 - deadline rules' tables
 from .footprint_models import AttachRequest  # noqa: E402,F401 - requests to serve another area
+from .handover_models import CustodyChange, HandoverOverride, HandoverPart, HandoverPlan  # noqa: E402,F401 - handovers
 from .outbox_models import Notification, SignedLink  # noqa: E402,F401 - the outbox's tables
 from .part_models import FunctionPart, PartRule  # noqa: E402,F401 - parts of a divided function

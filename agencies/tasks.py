@@ -48,3 +48,11 @@ def send_digests() -> int:
     from .notifications import digests_send
 
     return digests_send(timezone.localdate())
+
+
+@shared_task(name="agencies.tasks.run_handovers", acks_late=True)
+def run_handovers() -> int:
+    """Do the handover plans whose date has come (each all or nothing, each once)."""
+    from .handover_services import handovers_run
+
+    return handovers_run(timezone.localdate())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import area_settings, footprint_views, views
+from . import area_settings, footprint_views, handover_views, views
 
 app_name = "agencies"
 
@@ -26,4 +26,10 @@ urlpatterns = [
     path("people/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
     path("audit/", views.audit, name="audit"),
     path("settings/", area_settings.area_settings, name="area-settings"),
+    path("handovers/", handover_views.handover_list, name="handovers"),
+    path("handovers/new/<slug:function>/", handover_views.handover_edit, name="handover-create"),
+    path("handovers/<int:pk>/", handover_views.handover_preview, name="handover"),
+    path("handovers/<int:pk>/edit/", handover_views.handover_edit, name="handover-edit"),
+    path("handovers/<int:pk>/cancel/", handover_views.handover_cancel, name="handover-cancel"),
+    path("handovers/<int:pk>/records/<slug:kind>/<int:rid>/", handover_views.handover_record, name="handover-record"),
 ]

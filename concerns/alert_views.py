@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import access as agency_access
+from agencies import handover
 from agencies.answer_links import answer_by_link, problem_page
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
@@ -246,6 +247,7 @@ def detail(request, locality, pk: int):
             "concerns": alert.concerns.select_related("service").order_by("-received_on")[:SHOWN],
             "concern_count": alert.concerns.count(),
             "shown": SHOWN,
+            "custody": handover.custody("alert-raised", alert.pk),
         },
     )
 

@@ -31,6 +31,9 @@ class ConcernsConfig(AppConfig):
             ),
         )
         open_work.register(alerts_unacknowledged)
+        from .handover import register_kinds
+
+        register_kinds()
         from .selection_views import register_actions
 
         register_actions()

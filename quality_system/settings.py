@@ -290,6 +290,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.purge_rejected_submissions",
         "schedule": crontab(hour=3, minute=45),
     },
+    # 00:10 London time daily: handovers of a function's parts whose date has come (the open
+    # work moves in one transaction per plan; a rerun or a second scheduler does nothing).
+    "run-handovers": {
+        "task": "agencies.tasks.run_handovers",
+        "schedule": crontab(hour=0, minute=10),
+    },
     # 03:30 London time daily: forget sign-in attempts older than 90 days.
     "forget-old-sign-in-attempts": {
         "task": "agencies.tasks.forget_old_sign_in_attempts",

@@ -29,6 +29,9 @@ class ReportsConfig(AppConfig):
         ):
             citations.register(source)
         register_selection_actions()
+        from .handover import register_kinds
+
+        register_kinds()
 
 
 def register_selection_actions() -> None:

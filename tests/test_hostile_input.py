@@ -106,6 +106,10 @@ KNOWN: dict[str, Known] = {
     "people-updates-stop": Known(fresh=True),
     "people-follow-up": Known({"answer": "better"}, fresh=True),
     "agencies:area-settings": Known(),
+    "agencies:handover-create": Known(day("takes_effect_on", FUTURE)),
+    "agencies:handover-edit": Known(day("takes_effect_on", FUTURE)),
+    "agencies:handover-cancel": Known(),
+    "agencies:handover-record": Known(),
     "concerns:index": Known(),
     # The list's selection form (it posts to the first action the persona has).
     "concerns:selection-alert": Known(),
@@ -186,6 +190,7 @@ KNOWN: dict[str, Known] = {
 }
 # Posted last: they take rights away from the personas the other forms are posted as.
 LAST = (
+    "agencies:handover-cancel",
     "agencies:membership-edit",
     "agencies:membership-remove",
     "agencies:holding-end",

@@ -331,6 +331,31 @@ def an_attach_request(w: World) -> dict:
     return {**area(w), "pk": asked.pk}
 
 
+def a_handover(w: World) -> dict:
+    """A planned handover of local Healthwatch's parts (the ICB health, the council social care)."""
+    from agencies.handover_models import HandoverPlan
+    from agencies.handover_services import Successor, handover_plan_save
+    from agencies.models import Function
+
+    plan = HandoverPlan.objects.filter(locality=w.area, state=HandoverPlan.State.PLANNED).first()
+    if plan is None:
+        function = Function.objects.get(code=Function.LOCAL_HEALTHWATCH)
+        parts = {p.code: p for p in function.parts.all()}
+        plan = handover_plan_save(
+            locality=w.area,
+            function=function,
+            takes_effect_on=datetime.date.today() + datetime.timedelta(days=120),
+            successors=[Successor(parts["health"], w.icb, "Act"), Successor(parts["social_care"], w.council, "Scheme")],
+            user=w.owner,
+        )
+    return {**area(w), "pk": plan.pk}
+
+
+def a_handover_record(w: World) -> dict:
+    """An open alert Healthwatch raised, in the planned handover's health part."""
+    return {**a_handover(w), "kind": "alert-raised", "rid": make_alert(w).pk}
+
+
 MATRIX: dict[str, Page] = {
     "home": Page(PUBLIC, post=False),
     "health": Page(PUBLIC, post=False, html=False),
@@ -370,6 +395,12 @@ MATRIX: dict[str, Page] = {
     ),
     "agencies:audit": Page(AREA_ADMIN, area, post=False),
     "agencies:area-settings": Page(AREA_ADMIN, area),
+    "agencies:handovers": Page(AREA_ADMIN, area, post=False),
+    "agencies:handover-create": Page(AREA_ADMIN, lambda w: {**area(w), "function": "local_healthwatch"}),
+    "agencies:handover": Page(AREA_ADMIN, a_handover, post=False),
+    "agencies:handover-edit": Page(AREA_ADMIN, a_handover),
+    "agencies:handover-cancel": Page(AREA_ACTION, a_handover),
+    "agencies:handover-record": Page(AREA_ADMIN, a_handover_record),
     "share": Page(PUBLIC, area, post=False),
     "share-thanks": Page(PUBLIC, area, post=False),
     "public-track": Page(PUBLIC, post=False),

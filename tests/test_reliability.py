@@ -322,3 +322,67 @@ def test_two_sweeps_at_once_send_each_message_once(world):
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert len(ids) == 300 and len(set(ids)) == 300
     assert settings.EMAIL_BACKEND.endswith("locmem.EmailBackend")
+
+
+# ---------------------------------------------------------------- the handover job (issue 16)
+
+
+def test_a_handover_worker_killed_mid_move_leaves_all_or_nothing_and_the_rerun_does_it_all(world, monkeypatch):
+    from agencies import handover, handover_services
+    from agencies.handover_models import CustodyChange, HandoverPlan
+    from tests.test_handover import ON, make_plan, open_work, snapshot
+
+    work = open_work(world)
+    plan = make_plan(world)
+    before = snapshot(world, work)
+    real = handover.kind("report")  # moved after alerts, reviews and evidence requests
+
+    def killed(ids, from_body, to_body):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setitem(handover._KINDS, "report", handover.Kind(real.code, real.label, real.find, killed))
+    with pytest.raises(SystemExit):
+        handover_services.handovers_run(ON)
+    assert snapshot(world, work) == before
+    assert HandoverPlan.objects.get(pk=plan.pk).state == HandoverPlan.State.PLANNED
+    assert not CustodyChange.objects.exists()
+    monkeypatch.setitem(handover._KINDS, "report", real)
+    assert handover_services.handovers_run(ON) == 1
+    assert handover_services.handovers_run(ON) == 0  # run twice: nothing more
+    after = snapshot(world, work)
+    assert after["report"] == world.icb.pk and after["rec_due"] == before["rec_due"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_running_a_handover_at_once_move_it_once(world):
+    needs_postgresql()
+    from agencies.handover_models import CustodyChange
+    from agencies.handover_services import handovers_run
+    from agencies.models import FunctionHolding
+    from tests.test_handover import ON, make_plan, open_work
+
+    open_work(world)
+    make_plan(world)
+    barrier = threading.Barrier(2)
+    done, errors = [], []
+
+    def run():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            done.append(handovers_run(ON))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and sorted(done) == [0, 1]
+    keys = list(CustodyChange.objects.values_list("kind", "record_id"))
+    assert len(keys) == len(set(keys)) > 0
+    assert FunctionHolding.objects.filter(function__code="local_healthwatch", part__isnull=False).count() == 2

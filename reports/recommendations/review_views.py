@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies import handover
 from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
 from agencies.links import LinkProblem
@@ -85,6 +86,7 @@ def _review_page(request, locality, review: Review, evidence_form: EvidenceForm 
             "can_work": can_work,
             "form": form,
             "today": timezone.localdate(),
+            "custody": handover.custody("review", review.pk),
             **selectors.review_page(review, locality),
         },
         status=400 if form is not None and form.errors else 200,

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies import demo as agencies_demo
+from agencies import handover_demo
 from concerns import demo as concerns_demo
 from reports import demo as reports_demo
+from reports import handover_demo as report_handover_demo
 from reports.models import Recommendation
 
 
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             reports_demo.seed_lifecycle(area)
             reports_demo.seed_programmes(area)
             reports_demo.seed_referrals(area)
+            report_handover_demo.seed_owed_evidence(area)
+            handover_demo.seed(area)
             recommendations = Recommendation.objects.exclude(state=Recommendation.State.DRAFT).count()
         self.stdout.write(
             self.style.SUCCESS(

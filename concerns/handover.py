@@ -1,0 +1,118 @@
+"""The concerns app's records in a handover (registered with agencies.handover when the app
+starts): open alerts the outgoing holder raised and those it received move to the successor of
+their part; themes, trend signals and imports in progress are listed and stay where they are."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from agencies.handover import Kind, Record, register
+from agencies.models import Body, Locality
+
+from .models import Alert, AlertRecipient, ImportJob, Theme, TrendSignal
+
+OPEN_RECIPIENT = [AlertRecipient.State.SENT, AlertRecipient.State.ACKNOWLEDGED]
+
+
+def _service_types(alert_ids: list[int]) -> dict[int, frozenset[str]]:
+    """The service types of the experiences behind each alert: one query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = Alert.concerns.through.objects.filter(alert_id__in=alert_ids).values_list(
+        "alert_id", "concern__service_type"
+    )
+    for alert_id, service_type in rows:
+        found[alert_id].add(service_type)
+    return {pk: frozenset(types) for pk, types in found.items()}
+
+
+def alerts_raised(locality: Locality, body: Body) -> list[Record]:
+    """Alerts the body raised that a recipient has not yet answered."""
+    alerts = list(
+        Alert.all_objects.filter(locality=locality, raised_by_body=body, recipients__state__in=OPEN_RECIPIENT)
+        .distinct()
+        .order_by("pk")
+    )
+    types = _service_types([a.pk for a in alerts])
+    return [Record(a.pk, f"{a.reference}: {a.summary}", types.get(a.pk, frozenset())) for a in alerts]
+
+
+def alerts_raised_move(ids: list[int], from_body: Body, to_body: Body) -> int:
+    moved = 0
+    for alert in Alert.all_objects.filter(pk__in=ids, raised_by_body=from_body):
+        alert.raised_by_body = to_body
+        alert.save(update_fields=["raised_by_body"])
+        moved += 1
+    return moved
+
+
+def alerts_received(locality: Locality, body: Body) -> list[Record]:
+    """Alerts sent to the body that it has not answered, each with its deadline to acknowledge."""
+    rows = list(
+        AlertRecipient.objects.filter(body=body, alert__locality=locality, state__in=OPEN_RECIPIENT)
+        .select_related("alert")
+        .order_by("due_on", "pk")
+    )
+    types = _service_types([r.alert_id for r in rows])
+    others: dict[int, set[int]] = defaultdict(set)
+    for alert_id, body_id in AlertRecipient.objects.filter(alert_id__in=[r.alert_id for r in rows]).values_list(
+        "alert_id", "body_id"
+    ):
+        others[alert_id].add(body_id)
+    return [
+        Record(
+            r.pk,
+            f"{r.alert.reference}: {r.alert.summary}",
+            types.get(r.alert_id, frozenset()),
+            due_on=r.due_on if r.state == AlertRecipient.State.SENT else None,
+            detail=r.get_state_display(),
+            blocked=frozenset(others[r.alert_id] - {body.pk}),
+        )
+        for r in rows
+    ]
+
+
+def alerts_received_move(ids: list[int], from_body: Body, to_body: Body) -> int:
+    """The recipient row moves (its deadline with it); reminders then go to the successor."""
+    moved = 0
+    for recipient in AlertRecipient.objects.filter(pk__in=ids, body=from_body):
+        recipient.body = to_body
+        recipient.save(update_fields=["body"])
+        moved += 1
+    return moved
+
+
+def themes(locality: Locality, body: Body) -> list[Record]:
+    return [Record(t.pk, t.name) for t in Theme.all_objects.filter(locality=locality, is_active=True).order_by("name")]
+
+
+def trend_signals(locality: Locality, body: Body) -> list[Record]:
+    """The last year's signals (older ones are history)."""
+    since = timezone.localdate().replace(day=1) - datetime.timedelta(days=366)
+    rows = TrendSignal.all_objects.filter(locality=locality, month__gte=since).select_related("theme", "service")
+    return [Record(s.pk, str(s)) for s in rows]
+
+
+def imports(locality: Locality, body: Body) -> list[Record]:
+    unfinished = [ImportJob.State.VALIDATING, ImportJob.State.READY, ImportJob.State.IMPORTING]
+    rows = ImportJob.objects.filter(locality=locality, collecting_body=body, state__in=unfinished).order_by("pk")
+    return [Record(j.pk, j.original_name, detail=j.get_state_display()) for j in rows]
+
+
+def register_kinds() -> None:
+    register(Kind("alert-raised", "Open alerts it raised", alerts_raised, alerts_raised_move, order=10))
+    register(Kind("alert-received", "Open alerts it received", alerts_received, alerts_received_move, order=20))
+    area = "They belong to the area, not to a body: the successors use them from the date."
+    register(Kind("theme", "Themes", themes, stays_because=area, order=60))
+    register(Kind("trend-signal", "Trend signals of the last year", trend_signals, stays_because=area, order=65))
+    register(
+        Kind(
+            "import",
+            "Imports of experiences not finished",
+            imports,
+            stays_because="Experiences and the personal details in them stay with the body that collected them.",
+            order=70,
+        )
+    )
