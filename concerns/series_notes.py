@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -40,13 +40,33 @@ def marks_for(locality: Locality, series: str, months: Sequence[datetime.date]) 
     """The live changes and notes on `series` for the months drawn (one query). A change in
     the first month drawn starts no new period (the chart starts there anyway) but its reason
     is still shown."""
-    if not months:
-        return Marks()
+    return marks_for_many(locality, {series: months})[series]
+
+
+def marks_for_many(locality: Locality, months_by_series: Mapping[str, Sequence[datetime.date]]) -> dict[str, Marks]:
+    """`marks_for` for several series at once, each with its own months (one query, or none
+    when no series has months): what a dashboard of many charts reads."""
+    wanted = {series: list(months) for series, months in months_by_series.items() if months}
+    found = {series: Marks() for series in months_by_series}
+    if not wanted:
+        return found
+    first = min(months[0] for months in wanted.values())
+    last = max(months[-1] for months in wanted.values())
+    rows: dict[str, list[SeriesNote]] = defaultdict(list)
+    for row in SeriesNote.objects.filter(
+        locality=locality, series__in=list(wanted), withdrawn_at__isnull=True, month__gte=first, month__lte=last
+    ).order_by("month", "recorded_at"):
+        rows[row.series].append(row)
+    for series, months in wanted.items():
+        found[series] = _marks(rows.get(series, []), months)
+    return found
+
+
+def _marks(rows: list[SeriesNote], months: Sequence[datetime.date]) -> Marks:
     index = {m: i for i, m in enumerate(months)}
     notes: dict[int, list[str]] = defaultdict(list)
     changes: dict[int, str] = {}
-    rows = live(locality, series).filter(month__gte=months[0], month__lte=months[-1])
-    for row in rows.order_by("month", "recorded_at"):
+    for row in rows:
         i = index.get(row.month)
         if i is None:
             continue
