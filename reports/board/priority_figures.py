@@ -132,6 +132,8 @@ def priority_rows(locality: Locality, today: datetime.date, priorities=None) -> 
         series = None
         if found.values:
             title = p.measure_name or p.title
+            if p.measure in SHARE_MEASURES:
+                title = f"{title}: share of experiences that were negative (%)"
             mark = marks[series_notes.series_key("priority", p.pk)]
             better = Priority.Better.LOWER if p.measure in SHARE_MEASURES else p.better  # fewer negative is better
             series = Series(title, found.months, found.values, better, target, mark, found.counts)
