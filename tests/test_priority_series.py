@@ -257,3 +257,17 @@ def test_the_priority_form_offers_the_shares(world, login):
     text = page_text(response)
     assert "Share of experiences with a theme that were negative" in text
     assert "Share of experiences about a service that were negative" in text
+
+
+def test_the_figures_table_names_the_changes_and_notes_by_month(world, login):
+    priority = make_priority(world, figures=STEADY_THEN_UP)
+    months = months_of(priority)
+    key = series_notes.series_key("priority", priority.pk)
+    for kind, month, reason in (("change", months[15], "New provider"), ("note", months[15], "Strike")):
+        series_notes.record(
+            user=world.board_member, locality=world.area, series=key, kind=kind, month=month, reason=reason
+        )
+    text = page_text(
+        login(world.board_member).get(reverse("reports:priority-figures", args=[world.area.slug, priority.pk]))
+    )
+    assert f"{months[15]:%B %Y} 20 Change: New provider; Note: Strike" in text

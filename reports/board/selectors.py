@@ -95,6 +95,15 @@ def priority_series_notes(*, priority: Priority) -> list[SeriesNote]:
     return list(series_notes.live(priority.locality, series).select_related("recorded_by").order_by("month", "id"))
 
 
+def priority_series_notes_by_month(*, priority: Priority) -> dict[datetime.date, str]:
+    """The changes and notes on a priority's figure in words, by month, for its figures table."""
+    found: dict[datetime.date, list[str]] = {}
+    for note in priority_series_notes(priority=priority):
+        words = f"Change: {note.reason}" if note.kind == SeriesNote.Kind.CHANGE else f"Note: {note.reason}"
+        found.setdefault(note.month, []).append(words)
+    return {month: "; ".join(words) for month, words in found.items()}
+
+
 def priority_series_note_for(*, priority: Priority, pk: int) -> SeriesNote:
     """A live change or note on this priority's figure (404 for any other)."""
     series = series_notes.series_key("priority", priority.pk)

@@ -273,6 +273,7 @@ def priority_figures(request, locality, pk: int):
             "priority": priority,
             "form": form,
             "figures": selectors.priority_figures(priority=priority),
+            "chart_notes": selectors.priority_series_notes_by_month(priority=priority),
         },
         status=400 if form.errors else 200,
     )
