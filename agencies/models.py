@@ -304,6 +304,14 @@ class FunctionHolding(models.Model):
     starts_on = models.DateField("start date")
     ends_on = models.DateField("end date", null=True, blank=True)
     notes = models.CharField(max_length=500, blank=True)
+    # A holding of one part of a divided function (agencies.part_models); none: the whole function.
+    part = models.ForeignKey("FunctionPart", on_delete=models.PROTECT, null=True, blank=True, related_name="holdings")
+    legal_basis = models.CharField(
+        "legal basis",
+        max_length=300,
+        blank=True,
+        help_text="The citation or transfer scheme reference under which the body holds it.",
+    )
 
     objects = FunctionHoldingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -421,3 +429,4 @@ class DutyAssessment(models.Model):
 from .deadline_models import ClosureDay, ResponseDuty  # noqa: E402,F401 - deadline rules' tables
 from .footprint_models import AttachRequest  # noqa: E402,F401 - requests to serve another area
 from .outbox_models import Notification, SignedLink  # noqa: E402,F401 - the outbox's tables
+from .part_models import FunctionPart, PartRule  # noqa: E402,F401 - parts of a divided function

@@ -189,6 +189,8 @@ class TrendRow:
     current: int
     previous: int
     link_filter: str = ""
+    chart: str = ""  # the URL name of the row's chart page (themes and services have one)
+    key: Any = None
 
     @property
     def recent(self) -> list[int]:
@@ -242,7 +244,12 @@ class Trends:
 
 
 def _rows(
-    series: dict, labels: dict, months: list[datetime.date], period: int, link: Callable[[Any], str]
+    series: dict,
+    labels: dict,
+    months: list[datetime.date],
+    period: int,
+    link: Callable[[Any], str],
+    chart: str = "",
 ) -> list[TrendRow]:
     rows = []
     for key, by_month in series.items():
@@ -254,6 +261,8 @@ def _rows(
                 current=sum(counts[-period:]),
                 previous=sum(counts[-2 * period : -period]),
                 link_filter=link(key),
+                chart=chart,
+                key=key,
             )
         )
     rows.sort(key=lambda r: (-r.current, r.label))
@@ -289,12 +298,14 @@ def trends(locality: Locality, today: datetime.date, period: int = 3, months_sho
     recent = months[-period:]
     top = sorted(service_series, key=lambda k: -sum(service_series[k].get(m, 0) for m in recent))[:20]
     names = dict(Body.objects.filter(pk__in=top).values_list("id", "name"))
-    service_rows = _rows({k: service_series[k] for k in top}, names, months, period, lambda k: f"service={k}")
+    service_rows = _rows(
+        {k: service_series[k] for k in top}, names, months, period, lambda k: f"service={k}", "concerns:trend-service"
+    )
     return Trends(
         months=months,
         period=period,
         totals=[totals.get(m, 0) for m in months],
-        themes=_rows(theme_series, theme_names, months, period, lambda k: f"theme={k}"),
+        themes=_rows(theme_series, theme_names, months, period, lambda k: f"theme={k}", "concerns:trend-theme"),
         services=service_rows,
         service_types=_rows(type_series, dict(ServiceType.choices), months, period, lambda k: f"service_type={k}"),
         signals=list(

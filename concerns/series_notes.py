@@ -6,17 +6,21 @@ every series shares: a month in the past or this month, a reason, one live chang
 nothing deleted.
 
 `marks_for` is what a chart reads: the indexes where a new period starts and the notes by
-index, for the months it draws.
+index, for the months it draws. On the concerns' own series (themes, services, the area's
+volume) it also notes Healthwatch's outreach automatically: counts rise when Healthwatch runs a
+stall, not only when a service gets worse, so each event code's day is named on its month.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from agencies.models import Locality, User
@@ -25,6 +29,9 @@ from .charts import Marks
 from .series_models import SeriesNote
 
 VOLUME = "volume"
+# The series the concerns pages draw (and whose counts rise with outreach).
+CONCERN_SERIES = ("theme", "service", VOLUME)
+OUTREACH = "Outreach: "  # how an automatic note starts (shown as added automatically, never withdrawable)
 
 
 def series_key(kind: str, pk: int | None = None) -> str:
@@ -36,16 +43,53 @@ def live(locality: Locality, series: str):
     return SeriesNote.objects.filter(locality=locality, series=series, withdrawn_at__isnull=True)
 
 
+def is_automatic(text: str) -> bool:
+    """A note the system added (outreach), not one a person recorded."""
+    return text.startswith(OUTREACH)
+
+
+def outreach_notes(locality: Locality, months: Sequence[datetime.date]) -> dict[datetime.date, list[str]]:
+    """The area's outreach events (live event codes) by month, each as an automatic note
+    with how many counted experiences came through its code (one query)."""
+    from .models import COUNTED_STATUSES
+    from .outreach_models import EventCode
+
+    end = (months[-1].replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    codes = (
+        EventCode.objects.filter(
+            locality=locality, withdrawn_at__isnull=True, valid_on__gte=months[0], valid_on__lt=end
+        )
+        .annotate(used=Count("concerns", filter=Q(concerns__status__in=COUNTED_STATUSES)))
+        .order_by("valid_on", "pk")
+    )
+    found: dict[datetime.date, list[str]] = defaultdict(list)
+    for code in codes.values("valid_on", "event", "used"):
+        used = code["used"]
+        through = f" ({used} experience{'s' if used != 1 else ''} through it)" if used else ""
+        what = code["event"] or "an event"
+        found[code["valid_on"].replace(day=1)].append(f"{OUTREACH}{what} on {code['valid_on']:%-d %B}{through}")
+    return found
+
+
 def marks_for(locality: Locality, series: str, months: Sequence[datetime.date]) -> Marks:
-    """The live changes and notes on `series` for the months drawn (one query). A change in
-    the first month drawn starts no new period (the chart starts there anyway) but its reason
-    is still shown."""
-    return marks_for_many(locality, {series: months})[series]
+    """The live changes and notes on `series` for the months drawn (one query; two on the
+    concerns' own series, which also get the outreach notes). A change in the first month
+    drawn starts no new period (the chart starts there anyway) but its reason is still shown."""
+    marks = marks_for_many(locality, {series: months})[series]
+    if not months or series.split(":")[0] not in CONCERN_SERIES:
+        return marks
+    index = {m: i for i, m in enumerate(months)}
+    notes = {i: list(texts) for i, texts in marks.notes.items()}
+    for month, texts in outreach_notes(locality, months).items():
+        if month in index:
+            notes.setdefault(index[month], []).extend(texts)
+    return dataclasses.replace(marks, notes=notes)
 
 
 def marks_for_many(locality: Locality, months_by_series: Mapping[str, Sequence[datetime.date]]) -> dict[str, Marks]:
-    """`marks_for` for several series at once, each with its own months (one query, or none
-    when no series has months): what a dashboard of many charts reads."""
+    """The live changes and notes (recorded ones only) on several series at once, each for its
+    own months: one query, or none when no series has months. What a page of many charts
+    (the board's dashboard) reads."""
     wanted = {series: list(months) for series, months in months_by_series.items() if months}
     found = {series: Marks() for series in months_by_series}
     if not wanted:
@@ -75,6 +119,33 @@ def _marks(rows: list[SeriesNote], months: Sequence[datetime.date]) -> Marks:
         else:
             notes[i].append(row.reason)
     return Marks(changes=tuple(sorted(i for i in changes if i > 0)), notes=dict(notes), change_reasons=changes)
+
+
+def changes_by_series(
+    locality: Locality, kinds: Sequence[str], months: Sequence[datetime.date]
+) -> dict[str, list[int]]:
+    """For the trend job: the indexes (in `months`) of the live changes on every series of the
+    given kinds ("theme", "service"), by series key (one query)."""
+    index = {m: i for i, m in enumerate(months)}
+    prefixes = Q()
+    for kind in kinds:
+        prefixes |= Q(series__startswith=f"{kind}:")
+    rows = SeriesNote.objects.filter(
+        prefixes, locality=locality, kind=SeriesNote.Kind.CHANGE, withdrawn_at__isnull=True, month__in=list(months)
+    )
+    found: dict[str, list[int]] = defaultdict(list)
+    for series, month in rows.values_list("series", "month"):
+        found[series].append(index[month])
+    return {series: sorted(indexes) for series, indexes in found.items()}
+
+
+def history(locality: Locality, series: str) -> list[SeriesNote]:
+    """Every change and note on the series, withdrawn ones too, latest month first."""
+    return list(
+        SeriesNote.objects.filter(locality=locality, series=series)
+        .select_related("recorded_by", "withdrawn_by")
+        .order_by("-month", "-recorded_at")
+    )
 
 
 def record(*, user: User, locality: Locality, series: str, kind: str, month: datetime.date, reason: str) -> SeriesNote:

@@ -7,6 +7,7 @@ from . import (
     outreach_views,
     safeguarding_views,
     selection_views,
+    series_views,
     triage_views,
     views,
 )
@@ -46,6 +47,10 @@ urlpatterns = [
     path("themes/defaults/", views.themes_defaults, name="themes-defaults"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme-edit"),
     path("trends/", views.trends, name="trends"),
+    path("trends/all/", series_views.volume, name="trend-volume"),
+    path("trends/theme/<int:pk>/", series_views.theme, name="trend-theme"),
+    path("trends/service/<int:pk>/", series_views.service, name="trend-service"),
+    path("trends/notes/<int:pk>/withdraw/", series_views.withdraw, name="trend-note-withdraw"),
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/new/", alert_views.create, name="alert-create"),
     path("alerts/<int:pk>/", alert_views.detail, name="alert-detail"),

@@ -180,6 +180,10 @@ KNOWN: dict[str, Known] = {
     "reports:closure-days": Known(day("date", FUTURE)),
     "reports:closure-day-remove": Known(),
     "concerns:trends": Known(),
+    "concerns:trend-volume": Known({"kind": "note", "month": "2026-09"}),
+    "concerns:trend-theme": Known({"kind": "note", "month": "2026-09"}),
+    "concerns:trend-service": Known({"kind": "note", "month": "2026-09"}),
+    "concerns:trend-note-withdraw": Known(fresh=True),
     "agencies:bodies": Known(),
 }
 # Posted last: they take rights away from the personas the other forms are posted as.

@@ -138,6 +138,24 @@ def a_theme(w: World) -> dict:
     return {**area(w), "pk": Theme.all_objects.filter(locality=w.area).first().pk}
 
 
+def a_series_note(w: World) -> dict:
+    """A note a Healthwatch officer recorded on a theme's chart."""
+    import datetime
+
+    from concerns import series_notes
+
+    theme = a_theme(w)["pk"]
+    note = series_notes.record(
+        user=w.officer,
+        locality=w.area,
+        series=series_notes.series_key("theme", theme),
+        kind="note",
+        month=datetime.date(2026, 9, 1),
+        reason="Winter pressures",
+    )
+    return {**area(w), "pk": note.pk}
+
+
 def an_alert_recipient(w: World) -> dict:
     alert = make_alert(w, recipients=[w.icb, w.scrutiny, w.hwb])  # the read-only persona is at the HWB
     return {**area(w), "pk": alert.pk, "rid": alert.recipients.get(body=w.icb).pk}
@@ -404,6 +422,12 @@ MATRIX: dict[str, Page] = {
     "concerns:theme-edit": Page(AREA_ADMIN, a_theme),
     "concerns:themes-defaults": Page(AREA_ACTION, area),
     "concerns:trends": Page(AREA_READ, area, post=False),
+    # Charts of one theme, one service or the whole area: everyone reads; Healthwatch officers
+    # (and administrators) record changes and notes on them.
+    "concerns:trend-volume": Page(AREA_WRITE, area, owner="officer"),
+    "concerns:trend-theme": Page(AREA_WRITE, a_theme, owner="officer"),
+    "concerns:trend-service": Page(AREA_WRITE, lambda w: {**area(w), "pk": w.trust.pk}, owner="officer"),
+    "concerns:trend-note-withdraw": Page(AREA_ADMIN, a_series_note, owner="officer"),
     "concerns:access-log": Page(AREA_ADMIN, area, post=False),
     "concerns:event-codes": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:event-code-withdraw": Page(AREA_ACTION, an_event_code, owner="officer"),
