@@ -30,6 +30,9 @@ RULE_STYLES = {
     "target": (PALETTE["target"], "2", "2 3"),
 }
 
+# The vertical line where a recorded change starts a new period: (stroke, width, dash).
+BREAK_STYLE = (PALETTE["text"], "1.5", "3 2")
+
 
 def text_width(text: str, size: float) -> float:
     """A generous estimate of a label's width in Arial (no font metrics on the server): wide

@@ -22,12 +22,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from . import spc
-from .chart_style import FONT, PALETTE, RULE_STYLES, text_width
+from . import chart_text, spc
+from .chart_style import BREAK_STYLE, FONT, PALETTE, RULE_STYLES, text_width
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 640, 240, 48, 16, 16, 40
 SMALL_WIDTH, SMALL_HEIGHT, SMALL_PAD = 320, 100, 6
-LABEL_SIZE, AXIS_SIZE, LABEL_GAP = 12, 11, 6
+LABEL_SIZE, AXIS_SIZE, LABEL_GAP, NOTE_SIZE = 12, 11, 6, 4
 
 
 def _one_dp(value: float) -> str:
@@ -36,9 +36,19 @@ def _one_dp(value: float) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Rule:
+    """A level drawn across the months `start` to `end` (exclusive; `end` None for the last):
+    the latest period's rules run to the right margin and are labelled there; an earlier
+    period's stop at the next break and are named only in their <title>."""
+
     kind: str  # a key of RULE_STYLES
     value: float
     text: str
+    start: int = 0
+    end: int | None = None
+
+    @property
+    def labelled(self) -> bool:
+        return self.end is None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,12 +79,24 @@ class Chart:
         inner = self.height - self.pad_top - self.pad_bottom
         return self.pad_top + inner * (1 - (value - self.bottom) / ((self.top - self.bottom) or 1))
 
+    def break_x(self, i: int) -> float:
+        """Where a period starting at month `i` begins: halfway from the month before."""
+        return (self.x(i - 1) + self.x(i)) / 2 if i > 0 else self.pad_left
+
+    def span(self, rule: Rule) -> tuple[float, float]:
+        """The left and right ends of a rule: its period's months, from break to break."""
+        right = self.width - self.pad_right if rule.end is None else self.break_x(rule.end)
+        return self.break_x(rule.start), right
+
     @property
     def special(self) -> list[int]:
-        """Months drawn as special cause: none on a run chart (too few points to judge)."""
-        if self.result.provisional:
-            return []
-        return [i for i, flag in enumerate(self.result.special_cause) if flag]
+        """Months drawn as special cause: none in a period too short to judge (a run chart)."""
+        short = [p for p in self.result.periods if len(p) < self.result.min_points]
+        return [
+            i
+            for i, flag in enumerate(self.result.special_cause)
+            if flag and not any(p.start <= i < p.end for p in short)
+        ]
 
     def kind(self, i: int) -> str:
         """How a special-cause point reads: improving, concerning, or neutral without `better`."""
@@ -102,15 +124,25 @@ def tick_indexes(count: int) -> range:
     return range(0, count, max(1, count // 6))
 
 
+def _period_rules(result: spc.XmRResult, period: spc.Period, floor: float) -> list[Rule]:
+    """A period's mean and, once it has enough points, its process limits (the lower one only
+    above the chart's floor), drawn across its own months."""
+    end = None if period is result.latest else period.end
+    span = {"start": period.start, "end": end}
+    rules = [Rule("mean", period.mean, f"Mean {_one_dp(period.mean)}", **span)]
+    if len(period) >= result.min_points:
+        rules.append(Rule("limit", period.upper, f"Upper limit {_one_dp(period.upper)}", **span))
+        lower = result.floored(period)
+        if lower > floor:
+            rules.append(Rule("limit", lower, f"Lower limit {_one_dp(lower)}", **span))
+    return rules
+
+
 def _rules(result: spc.XmRResult, target: float | None) -> list[Rule]:
-    """The mean; once there are 12 points the process limits (the lower one only above the
-    floor); and the target."""
-    rules = [Rule("mean", result.mean, f"Mean {_one_dp(result.mean)}")]
-    if not result.provisional:
-        rules.append(Rule("limit", result.upper, f"Upper limit {_one_dp(result.upper)}"))
-        lower = result.lower_floored
-        if lower > min(0.0, *result.values, target if target is not None else 0.0):  # not the chart's floor
-            rules.append(Rule("limit", lower, f"Lower limit {_one_dp(lower)}"))
+    """Each period's mean and limits (one period unless changes are recorded), latest last so
+    its labels are placed in the margin; and the target across the whole chart."""
+    floor = min(0.0, *result.values, target if target is not None else 0.0)
+    rules = [rule for period in result.periods for rule in _period_rules(result, period, floor)]
     if target is not None:
         rules.append(Rule("target", target, f"Target {target:g}"))
     return rules
@@ -138,7 +170,7 @@ def plan(
     if small:
         return Chart(**common, width=SMALL_WIDTH, height=SMALL_HEIGHT, **dict.fromkeys(PADS, SMALL_PAD))
     axis_width = max(text_width(f"{v:g}", AXIS_SIZE) for v in _axis_values(bottom, top))
-    label_width = max(text_width(r.text, LABEL_SIZE) for r in rules)
+    label_width = max(text_width(r.text, LABEL_SIZE) for r in rules if r.labelled)
     last_tick = labels[tick_indexes(len(labels))[-1]]
     pad_right = max(PAD_RIGHT, label_width + 2 * LABEL_GAP, text_width(last_tick, LABEL_SIZE) / 2 + LABEL_GAP)
     pad_left = max(PAD_LEFT, axis_width + 2 * LABEL_GAP, text_width(labels[0], LABEL_SIZE) / 2 + LABEL_GAP)
@@ -149,22 +181,96 @@ def plan(
 # ---------------------------------------------------------------- the steps, in drawing order
 
 
+def _rule_title(chart: Chart, rule: Rule) -> str:
+    """An earlier period's rule is named on hover with its months (it has no margin label)."""
+    if rule.labelled:
+        return ""
+    return format_html("<title>{} ({} to {})</title>", rule.text, chart.labels[rule.start], chart.labels[rule.end - 1])
+
+
 def draw_rules(chart: Chart) -> SafeString:
-    """The mean, limits and target across the plot."""
+    """The mean, limits and target across the plot; with recorded changes, each period's mean
+    and limits across its own months only (steps at each break)."""
     return format_html_join(
         "",
-        '<line class="app-chart__{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"{}></line>',
+        '<line class="app-chart__{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"{}>{}</line>',
         (
             (
                 rule.kind,
-                f"{chart.pad_left:.1f}",
-                f"{chart.width - chart.pad_right:.1f}",
+                f"{chart.span(rule)[0]:.1f}",
+                f"{chart.span(rule)[1]:.1f}",
                 f"{chart.y(rule.value):.1f}",
                 f"{chart.y(rule.value):.1f}",
                 *RULE_STYLES[rule.kind][:2],
                 format_html(' stroke-dasharray="{}"', RULE_STYLES[rule.kind][2]) if RULE_STYLES[rule.kind][2] else "",
+                _rule_title(chart, rule),
             )
             for rule in chart.rules
+        ),
+    )
+
+
+def draw_breaks(chart: Chart) -> SafeString:
+    """A vertical line where each recorded change starts a new period, the whole height of
+    the plot, with the reason on hover; labelled above the plot unless the chart is small."""
+    top, bottom = chart.pad_top, chart.height - chart.pad_bottom
+    lines = format_html_join(
+        "",
+        '<line class="app-chart__break" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}" '
+        'stroke-dasharray="{}"><title>{}</title></line>',
+        (
+            (
+                *(f"{chart.break_x(i):.1f}",) * 2,
+                f"{top:.1f}",
+                f"{bottom:.1f}",
+                *BREAK_STYLE,
+                f"Process changed from {chart.labels[i]}: {chart.marks.change_reasons.get(i, '')}".rstrip(": "),
+            )
+            for i in chart.result.changes
+        ),
+    )
+    if chart.small:
+        return lines
+    return lines + format_html_join(
+        "",
+        '<text class="app-chart__break-label" x="{}" y="{}" font-family="{}" font-size="{}" fill="{}" '
+        'text-anchor="{}">{}<title>{}</title></text>',
+        (_break_label(chart, i) for i in chart.result.changes),
+    )
+
+
+def _break_label(chart: Chart, i: int) -> tuple:
+    """ "Change Apr 2025" just above the plot, beside its break line on the side with room
+    (kept clear of the rule labels in the right margin), the reason on hover."""
+    x, text = chart.break_x(i), f"Change {chart.labels[i]}"
+    fits_right = x + LABEL_GAP / 2 + text_width(text, AXIS_SIZE) <= chart.width - chart.pad_right
+    x, anchor = (x + LABEL_GAP / 2, "start") if fits_right else (x - LABEL_GAP / 2, "end")
+    reason = chart.marks.change_reasons.get(i, "")
+    return (f"{x:.1f}", f"{chart.pad_top - 4:.1f}", FONT, AXIS_SIZE, PALETTE["text"], anchor, text, reason)
+
+
+def draw_notes(chart: Chart) -> SafeString:
+    """A small diamond under each noted month (not on a sparkline), the note on hover; the
+    text alternative and the data table name the notes too."""
+    if chart.small:
+        return mark_safe("")
+    y = chart.height - chart.pad_bottom + NOTE_SIZE + 2
+    return format_html_join(
+        "",
+        '<path class="app-chart__note" d="M {} {} l {} {} l -{} {} l -{} -{} z" fill="{}" stroke="{}" '
+        'stroke-width="1"><title>Note, {}: {}</title></path>',
+        (
+            (
+                f"{chart.x(i):.1f}",
+                f"{y - NOTE_SIZE:.1f}",
+                *(NOTE_SIZE,) * 6,
+                PALETTE["white"],
+                PALETTE["neutral"],
+                chart.labels[i],
+                "; ".join(reasons),
+            )
+            for i, reasons in sorted(chart.marks.notes.items())
+            if 0 <= i < len(chart.values)
         ),
     )
 
@@ -279,7 +385,8 @@ def draw_rule_labels(chart: Chart) -> SafeString:
     two rules are close), so no label covers a point or runs off the drawing."""
     if chart.small:
         return mark_safe("")
-    wanted = [chart.y(rule.value) + LABEL_SIZE / 3 for rule in chart.rules]
+    rules = [rule for rule in chart.rules if rule.labelled]
+    wanted = [chart.y(rule.value) + LABEL_SIZE / 3 for rule in rules]
     ys = label_positions(wanted, gap=LABEL_SIZE + 1, low=LABEL_SIZE, high=chart.height - chart.pad_bottom + LABEL_SIZE)
     return format_html_join(
         "",
@@ -293,57 +400,26 @@ def draw_rule_labels(chart: Chart) -> SafeString:
                 PALETTE["text"],
                 rule.text,
             )
-            for rule, y in zip(chart.rules, ys, strict=True)
+            for rule, y in zip(rules, ys, strict=True)
         ),
     )
 
 
 Step = Callable[[Chart], SafeString]
 STEPS: list[Step] = [
+    draw_breaks,
     draw_rules,
     draw_axis,
     draw_ticks,
     draw_series,
     draw_points,
     draw_special_causes,
+    draw_notes,
     draw_rule_labels,
 ]
 
 
 # ---------------------------------------------------------------- the chart
-
-
-def _findings(chart: Chart) -> list[str]:
-    """Special-cause months in words that say why, consecutive months with the same finding
-    named together ("Jan 2026 to Dec 2026 (part of a run of 12 below the mean)")."""
-    groups: list[tuple[int, int, str]] = []
-    for i in chart.special:
-        words = chart.result.finding(i)
-        if groups and groups[-1][1] == i - 1 and groups[-1][2] == words:
-            groups[-1] = (groups[-1][0], i, words)
-        else:
-            groups.append((i, i, words))
-    labels = chart.labels
-    return [f"{labels[a]}{'' if a == b else ' to ' + labels[b]} ({words})" for a, b, words in groups]
-
-
-def describe(chart: Chart, title: str, target: float | None) -> str:
-    """The text alternative: what the chart shows and which months are unusual, and why."""
-    result, labels = chart.result, chart.labels
-    opening = (
-        f"{'Run' if result.provisional else 'XmR'} chart of {title}: {len(chart.values)} months from {labels[0]} "
-        f"to {labels[-1]}, mean {_one_dp(result.mean)}"
-    )
-    if result.provisional:
-        return opening + (f", target {target:g}" if target is not None else "") + ". " + result.why_no_limits
-    findings = _findings(chart)
-    return (
-        opening
-        + f", process limits {_one_dp(result.lower_floored)} to {_one_dp(result.upper)}"
-        + (f", target {target:g}" if target is not None else "")
-        + (". Special cause variation in " + "; ".join(findings) if findings else ". No special cause variation")
-        + "."
-    )
 
 
 def xmr_svg(
@@ -378,7 +454,7 @@ def xmr_svg(
         ref,
         title,
         ref,
-        describe(chart, title, target),
+        chart_text.describe(chart, title, target),
         format_html_join("", "{}", ((step(chart),) for step in STEPS)),
     )
 

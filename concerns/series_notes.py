@@ -13,9 +13,10 @@ stall, not only when a service gets worse, so each event code's day is named on 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -74,13 +75,42 @@ def marks_for(locality: Locality, series: str, months: Sequence[datetime.date]) 
     """The live changes and notes on `series` for the months drawn (one query; two on the
     concerns' own series, which also get the outreach notes). A change in the first month
     drawn starts no new period (the chart starts there anyway) but its reason is still shown."""
-    if not months:
-        return Marks()
+    marks = marks_for_many(locality, {series: months})[series]
+    if not months or series.split(":")[0] not in CONCERN_SERIES:
+        return marks
+    index = {m: i for i, m in enumerate(months)}
+    notes = {i: list(texts) for i, texts in marks.notes.items()}
+    for month, texts in outreach_notes(locality, months).items():
+        if month in index:
+            notes.setdefault(index[month], []).extend(texts)
+    return dataclasses.replace(marks, notes=notes)
+
+
+def marks_for_many(locality: Locality, months_by_series: Mapping[str, Sequence[datetime.date]]) -> dict[str, Marks]:
+    """The live changes and notes (recorded ones only) on several series at once, each for its
+    own months: one query, or none when no series has months. What a page of many charts
+    (the board's dashboard) reads."""
+    wanted = {series: list(months) for series, months in months_by_series.items() if months}
+    found = {series: Marks() for series in months_by_series}
+    if not wanted:
+        return found
+    first = min(months[0] for months in wanted.values())
+    last = max(months[-1] for months in wanted.values())
+    rows: dict[str, list[SeriesNote]] = defaultdict(list)
+    for row in SeriesNote.objects.filter(
+        locality=locality, series__in=list(wanted), withdrawn_at__isnull=True, month__gte=first, month__lte=last
+    ).order_by("month", "recorded_at"):
+        rows[row.series].append(row)
+    for series, months in wanted.items():
+        found[series] = _marks(rows.get(series, []), months)
+    return found
+
+
+def _marks(rows: list[SeriesNote], months: Sequence[datetime.date]) -> Marks:
     index = {m: i for i, m in enumerate(months)}
     notes: dict[int, list[str]] = defaultdict(list)
     changes: dict[int, str] = {}
-    rows = live(locality, series).filter(month__gte=months[0], month__lte=months[-1])
-    for row in rows.order_by("month", "recorded_at"):
+    for row in rows:
         i = index.get(row.month)
         if i is None:
             continue
@@ -88,10 +118,6 @@ def marks_for(locality: Locality, series: str, months: Sequence[datetime.date]) 
             changes[i] = row.reason
         else:
             notes[i].append(row.reason)
-    if series.split(":")[0] in CONCERN_SERIES:
-        for month, texts in outreach_notes(locality, months).items():
-            if month in index:
-                notes[index[month]].extend(texts)
     return Marks(changes=tuple(sorted(i for i in changes if i > 0)), notes=dict(notes), change_reasons=changes)
 
 

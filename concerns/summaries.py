@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from agencies import figures
 
-from .models import COUNTED_STATUSES, Concern, ConcernTheme, MonthlyCount, SummaryState
+from .models import COUNTED_STATUSES, Concern, ConcernTheme, MonthlyCount, Sentiment, SummaryState
 
 logger = logging.getLogger(__name__)
 Dimension = MonthlyCount.Dimension
@@ -35,6 +35,7 @@ _CONCERN_GROUPS = {
     Dimension.SOURCE: ("source_body_id", Q(source_body__isnull=False)),
     Dimension.SAFEGUARDING: (None, Q(safeguarding=True)),
     Dimension.PUBLIC: (None, Q(from_public=True)),
+    Dimension.SERVICE_NEGATIVE: ("service_id", Q(service__isnull=False, sentiment=Sentiment.NEGATIVE)),
 }
 
 
@@ -120,23 +121,27 @@ def _rows(locality_id: int) -> list[MonthlyCount]:
             )
             for row in grouped
         ]
-    themes = (
-        ConcernTheme.objects.filter(locality_id=locality_id, concern__status__in=COUNTED_STATUSES)
-        .annotate(month=TruncMonth("received_on"))
-        .values("theme_id", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    rows += [
-        MonthlyCount(
-            locality_id=locality_id,
-            dimension=Dimension.THEME,
-            key=str(row["theme_id"]),
-            month=_month(row["month"]),
-            count=row["n"],
+    tags = ConcernTheme.objects.filter(locality_id=locality_id, concern__status__in=COUNTED_STATUSES)
+    for dimension, tagged in (
+        (Dimension.THEME, tags),
+        (Dimension.THEME_NEGATIVE, tags.filter(concern__sentiment=Sentiment.NEGATIVE)),
+    ):
+        grouped = (
+            tagged.annotate(month=TruncMonth("received_on"))
+            .values("theme_id", "month")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        for row in themes
-    ]
+        rows += [
+            MonthlyCount(
+                locality_id=locality_id,
+                dimension=dimension,
+                key=str(row["theme_id"]),
+                month=_month(row["month"]),
+                count=row["n"],
+            )
+            for row in grouped
+        ]
     return rows
 
 

@@ -22,6 +22,10 @@ class MonthlyCount(models.Model):
         SOURCE = "source", "Came through a group or body"
         SAFEGUARDING = "safeguarding", "Safeguarding"
         PUBLIC = "public", "Shared by the public online"
+        # The negative ones among a theme's or a service's counted experiences: the numerator of
+        # a share (concerns.series_figures), so a busy month does not read as a deterioration.
+        THEME_NEGATIVE = "theme_negative", "Theme, negative experiences"
+        SERVICE_NEGATIVE = "service_negative", "Service, negative experiences"
 
     locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=16, choices=Dimension.choices)

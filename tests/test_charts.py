@@ -119,3 +119,123 @@ def test_a_run_below_the_mean_is_named_as_a_run_not_as_unusually_low():
     assert "Special cause variation in Jan 2025 to Dec 2025 (part of a run of 12 below the mean); " in svg
     assert "Jan 2026 to Dec 2026 (part of a run of 12 above the mean)." in svg
     assert "unusually" not in svg
+
+
+# ---------------------------------------------------------------- recorded changes and notes (issue #15)
+
+STEP_UP = [
+    12,
+    10,
+    14,
+    11,
+    13,
+    9,
+    12,
+    15,
+    11,
+    12,
+    13,
+    10,
+    14,
+    12,
+    11,
+    20,
+    22,
+    19,
+    21,
+    23,
+    18,
+    20,
+    22,
+    19,
+    21,
+    20,
+    23,
+    22,
+]
+STEP_LABELS = [
+    f"{m} {y}"
+    for y in (2024, 2025, 2026)
+    for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+]
+BOOKING = charts.Marks(
+    changes=(15,),
+    notes={8: ["Winter pressures"], 20: ["Outreach week"]},
+    change_reasons={15: "new online booking live in two practices"},
+)
+
+
+def _lines(root, kind):
+    return [el for el in root.iter(SVG + "line") if el.attrib["class"] == f"app-chart__{kind}"]
+
+
+def test_a_recorded_change_draws_each_periods_mean_and_limits_across_its_own_months_only():
+    svg = charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", marks=BOOKING)
+    root = parse(svg)
+    (brk,) = _lines(root, "break")
+    x_break = float(brk.attrib["x1"])
+    assert brk.attrib["stroke"] and brk.attrib["stroke-dasharray"]  # drawn without a stylesheet
+    assert brk.find(f"{SVG}title").text == "Process changed from Apr 2025: new online booking live in two practices"
+    means = _lines(root, "mean")
+    # Hand-computed: Jan 2024 to Mar 2025 mean 179 / 15 = 11.93; Apr 2025 onwards 270 / 13 = 20.77.
+    assert [(float(m.attrib["x1"]), float(m.attrib["x2"])) for m in means][0][1] == x_break
+    assert float(means[1].attrib["x1"]) == x_break
+    assert means[0].find(f"{SVG}title").text == "Mean 11.9 (Jan 2024 to Mar 2025)"
+    assert len(_lines(root, "limit")) == 4  # two limits for each period
+    labels = [t.text for t in root.iter(SVG + "text") if t.attrib["class"] == "app-chart__label"]
+    assert labels == ["Mean 20.8", "Upper limit 27.0", "Lower limit 14.6"]  # the margin names today's limits
+    (break_label,) = [t for t in root.iter(SVG + "text") if t.attrib["class"] == "app-chart__break-label"]
+    assert break_label.text == "Change Apr 2025"
+
+
+def test_the_text_alternative_says_the_limits_were_recalculated_and_why_and_names_the_notes():
+    desc = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", marks=BOOKING)).find(f"{SVG}desc").text
+    assert (
+        "Process limits recalculated from Apr 2025 (new online booking live in two practices): "
+        "before, mean 11.9, limits 4.9 to 19.0; since, mean 20.8, limits 14.6 to 27.0." in desc
+    )
+    assert "Notes: Sep 2024 (Winter pressures); Sep 2025 (Outreach week)." in desc
+
+
+def test_without_the_change_the_same_step_up_reads_as_special_cause():
+    desc = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access")).find(f"{SVG}desc").text
+    assert "Special cause variation" in desc and "recalculated" not in desc
+
+
+def test_notes_are_marked_on_their_months_with_the_note_on_hover():
+    root = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", marks=BOOKING))
+    notes = [el for el in root.iter(SVG + "path") if el.attrib["class"] == "app-chart__note"]
+    assert [n.find(f"{SVG}title").text for n in notes] == [
+        "Note, Sep 2024: Winter pressures",
+        "Note, Sep 2025: Outreach week",
+    ]
+    assert all(n.attrib["fill"] and n.attrib["stroke"] for n in notes)
+
+
+def test_the_sparkline_shows_the_break_but_no_labels_or_notes():
+    root = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", marks=BOOKING, small=True))
+    assert len(_lines(root, "break")) == 1
+    assert list(root.iter(SVG + "text")) == []
+    assert not list(root.iter(SVG + "path"))
+
+
+@pytest.mark.parametrize("change", [1, 14, 26, 27])
+def test_a_break_label_fits_inside_the_drawing_wherever_the_change_falls(change):
+    marks = charts.Marks(changes=(change,), change_reasons={change: "new provider"})
+    root = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", target=30, marks=marks))
+    _, _, width, height = (float(n) for n in root.attrib["viewBox"].split())
+    for text in root.iter(SVG + "text"):
+        x, size = float(text.attrib["x"]), float(text.attrib["font-size"])
+        extent = chart_style.text_width(text.text, size)
+        left = {"start": x, "middle": x - extent / 2, "end": x - extent}[text.attrib.get("text-anchor", "start")]
+        assert left >= 0 and left + extent <= width, f"{text.text!r} runs outside 0-{width}"
+        assert size <= float(text.attrib["y"]) <= height
+
+
+def test_a_period_too_short_for_limits_draws_its_mean_only_and_says_so():
+    marks = charts.Marks(changes=(25,), change_reasons={25: "new provider"})
+    root = parse(charts.xmr_svg(STEP_UP, STEP_LABELS[:28], "GP access", marks=marks))
+    assert len(_lines(root, "mean")) == 2 and len(_lines(root, "limit")) == 2  # limits before, none since
+    desc = root.find(f"{SVG}desc").text
+    assert "since, mean 21.7 (only 3 points, too few for limits)" in desc
+    assert "Only 3 points since the last recorded change" in desc

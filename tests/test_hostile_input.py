@@ -145,6 +145,8 @@ KNOWN: dict[str, Known] = {
     "reports:priority-action-add": Known(day("due_on", FUTURE)),
     "reports:priority-action-done": Known(),
     "reports:priority-figures": Known({**day("month"), "value": "3"}),
+    "reports:priority-chart-record": Known({**day("month"), "kind": "note", "reason": "Winter pressures"}),
+    "reports:priority-chart-withdraw": Known({"reason": "Recorded against the wrong month"}, fresh=True),
     "reports:priority-link": Known({"concern_refs": "", "alert_refs": "", "recommendation_refs": ""}),
     "reports:priority-refer": Known(),
     "reports:referral-accept": Known(),

@@ -281,6 +281,23 @@ def a_priority(w: World) -> dict:
     return {**area(w), "pk": make_priority(w, figures=[3, 4, 5, 4, 6]).pk}
 
 
+def a_priority_note(w: World) -> dict:
+    """A note recorded on a priority's figure, which a board member may withdraw."""
+    from concerns import series_notes
+
+    priority = make_priority(w, figures=[3, 4, 5, 4, 6])
+    last = priority.figures.order_by("-month").first().month
+    note = series_notes.record(
+        user=w.board_member,
+        locality=w.area,
+        series=series_notes.series_key("priority", priority.pk),
+        kind="note",
+        month=last,
+        reason="Winter pressures",
+    )
+    return {**area(w), "pk": priority.pk, "note_pk": note.pk}
+
+
 def a_board_referral(w: World) -> dict:
     """The board's suggestion to the scrutiny committee, waiting for its answer."""
     from reports.board import referrals
@@ -469,6 +486,8 @@ MATRIX: dict[str, Page] = {
     "reports:priority": Page(AREA_READ, a_priority, post=False),
     "reports:priority-edit": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-chart": Page(AREA_READ, a_priority, post=False),
+    "reports:priority-chart-record": Page(AREA_ACTION, a_priority, owner="board_member", empty_post=400),
+    "reports:priority-chart-withdraw": Page(AREA_ADMIN, a_priority_note, owner="board_member"),
     "reports:priority-progress": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-action-add": Page(AREA_ADMIN, a_priority, owner="board_member"),
     "reports:priority-action-done": Page(AREA_ACTION, an_action, owner="board_member"),

@@ -253,10 +253,11 @@ def test_alert_message_and_review_lists_do_not_grow_with_data(world, login, page
 def grow_board(world, n):
     """n concerns (with theme tags), n recommendations (half answered), n // 10 priorities with
     a year of hand-entered figures and a progress update, each referred to scrutiny (every third
-    accepted, every third declined) and with n // 10 concerns and an alert linked, n // 10 QSG
-    views, n // 50 alerts."""
-    from concerns import summaries
-    from concerns.models import Alert, Concern
+    accepted, every third declined) and with n // 10 concerns and an alert linked, a change and a
+    note recorded on each figure, every fifth joined by a priority tracking a share of negative
+    experiences (a theme's, a service's), n // 10 QSG views, n // 50 alerts."""
+    from concerns import series_notes, summaries
+    from concerns.models import Alert, Concern, Theme
     from reports.board import referrals
     from reports.board import services as board
     from reports.models import SurveillanceView
@@ -267,6 +268,16 @@ def grow_board(world, n):
     for i in range(n // 10):
         priority = make_priority(world, title=f"Priority {i}", figures=[5 + (i * j) % 7 for j in range(12)])
         board.priority_update_add(priority=priority, user=world.board_member, status="on_track", progress="Better.")
+        months = list(priority.figures.order_by("month").values_list("month", flat=True))
+        key = series_notes.series_key("priority", priority.pk)
+        for kind, month in (("change", months[6]), ("note", months[3])):
+            series_notes.record(
+                user=world.board_member, locality=world.area, series=key, kind=kind, month=month, reason="Why"
+            )
+        if i % 5 == 0:
+            theme = Theme.all_objects.filter(locality=world.area).first()
+            make_priority(world, title=f"Share {i}", measure="theme_share", measure_theme=theme)
+            make_priority(world, title=f"Service share {i}", measure="service_share", measure_service=world.trust)
         priority.concerns.add(*Concern.all_objects.filter(locality=world.area).order_by("?")[: n // 10])
         referral = referrals.referral_make(
             priority=priority, user=world.board_member, to_body=world.scrutiny, question="Why?", report_by=None
@@ -307,6 +318,11 @@ BOARD_PAGES = [
     ("scrutiny landing", lambda w: reverse("reports:scrutiny-home", args=[w.area.slug]), "scrutiny_officer"),
     ("board packs", lambda w: reverse("reports:board-packs", args=[w.area.slug]), "board_member"),
     ("priority", lambda w: reverse("reports:priority", args=[w.area.slug, _first(Priority)]), "board_member"),
+    (
+        "priority chart",
+        lambda w: reverse("reports:priority-chart", args=[w.area.slug, _first(Priority)]),
+        "board_member",
+    ),
     (
         "referral waiting",
         lambda w: reverse("reports:referral", args=[w.area.slug, _first(Referral, state="suggested")]),

@@ -122,9 +122,12 @@ def test_an_officer_records_a_change_and_the_chart_gets_two_periods_with_their_o
     assert periods == ["Nov 2024 to Oct 2025", "Nov 2025 to Oct 2026"]
     limits = re.findall(r"<td class=\"govuk-table__cell\">([\d.]+ to [\d.]+)</td>", after)
     assert len(limits) == 2 and limits[0] != limits[1]
-    # The text alternative gives the latest period's limits (those the months now are judged by).
+    # The text alternative says the limits were recalculated and why, with each period's limits.
     desc = re.search(r"<desc [^>]*>(.*?)</desc>", after).group(1)
-    assert f"process limits {limits[1]}" in desc
+    assert "Process limits recalculated from Nov 2025 (New online booking live in two practices)" in desc
+    assert f"limits {limits[0]}; since, mean" in desc and desc.endswith(
+        f"limits {limits[1]}. No special cause variation."
+    )
     assert "Recorded by" in after and "New online booking live in two practices" in after
 
 

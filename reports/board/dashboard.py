@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 
-from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from agencies.models import Locality
-from concerns import spc, summaries
 from concerns.follow_ups import Outcome, outcome_measure
 from concerns.models import MonthlyCount, Theme, TrendSignal
 from concerns.selectors import last_complete_month, month_starts, next_month
 
 from ..models import (
-    Priority,
-    PriorityFigure,
-    PriorityUpdate,
     SurveillanceView,
 )
 from .answers import AlertSection, RecommendationSection, alert_section, recommendation_section
 from .duty_evidence import DutyHealth, duty_health
+from .priority_figures import CHART_MONTHS, PriorityRow, chart_months, priority_rows  # noqa: F401 - used by views
+from .series import Assurance, Series, Variation, assurance, trim_leading_zeros, variation  # noqa: F401
 
 Dimension = MonthlyCount.Dimension
-CHART_MONTHS = 24
 PERIODS = {3: "3 months", 6: "6 months", 12: "12 months"}
 DEFAULT_PERIOD = 3
 
@@ -86,205 +81,6 @@ def period_from(value: str | None, today: datetime.date) -> Period:
     except ValueError:
         months = DEFAULT_PERIOD
     return Period(months if months in PERIODS else DEFAULT_PERIOD, today)
-
-
-# ---------------------------------------------------------------- variation and assurance
-
-
-@dataclasses.dataclass(frozen=True)
-class Variation:
-    """What an XmR chart says about the latest point, in words (Making Data Count icons)."""
-
-    code: str  # improving | concerning | common | high | low | too_few
-    text: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Assurance:
-    code: str  # pass | fail | hit_and_miss
-    text: str
-
-
-def variation(result: spc.XmRResult, better: str | None) -> Variation:
-    if result.provisional:
-        return Variation("too_few", f"Too few points to judge variation ({len(result.values)} of 12 months)")
-    direction = result.latest_direction
-    if direction == 0:
-        return Variation("common", "Common cause variation: no significant change")
-    if better is None:
-        return Variation(
-            "high" if direction > 0 else "low", f"Special cause variation: unusually {('high', 'low')[direction < 0]}"
-        )
-    good = (direction > 0) == (better == Priority.Better.HIGHER)
-    if good:
-        return Variation("improving", f"Special cause variation: improving ({('higher', 'lower')[direction < 0]})")
-    return Variation("concerning", f"Special cause variation: concerning ({('higher', 'lower')[direction < 0]})")
-
-
-def assurance(result: spc.XmRResult, target: float | None, better: str) -> Assurance | None:
-    """Whether the process will meet its target: only with a target and 12 or more points."""
-    if target is None or result.provisional:
-        return None
-    higher = better == Priority.Better.HIGHER
-    passing = result.lower >= target if higher else result.upper <= target
-    failing = result.upper < target if higher else result.lower > target
-    if passing:
-        return Assurance("pass", "Consistently meets the target")
-    if failing:
-        return Assurance("fail", "Consistently misses the target: the process must change to meet it")
-    return Assurance("hit_and_miss", "Hit and miss: the target lies within the process limits")
-
-
-@dataclasses.dataclass
-class Series:
-    title: str
-    months: list[datetime.date]
-    values: list[float]
-    better: str | None = None
-    target: float | None = None
-
-    @functools.cached_property
-    def labels(self) -> list[str]:
-        return [f"{m:%b %Y}" for m in self.months]
-
-    @functools.cached_property
-    def result(self) -> spc.XmRResult | None:
-        return spc.xmr(self.values, min_points=settings.SPC_MIN_POINTS) if self.values else None
-
-    @property
-    def variation(self) -> Variation | None:
-        return variation(self.result, self.better) if self.values else None
-
-    @property
-    def assurance(self) -> Assurance | None:
-        return assurance(self.result, self.target, self.better or Priority.Better.LOWER) if self.values else None
-
-    @property
-    def latest(self) -> float | None:
-        return self.values[-1] if self.values else None
-
-    @property
-    def latest_label(self) -> str:
-        return self.labels[-1] if self.values else ""
-
-    @property
-    def lower_limit(self) -> float | None:
-        """The lower process limit, no lower than 0 for a series that cannot go below 0."""
-        if not self.values:
-            return None
-        return self.result.lower_floored
-
-    def table(self) -> list[tuple[str, float, str]]:
-        """Month, value and, in words, any special cause, for the data table."""
-        if not self.values:
-            return []
-        result = self.result
-        return [
-            (label, value, result.finding(i) if not result.provisional else "not judged: too few points")
-            for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True))
-        ]
-
-    def table_latest_first(self) -> list[tuple[str, float, str]]:
-        """The data table newest month first, so the latest months are seen first."""
-        return self.table()[::-1]
-
-
-def _trim_leading_zeros(months: list[datetime.date], values: list[float]) -> tuple[list, list]:
-    """Start the chart at the first month with data (a new theme has no history)."""
-    first = next((i for i, v in enumerate(values) if v), None)
-    if first is None:
-        return [], []
-    return months[first:], values[first:]
-
-
-# ---------------------------------------------------------------- priorities
-
-
-@dataclasses.dataclass
-class PriorityRow:
-    priority: Priority
-    series: Series | None
-    latest_update: str
-    actions_open: int
-    actions_overdue: int
-
-    @property
-    def chart_ref(self) -> str:
-        return f"chart-priority-{self.priority.pk}"
-
-
-def chart_months(today: datetime.date) -> list[datetime.date]:
-    return month_starts(last_complete_month(today), CHART_MONTHS)
-
-
-# The measures counted from concerns: which monthly count, keyed by which field.
-COUNTED_MEASURES = {
-    Priority.Measure.THEME: (Dimension.THEME, "measure_theme_id"),
-    Priority.Measure.SERVICE: (Dimension.SERVICE, "measure_service_id"),
-}
-
-
-def _with_thread_counts(priorities, today: datetime.date) -> list[Priority]:
-    """The priorities, with their latest progress and how many actions are open and overdue."""
-    latest = PriorityUpdate.objects.filter(priority=OuterRef("pk")).order_by("-created_at", "-id")
-    return list(
-        priorities.select_related("owner_body", "measure_theme", "measure_service")
-        .annotate(
-            latest_update=Subquery(latest.values("progress")[:1]),
-            actions_open=Count("actions", filter=Q(actions__done_on__isnull=True), distinct=True),
-            actions_overdue=Count(
-                "actions", filter=Q(actions__done_on__isnull=True, actions__due_on__lt=today), distinct=True
-            ),
-        )
-        .order_by("title")
-    )
-
-
-def _figures(
-    locality: Locality, priorities: list[Priority], months: list[datetime.date]
-) -> dict[int, tuple[list[datetime.date], list[float]]]:
-    """Each measured priority's months and values: from the monthly counts for a figure counted
-    from concerns, else the figures entered by hand. A query per kind of measure in use."""
-    found = {}
-    for measure, (dimension, field) in COUNTED_MEASURES.items():
-        keys = {p.pk: str(getattr(p, field)) for p in priorities if p.measure == measure and getattr(p, field)}
-        if keys:
-            counts = summaries.series(locality.pk, dimension, months, sorted(set(keys.values())))
-            for pk, key in keys.items():
-                found[pk] = _trim_leading_zeros(months, [float(x) for x in counts.get(key, [0] * len(months))])
-    manual_ids = [p.pk for p in priorities if p.measure == Priority.Measure.MANUAL]
-    if manual_ids:
-        entered: dict[int, list[PriorityFigure]] = {}
-        for figure in PriorityFigure.objects.filter(priority_id__in=manual_ids).order_by("month")[
-            : 120 * len(manual_ids)
-        ]:
-            entered.setdefault(figure.priority_id, []).append(figure)
-        for pk in manual_ids:
-            figures = entered.get(pk, [])[-CHART_MONTHS:]
-            found[pk] = ([f.month for f in figures], [float(f.value) for f in figures])
-    return found
-
-
-def priority_rows(locality: Locality, today: datetime.date, priorities=None) -> list[PriorityRow]:
-    """Every open priority (or those given) with its figure's series. Five queries."""
-    if priorities is None:
-        priorities = Priority.objects.filter(locality=locality).exclude(status=Priority.Status.RESOLVED)
-    priorities = _with_thread_counts(priorities, today)
-    figures = _figures(locality, priorities, chart_months(today))
-    rows = []
-    for p in priorities:
-        months, values = figures.get(p.pk, ([], []))
-        target = float(p.target) if p.target is not None else None
-        rows.append(
-            PriorityRow(
-                priority=p,
-                series=Series(p.measure_name or p.title, months, values, p.better, target) if values else None,
-                latest_update=p.latest_update or "",
-                actions_open=p.actions_open,
-                actions_overdue=p.actions_overdue,
-            )
-        )
-    return rows
 
 
 # ---------------------------------------------------------------- concerns
@@ -382,7 +178,7 @@ def concern_section(locality: Locality, period: Period) -> ConcernSection:
     months = chart_months(period.today)
     tally = _tally(locality, period, months)
     themes = _theme_changes(locality, tally)
-    m, v = _trim_leading_zeros(months, [float(tally.totals.get(month, 0)) for month in months])
+    m, v = trim_leading_zeros(months, [float(tally.totals.get(month, 0)) for month in months])
     first_month = (
         MonthlyCount.objects.filter(locality=locality, dimension=Dimension.TOTAL)
         .order_by("month")

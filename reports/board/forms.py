@@ -41,13 +41,13 @@ class PriorityForm(GovForm):
         label="Theme",
         queryset=Theme.all_objects.none(),
         required=False,
-        help_text="If you track concerns with a theme.",
+        help_text="If you track concerns with a theme, or the share of them that were negative.",
     )
     measure_service = forms.ModelChoiceField(
         label="Service",
         queryset=Body.objects.none(),
         required=False,
-        help_text="If you track concerns about a service.",
+        help_text="If you track concerns about a service, or the share of them that were negative.",
     )
     measure_name = forms.CharField(
         label="Name of the figure",
@@ -232,3 +232,43 @@ class PriorityChoiceForm(SelectionForm):
     choice_label = "Priority"
     choice_noun = "priority"
     choice_missing = "Choose the priority to add them to"
+
+
+class SeriesNoteForm(GovForm):
+    """A change to the process or a note, on a priority's figure (concerns.series_notes)."""
+
+    submit_label = "Record it"
+    kind = forms.ChoiceField(
+        label="What are you recording?",
+        choices=[
+            ("change", "A change to the process: the mean and limits are worked out again from this month"),
+            ("note", "A note on a month: the limits stay as they are"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    month = GovDateField(label="Month", help_text="Any day in the month, for example 1 4 2025")
+    reason = forms.CharField(
+        label="What happened",
+        max_length=200,
+        help_text="Say it in a few words, for example ‘new online booking live in two practices’.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages["required"] = "Select whether it is a change to the process or a note"
+        self.fields["reason"].error_messages["required"] = (
+            "Enter what happened, for example ‘new online booking live in two practices’"
+        )
+
+
+class SeriesNoteWithdrawForm(GovForm):
+    submit_label = "Withdraw it"
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        max_length=200,
+        help_text="For example, ‘recorded against the wrong month’.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why it is being withdrawn"

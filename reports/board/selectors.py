@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 
 from agencies import access as agency_access
 from agencies.models import SERVICE_KINDS, Body, BodyKind, Function, Locality, User
-from concerns import summaries
+from concerns import series_notes, summaries
 from concerns.follow_ups import outcome_measure
-from concerns.models import Alert, AlertRecipient, Concern, TrendSignal
+from concerns.models import Alert, AlertRecipient, Concern, SeriesNote, TrendSignal
 from concerns.safeguarding import unreferred
 from concerns.selectors import waiting_for_review
 from concerns.triage import financial_year_start, signposting_count
@@ -87,6 +87,27 @@ def priority_thread(*, user: User, priority: Priority) -> dict:
         ),
         "referrals": priority.referrals.select_related("to_body", "review", "answered_by"),
     }
+
+
+def priority_series_notes(*, priority: Priority) -> list[SeriesNote]:
+    """The changes and notes recorded on a priority's figure and not withdrawn, by month."""
+    series = series_notes.series_key("priority", priority.pk)
+    return list(series_notes.live(priority.locality, series).select_related("recorded_by").order_by("month", "id"))
+
+
+def priority_series_notes_by_month(*, priority: Priority) -> dict[datetime.date, str]:
+    """The changes and notes on a priority's figure in words, by month, for its figures table."""
+    found: dict[datetime.date, list[str]] = {}
+    for note in priority_series_notes(priority=priority):
+        words = f"Change: {note.reason}" if note.kind == SeriesNote.Kind.CHANGE else f"Note: {note.reason}"
+        found.setdefault(note.month, []).append(words)
+    return {month: "; ".join(words) for month, words in found.items()}
+
+
+def priority_series_note_for(*, priority: Priority, pk: int) -> SeriesNote:
+    """A live change or note on this priority's figure (404 for any other)."""
+    series = series_notes.series_key("priority", priority.pk)
+    return get_object_or_404(series_notes.live(priority.locality, series), pk=pk)
 
 
 def referral_for(*, user: User, locality: Locality, pk: int) -> Referral:

@@ -53,12 +53,16 @@ def _same_area(locality: Locality, **bodies: Body | None) -> None:
 # ---------------------------------------------------------------- priorities
 
 
+THEME_MEASURES = (Priority.Measure.THEME, Priority.Measure.THEME_SHARE)
+SERVICE_MEASURES = (Priority.Measure.SERVICE, Priority.Measure.SERVICE_SHARE)
+
+
 def _check_measure(locality: Locality, fields: dict) -> None:
     measure = fields.get("measure", Priority.Measure.NONE)
     errors = {}
-    if measure == Priority.Measure.THEME and not fields.get("measure_theme"):
+    if measure in THEME_MEASURES and not fields.get("measure_theme"):
         errors["measure_theme"] = "Select the theme whose concerns the board will follow"
-    if measure == Priority.Measure.SERVICE and not fields.get("measure_service"):
+    if measure in SERVICE_MEASURES and not fields.get("measure_service"):
         errors["measure_service"] = "Select the service whose concerns the board will follow"
     if measure == Priority.Measure.MANUAL and not fields.get("measure_name", "").strip():
         errors["measure_name"] = "Enter the name of the figure, like ‘Patients waiting over 18 weeks’"
@@ -67,9 +71,11 @@ def _check_measure(locality: Locality, fields: dict) -> None:
         errors["measure_theme"] = "Select a theme used in this area"
     if errors:
         raise ValidationError(errors)
-    if measure != Priority.Measure.THEME:
+    if measure in (Priority.Measure.THEME_SHARE, Priority.Measure.SERVICE_SHARE):
+        fields["better"] = Priority.Better.LOWER  # a smaller share of negative experiences is better
+    if measure not in THEME_MEASURES:
         fields["measure_theme"] = None
-    if measure != Priority.Measure.SERVICE:
+    if measure not in SERVICE_MEASURES:
         fields["measure_service"] = None
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import pack_views
 from . import referral_views as rv
+from . import series_views as sv
 from . import views as bv
 
 urlpatterns = [
@@ -16,7 +17,13 @@ urlpatterns = [
     path("priorities/add-experiences/", bv.priority_add_concerns, name="selection-priority"),
     path("priorities/<int:pk>/", bv.priority_detail, name="priority"),
     path("priorities/<int:pk>/edit/", bv.priority_edit, name="priority-edit"),
-    path("priorities/<int:pk>/chart/", bv.priority_chart, name="priority-chart"),
+    path("priorities/<int:pk>/chart/", sv.priority_chart, name="priority-chart"),
+    path("priorities/<int:pk>/chart/record/", sv.priority_chart_record, name="priority-chart-record"),
+    path(
+        "priorities/<int:pk>/chart/<int:note_pk>/withdraw/",
+        sv.priority_chart_withdraw,
+        name="priority-chart-withdraw",
+    ),
     path("priorities/<int:pk>/progress/", bv.priority_progress, name="priority-progress"),
     path("priorities/<int:pk>/actions/new/", bv.priority_action_add, name="priority-action-add"),
     path("priorities/<int:pk>/actions/<int:action_pk>/done/", bv.priority_action_done, name="priority-action-done"),

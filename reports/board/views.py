@@ -182,26 +182,6 @@ def priority_detail(request, locality, pk: int):
     )
 
 
-@area_view
-@require_safe
-def priority_chart(request, locality, pk: int):
-    priority = _priority(request, locality, pk)
-    row = selectors.priority_row(priority=priority, today=timezone.localdate())
-    if row.series is None:
-        raise Http404("This priority has no figures yet")
-    return render(
-        request,
-        "reports/chart.html",
-        {
-            "locality": locality,
-            "series": row.series,
-            "title": row.series.title,
-            "caption": priority.title,
-            "back": (reverse("reports:priority", args=[locality.slug, priority.pk]), "Back to the priority"),
-        },
-    )
-
-
 def _priority_step(request, locality, pk: int, *, make_form, title: str, act, done):
     """A form about one priority (progress, an action, links, a referral), for board members:
     `act(priority, form)` does the work with the valid form; the priority page then says
@@ -295,6 +275,7 @@ def priority_figures(request, locality, pk: int):
             "priority": priority,
             "form": form,
             "figures": selectors.priority_figures(priority=priority),
+            "chart_notes": selectors.priority_series_notes_by_month(priority=priority),
         },
         status=400 if form.errors else 200,
     )

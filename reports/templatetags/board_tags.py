@@ -46,6 +46,7 @@ def series_chart(series, ref: str, small: bool = False, large: bool = False):
         small=small,
         large=large,
         better=series.better,
+        marks=series.marks,
     )
 
 
