@@ -26,7 +26,7 @@ from agencies.http import area_view, posted
 from agencies.models import Body, Locality
 from quality_system.forms import apply_service_errors
 
-from . import access, series_notes, spc, summaries
+from . import access, series_figures, series_notes, spc, summaries
 from .charts import Marks, xmr_svg
 from .models import Concern, MonthlyCount, Theme
 from .selectors import last_complete_month, month_starts
@@ -134,6 +134,30 @@ def _chart_context(locality: Locality, subject: Subject) -> dict:
         "chart": xmr_svg([float(c) for c in counts], labels, title, marks=marks, ref="series-chart", large=True),
         "rows": _month_rows(subject, months, counts, marks, result),
         "periods": _periods(result, labels),
+        "share": _share_context(locality, subject, months),
+    }
+
+
+def _share_context(locality: Locality, subject: Subject, months: list[datetime.date]) -> dict | None:
+    """For a theme or a service: the share of its experiences that were negative, month by
+    month, with the counts behind each share (months with none are left out, not 0%). A busy
+    outreach month raises the count, not the share."""
+    kind = subject.series.partition(":")[0]
+    if kind not in series_figures.SHARE_DIMENSIONS:
+        return None
+    counts = series_figures.share_negative(locality.pk, months, kind, subject.key)
+    kept, values, behind = series_figures.percentages(months, counts)
+    if not kept:
+        return None
+    marks = series_notes.marks_for(locality, subject.series, kept)
+    title = f"Share of experiences that were negative (%): {subject.name}"
+    labels = [m.strftime("%b %Y") for m in kept]
+    rows = [
+        {"month": m, "negative": n, "total": t, "percent": v} for m, v, (n, t) in zip(kept, values, behind, strict=True)
+    ]
+    return {
+        "chart": xmr_svg(values, labels, title, marks=marks, ref="share-chart", large=True, better="lower"),
+        "rows": rows[::-1],
     }
 
 

@@ -193,7 +193,7 @@ def make_concern(w: World, **overrides):
         received_on=overrides.pop("received_on", datetime.date(2026, 10, 1)),
         channel="phone",
         service_type="hospital",
-        sentiment="negative",
+        sentiment=overrides.pop("sentiment", "negative"),
         narrative=overrides.pop("narrative", "Waited six hours in A&E."),
         themes=list(Theme.all_objects.filter(locality=w.area, name="Waiting times")),
         service=overrides.pop("service", w.trust),

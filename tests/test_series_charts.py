@@ -217,6 +217,25 @@ def test_the_area_volume_and_a_service_have_their_own_charts_and_notes(world, lo
     assert "Ward closed" not in text(client.get(volume))
 
 
+def test_a_theme_or_service_also_shows_the_share_that_were_negative_with_the_counts_behind_it(world, login):
+    """A busy month raises the count, not the share: the page shows both, the share with its
+    denominator, and leaves out a month with no experiences rather than showing 0%."""
+    for sentiment in ("negative", "positive", "positive", "positive"):
+        make_concern(world, received_on=datetime.date(2026, 9, 5), sentiment=sentiment)
+    make_concern(world, received_on=datetime.date(2026, 10, 5), sentiment="negative")
+    make_concern(world, received_on=datetime.date(2026, 10, 6), sentiment="mixed")
+    client = login(world.officer)
+    page = text(client.get(reverse("concerns:trend-service", args=[world.area.slug, world.trust.pk])))
+    share = page.split("Share negative each month (the chart's data), latest first</caption>")[1].split("</table>")[0]
+    assert re.findall(r"(\w{3} \d{4})</th> <td[^>]*>(\d+ of \d+)</td> <td[^>]*>([\d.]+%)", share) == [
+        ("Oct 2026", "1 of 2", "50.0%"),
+        ("Sep 2026", "1 of 4", "25.0%"),
+    ]
+    assert "Aug 2026" not in share
+    volume = text(client.get(reverse("concerns:trend-volume", args=[world.area.slug])))
+    assert "Share of these experiences that were negative" not in volume
+
+
 # ---------------------------------------------------------------- outreach
 
 
