@@ -326,7 +326,14 @@ class FunctionHolding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} holds {self.function} in {self.locality}"
+        return f"{self.body} holds {self.what} in {self.locality}"
+
+    @property
+    def what(self) -> str:
+        """The function held, or "the health part of Local Healthwatch"."""
+        if self.part_id is None:
+            return str(self.function)
+        return f"the {self.part.name.lower()} part of {self.function}"
 
     def is_current(self, on: datetime.date) -> bool:
         """A holding is current on a day from its start date up to and including its end date."""

@@ -95,7 +95,7 @@ def holdings_in(locality: Locality) -> QuerySet[FunctionHolding]:
     """Every holding in the locality, current and past, newest first within each function."""
     return (
         FunctionHolding.objects.filter(locality=locality)
-        .select_related("function", "body")
+        .select_related("function", "body", "part")
         .order_by("function__order", "-starts_on")
     )
 

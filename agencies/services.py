@@ -29,6 +29,8 @@ from .models import (
     User,
 )
 from .notifications import SetPasswordLink, notify
+from .part_models import FunctionPart
+from .part_services import part_assign
 from .selectors import area_people
 
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
@@ -130,13 +132,26 @@ def function_assign(
     starts_on: datetime.date,
     notes: str = "",
     locality: Locality | None = None,
+    part: FunctionPart | None = None,
+    legal_basis: str = "",
 ) -> FunctionHolding:
-    """Give a function to a body in an area (the area it was entered in unless named) from a date.
+    """Give a function (or one part of it: `part_services.part_assign`) to a body in an area
+    (the area it was entered in unless named) from a date, with its legal basis.
 
     For a function only one body may hold at a time, the current holder's holding ends the
     day before, so the function moves without a gap or an overlap.
     """
     locality = locality or body.locality
+    if part is not None:
+        return part_assign(
+            function=function,
+            part=part,
+            body=body,
+            locality=locality,
+            starts_on=starts_on,
+            notes=notes,
+            legal_basis=legal_basis,
+        )
     if not BodyArea.objects.filter(body=body, locality=locality).exists():
         raise ValidationError({"body": f"{body.name} does not serve {locality.name}. Choose a body that serves it."})
     with transaction.atomic():
@@ -165,7 +180,14 @@ def function_assign(
                 if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
                     holding.ends_on = starts_on - datetime.timedelta(days=1)
                     holding.save(update_fields=["ends_on"])
-        holding = FunctionHolding(function=function, body=body, locality=locality, starts_on=starts_on, notes=notes)
+        holding = FunctionHolding(
+            function=function,
+            body=body,
+            locality=locality,
+            starts_on=starts_on,
+            notes=notes,
+            legal_basis=legal_basis.strip(),
+        )
         holding.full_clean()
         holding.save()
     return holding

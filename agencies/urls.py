@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import area_settings, footprint_views, views
+from . import area_settings, footprint_views, part_views, views
 
 app_name = "agencies"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("functions/", views.function_list, name="functions"),
     path("functions/assign/", views.function_assign, name="function-assign"),
     path("functions/holdings/<int:pk>/end/", views.holding_end, name="holding-end"),
+    path("functions/part-rules/", part_views.part_rules, name="part-rules"),
     path("people/", views.people, name="people"),
     path("people/add/", views.person_add, name="person-add"),
     path("people/<int:pk>/role/", views.membership_edit, name="membership-edit"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quality_system import navigation
 from quality_system.forms import apply_service_errors
 
-from . import access, selectors, services
+from . import access, parts, selectors, services
 from .audit import audit_trail
 from .audit import sources as audit_sources
 from .forms import (
@@ -259,6 +259,7 @@ def function_list(request, locality: Locality):
         {
             "locality": locality,
             "holdings": selectors.holdings_in(locality),
+            "part_rows": parts.part_rows(locality, timezone.localdate()),
             "today": timezone.localdate(),
             "can_administer": access.can_administer(request.user, locality),
         },
@@ -278,7 +279,7 @@ def function_assign(request, locality: Locality):
         else:
             messages.success(
                 request,
-                f"{holding.body.name} holds {holding.function.name} from {holding.starts_on:%-d %B %Y}.",
+                f"{holding.body.name} holds {holding.what} from {holding.starts_on:%-d %B %Y}.",
             )
             return redirect("agencies:functions", locality.slug)
     return _form_page(request, "agencies/function_assign.html", {"locality": locality}, form)
