@@ -162,11 +162,14 @@ def require_administrator(user, locality: Locality) -> None:
         raise PermissionDenied("Only administrators for this area can do this.")
 
 
-def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = None) -> bool:
-    """Officers and above of a body holding the duty's function today, or administrators."""
+def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = None, body: Body | None = None) -> bool:
+    """Officers and above of a body holding the duty's function (whole, or a part of it) today,
+    or administrators. With `body`: that holder's own assessment (each holder of a part keeps its own)."""
     if can_administer(user, locality):
         return True
     officer_bodies = [seat.body_id for seat in seats(user, locality, Role.OFFICER)]
+    if body is not None:
+        officer_bodies = [pk for pk in officer_bodies if pk == body.pk]
     if not officer_bodies:
         return False
     return (
@@ -176,8 +179,8 @@ def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = 
     )
 
 
-def require_assessor(user, locality: Locality, duty: Duty) -> None:
-    if not can_assess(user, locality, duty):
+def require_assessor(user, locality: Locality, duty: Duty, body: Body | None = None) -> None:
+    if not can_assess(user, locality, duty, body=body):
         raise PermissionDenied(
             "Only officers of a body that holds this function, or administrators, can update this assessment."
         )

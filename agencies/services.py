@@ -31,7 +31,7 @@ from .models import (
 from .notifications import SetPasswordLink, notify
 from .part_models import FunctionPart
 from .part_services import part_assign
-from .selectors import area_people
+from .selectors import area_people, duty_holders
 
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
 
@@ -358,15 +358,22 @@ def assessment_update(
     evidence: str,
     owner: User | None,
     last_reviewed_on: datetime.date | None,
+    body: Body | None = None,
 ) -> DutyAssessment:
-    """Record the locality's self-assessment of a duty (its history keeps every version)."""
+    """Record a holder's self-assessment of a duty in the area (its history keeps every version):
+    `body`, which must hold the duty's function there today, or else the first body holding it
+    (none: the area's own assessment, while nobody holds the function)."""
     if owner is not None and not area_people(locality).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
+    holders = duty_holders(locality, duty)
+    if body is not None and body not in holders:
+        raise ValidationError(f"{body.name} does not hold this duty's function in {locality.name} today.")
+    body = body or (holders[0] if holders else None)
     try:
         with transaction.atomic():
             assessment = (
-                DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty).first()
-            ) or DutyAssessment(locality=locality, duty=duty)
+                DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty, body=body).first()
+            ) or DutyAssessment(locality=locality, duty=duty, body=body)
             assessment.status = status
             assessment.evidence = evidence
             assessment.owner = owner

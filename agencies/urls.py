@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import area_settings, footprint_views, part_views, views
+from . import area_settings, duty_views, footprint_views, part_views, views
 
 app_name = "agencies"
 
 # Mounted under areas/<slug:slug>/ by quality_system.urls.
 urlpatterns = [
     path("quality-system/", views.quality_system, name="quality-system"),
-    path("quality-system/duties/<int:number>/", views.duty_detail, name="duty"),
+    path("quality-system/duties/<int:number>/", duty_views.duty_detail, name="duty"),
     path("bodies/", views.body_list, name="bodies"),
     path("bodies/new/", views.body_create, name="body-create"),
     path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
