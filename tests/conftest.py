@@ -100,6 +100,7 @@ def restore_reference_data() -> None:
     importlib.import_module("agencies.migrations.0009_duties_bind_bodies").seed(apps, None)
     importlib.import_module("agencies.migrations.0010_safeguarding_functions").seed(apps, None)
     importlib.import_module("agencies.migrations.0012_quality_surveillance_function").seed(apps, None)
+    importlib.import_module("agencies.migrations.0016_function_parts").add_healthwatch_parts(apps, None)
 
 
 @pytest.fixture
