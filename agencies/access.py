@@ -342,7 +342,8 @@ def can_answer_for(user, body: Body) -> bool:
 
 def parts_held(body_ids: Iterable[int], on=None, locality: Locality | None = None) -> dict[int, set[tuple[str, str]]]:
     """The (function code, part code) pairs each body holds on a day (today by default), in one
-    area if given. A holding of the whole function holds every part of it. Two queries."""
+    area if given. A holding of the whole function holds every part of it; a body holding no
+    part of a divided function has no entry. Two queries."""
     from .part_models import FunctionPart
 
     rows = FunctionHolding.objects.current(on or timezone.localdate()).filter(body_id__in=list(body_ids))
@@ -357,5 +358,6 @@ def parts_held(body_ids: Iterable[int], on=None, locality: Locality | None = Non
     held: dict[int, set[tuple[str, str]]] = {}
     for body_id, function_id, function_code, part in found:
         codes = {part} if part is not None else every.get(function_id, set())
-        held.setdefault(body_id, set()).update((function_code, code) for code in codes)
+        if codes:
+            held.setdefault(body_id, set()).update((function_code, code) for code in codes)
     return held

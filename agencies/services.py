@@ -125,6 +125,30 @@ def body_update(*, body: Body, **fields: Any) -> Body:
     return _save_body(body)
 
 
+def _move_whole(existing: list[FunctionHolding], function: Function, body: Body, starts_on: datetime.date) -> None:
+    """Refuse a body already holding the function that day; for a single-holder function,
+    refuse a holding starting on or after the date, and end the current ones the day before."""
+    for holding in existing:
+        if holding.body_id == body.pk and holding.is_current(starts_on):
+            raise ValidationError({"body": f"{body.name} already holds this function on that date."})
+    if not function.single_holder:
+        return
+    for holding in existing:
+        if holding.starts_on >= starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": (
+                        f"{holding.body.name} holds this function from "
+                        f"{holding.starts_on:%-d %B %Y}. Enter a start date after that."
+                    )
+                }
+            )
+    for holding in existing:
+        if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
+            holding.ends_on = starts_on - datetime.timedelta(days=1)
+            holding.save(update_fields=["ends_on"])
+
+
 def function_assign(
     *,
     function: Function,
@@ -162,24 +186,7 @@ def function_assign(
             .select_related("body")
             .order_by("starts_on")
         )
-        for holding in existing:
-            if holding.body_id == body.pk and holding.is_current(starts_on):
-                raise ValidationError({"body": f"{body.name} already holds this function on that date."})
-        if function.single_holder:
-            for holding in existing:
-                if holding.starts_on >= starts_on:
-                    raise ValidationError(
-                        {
-                            "starts_on": (
-                                f"{holding.body.name} holds this function from "
-                                f"{holding.starts_on:%-d %B %Y}. Enter a start date after that."
-                            )
-                        }
-                    )
-            for holding in existing:
-                if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
-                    holding.ends_on = starts_on - datetime.timedelta(days=1)
-                    holding.save(update_fields=["ends_on"])
+        _move_whole(existing, function, body, starts_on)
         holding = FunctionHolding(
             function=function,
             body=body,
