@@ -190,7 +190,7 @@ LAST = (
     "password_change",
 )
 # Query strings that pages read outside any form.
-QUERIES = {"concerns:alert-create": ["concern"]}
+QUERIES = {"concerns:alert-create": ["concern"], "agencies:duty": ["holder"]}
 
 
 @dataclasses.dataclass
