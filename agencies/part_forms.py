@@ -49,6 +49,7 @@ class PartRulesForm(GovForm):
                         "invalid_choice": f"Choose one of the parts of {function.name}.",
                     },
                 )
+                self.fields[name].label_from_instance = lambda p: p.name
                 self.keys[name] = (function, service_type)
 
     def chosen(self) -> dict[Function, dict[str, FunctionPart]]:
