@@ -351,7 +351,7 @@ def parts_held(body_ids: Iterable[int], on=None, locality: Locality | None = Non
         rows = rows.filter(locality=locality)
     found = list(rows.values_list("body_id", "function_id", "function__code", "part__code"))
     whole = {function_id for _, function_id, _, part in found if part is None}
-    every = {}
+    every: dict[int, set[str]] = {}
     if whole:
         for function_id, code in FunctionPart.objects.filter(function_id__in=whole).values_list("function_id", "code"):
             every.setdefault(function_id, set()).add(code)

@@ -80,9 +80,10 @@ def _least_advanced(assessments: dict, duty: Duty, holders: list[FunctionHolding
         return assessments.get((duty.pk, None))
     order = list(AssessmentStatus.values)
     found = [assessments.get((duty.pk, body_id)) for body_id in dict.fromkeys(h.body_id for h in holders)]
-    if any(a is None for a in found):
+    made = [a for a in found if a is not None]
+    if len(made) < len(found):
         return None
-    return min(found, key=lambda a: order.index(a.status))
+    return min(made, key=lambda a: order.index(a.status))
 
 
 def duty_holders(locality: Locality, duty: Duty, on: datetime.date | None = None) -> list[Body]:
