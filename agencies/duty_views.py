@@ -43,12 +43,9 @@ def duty_detail(request, locality: Locality, number: int):
     duty = get_object_or_404(Duty.objects.select_related("function"), number=number)
     holders = selectors.duty_holders(locality, duty)
     holder = _chosen_holder(request, locality, holders)
-    assessment = (
-        DutyAssessment.objects.for_user(request.user)
-        .filter(locality=locality, duty=duty, body=holder)
-        .select_related("owner")
-        .first()
-    )
+    mine = DutyAssessment.objects.for_user(request.user).filter(locality=locality, duty=duty).select_related("owner")
+    # A holder that has not assessed the duty yet sees the area's own assessment (made while nobody held it).
+    assessment = mine.filter(body=holder).first() or (mine.filter(body__isnull=True).first() if holder else None)
     can_edit = access.can_assess(request.user, locality, duty, body=holder)
     if request.method == "POST":
         access.require_assessor(request.user, locality, duty, body=holder)

@@ -75,11 +75,13 @@ def quality_system_overview(locality: Locality, on: datetime.date) -> list[Funct
 
 def _least_advanced(assessments: dict, duty: Duty, holders: list[FunctionHolding]) -> DutyAssessment | None:
     """A duty is as far on as its least advanced holder (a split function's duties stay with
-    every holder of a part); with no holder, the area's own assessment."""
+    every holder of a part); a holder that has not assessed it yet inherits the area's own
+    assessment (made while nobody held the function), if any."""
     if not holders:
         return assessments.get((duty.pk, None))
     order = list(AssessmentStatus.values)
-    found = [assessments.get((duty.pk, body_id)) for body_id in dict.fromkeys(h.body_id for h in holders)]
+    area_own = assessments.get((duty.pk, None))  # made while nobody held it: each holder's until it assesses
+    found = [assessments.get((duty.pk, body_id), area_own) for body_id in dict.fromkeys(h.body_id for h in holders)]
     made = [a for a in found if a is not None]
     if len(made) < len(found):
         return None

@@ -378,9 +378,14 @@ def assessment_update(
     body = body or (holders[0] if holders else None)
     try:
         with transaction.atomic():
+            mine = DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty)
+            # A holder's first assessment takes over the area's own (made while nobody held it).
             assessment = (
-                DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty, body=body).first()
-            ) or DutyAssessment(locality=locality, duty=duty, body=body)
+                mine.filter(body=body).first()
+                or (mine.filter(body__isnull=True).first() if body is not None else None)
+                or DutyAssessment(locality=locality, duty=duty, body=body)
+            )
+            assessment.body = body
             assessment.status = status
             assessment.evidence = evidence
             assessment.owner = owner

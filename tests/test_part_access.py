@@ -178,3 +178,15 @@ def test_functions_held_by_a_part_holder_bring_its_landing_pages(world):
         seats = access.seats(world.icb_officer, world.area)
         held = access.seat_functions(seats)
         assert Function.LOCAL_HEALTHWATCH in held[(world.icb.pk, world.area.pk)]
+
+
+def test_a_holders_first_assessment_takes_over_the_areas_own(world):
+    from agencies import services
+
+    duty = lhw().duties.order_by("number").first()
+    own = DutyAssessment.objects.create(locality=world.area, duty=duty, status="established")
+    saved = services.assessment_update(
+        locality=world.area, duty=duty, status="embedded", evidence="", owner=None, last_reviewed_on=None
+    )
+    assert saved.pk == own.pk and saved.body == world.healthwatch
+    assert saved.history.count() == 2  # the area's version is kept in the history
