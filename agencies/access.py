@@ -162,11 +162,14 @@ def require_administrator(user, locality: Locality) -> None:
         raise PermissionDenied("Only administrators for this area can do this.")
 
 
-def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = None) -> bool:
-    """Officers and above of a body holding the duty's function today, or administrators."""
+def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = None, body: Body | None = None) -> bool:
+    """Officers and above of a body holding the duty's function (whole, or a part of it) today,
+    or administrators. With `body`: that holder's own assessment (each holder of a part keeps its own)."""
     if can_administer(user, locality):
         return True
     officer_bodies = [seat.body_id for seat in seats(user, locality, Role.OFFICER)]
+    if body is not None:
+        officer_bodies = [pk for pk in officer_bodies if pk == body.pk]
     if not officer_bodies:
         return False
     return (
@@ -176,8 +179,8 @@ def can_assess(user, locality: Locality, duty: Duty, on: datetime.date | None = 
     )
 
 
-def require_assessor(user, locality: Locality, duty: Duty) -> None:
-    if not can_assess(user, locality, duty):
+def require_assessor(user, locality: Locality, duty: Duty, body: Body | None = None) -> None:
+    if not can_assess(user, locality, duty, body=body):
         raise PermissionDenied(
             "Only officers of a body that holds this function, or administrators, can update this assessment."
         )
@@ -329,3 +332,32 @@ def shared_body_message(body: Body, areas: list[Locality]) -> str:
 def can_answer_for(user, body: Body) -> bool:
     """Whether the user answers requests made to the body (its own administrators, superusers)."""
     return user.is_authenticated and (user.is_superuser or has_seat_at(user, body.pk, Role.ADMINISTRATOR))
+
+
+# --- Parts of a divided function (issue 16) ------------------------------------------------
+# A holding of a part counts as holding the function in functions_held, seat_functions and
+# bodies_holding (they read every current holding, with or without a part): the duties and
+# pages of a split function stay with every holder of a part. These say which parts.
+
+
+def parts_held(body_ids: Iterable[int], on=None, locality: Locality | None = None) -> dict[int, set[tuple[str, str]]]:
+    """The (function code, part code) pairs each body holds on a day (today by default), in one
+    area if given. A holding of the whole function holds every part of it; a body holding no
+    part of a divided function has no entry. Two queries."""
+    from .part_models import FunctionPart
+
+    rows = FunctionHolding.objects.current(on or timezone.localdate()).filter(body_id__in=list(body_ids))
+    if locality is not None:
+        rows = rows.filter(locality=locality)
+    found = list(rows.values_list("body_id", "function_id", "function__code", "part__code"))
+    whole = {function_id for _, function_id, _, part in found if part is None}
+    every: dict[int, set[str]] = {}
+    if whole:
+        for function_id, code in FunctionPart.objects.filter(function_id__in=whole).values_list("function_id", "code"):
+            every.setdefault(function_id, set()).add(code)
+    held: dict[int, set[tuple[str, str]]] = {}
+    for body_id, function_id, function_code, part in found:
+        codes = {part} if part is not None else every.get(function_id, set())
+        if codes:
+            held.setdefault(body_id, set()).update((function_code, code) for code in codes)
+    return held

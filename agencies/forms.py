@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from quality_system.forms import GovDateField, GovForm, GovFormMixin, GovModelForm, LongTextField
 
 from .models import SERVICE_KINDS, AssessmentStatus, Body, Function, Role, User
+from .part_models import FunctionPart
 from .selectors import area_people
 
 
@@ -103,8 +104,21 @@ class FunctionAssignForm(GovForm):
     submit_label = "Give this function to the body"
 
     function = forms.ModelChoiceField(queryset=Function.objects.all(), label="Function")
+    part = forms.ModelChoiceField(
+        queryset=FunctionPart.objects.select_related("function"),
+        label="Part of the function",
+        required=False,
+        empty_label="The whole function",
+        help_text="Only for a function divided into parts, such as local Healthwatch's health and social care parts.",
+    )
     body = forms.ModelChoiceField(queryset=Body.objects.none(), label="Body", empty_label="Choose a body")
     starts_on = GovDateField(label="Start date", help_text="For example, 1 4 2027")
+    legal_basis = forms.CharField(
+        label="Legal basis",
+        max_length=300,
+        required=False,
+        help_text="Optional. The citation or transfer scheme reference, for example ‘Transfer scheme 2027/14’.",
+    )
     notes = LongTextField(
         label="Notes",
         max_length=500,
@@ -116,11 +130,24 @@ class FunctionAssignForm(GovForm):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.serving(locality).active()
 
+    def clean(self):
+        cleaned = super().clean()
+        function, part = cleaned.get("function"), cleaned.get("part")
+        if function is not None and part is not None and part.function_id != function.pk:
+            self.add_error(
+                "part",
+                f"{part.name} is a part of {part.function.name}, not {function.name}. "
+                "Choose one of its parts, or the whole function.",
+            )
+        return cleaned
+
     def layout_fields(self) -> list:
         return [
             Field.select("function"),
+            Field.select("part"),
             Field.select("body"),
             Field("starts_on"),
+            Field.text("legal_basis"),
             Field.textarea("notes", rows=3),
         ]
 

@@ -326,7 +326,14 @@ class FunctionHolding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body} holds {self.function} in {self.locality}"
+        return f"{self.body} holds {self.what} in {self.locality}"
+
+    @property
+    def what(self) -> str:
+        """The function held, or "the health part of Local Healthwatch"."""
+        if self.part_id is None:
+            return str(self.function)
+        return f"the {self.part.name.lower()} part of {self.function}"
 
     def is_current(self, on: datetime.date) -> bool:
         """A holding is current on a day from its start date up to and including its end date."""
@@ -405,10 +412,15 @@ class AssessmentStatus(models.TextChoices):
 
 
 class DutyAssessment(models.Model):
-    """A locality's self-assessment of how well it carries out one duty."""
+    """A locality's self-assessment of how well it carries out one duty, kept per holder of the
+    duty's function (when a function is split between parts, each holder assesses its own; a
+    row with no body is an area's assessment made while nobody held the function)."""
 
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="assessments")
     duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="assessments")
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="holder"
+    )
     status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED)
     evidence = models.TextField("evidence notes", max_length=5000, blank=True)
     owner = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_assessments")
@@ -420,7 +432,16 @@ class DutyAssessment(models.Model):
 
     class Meta:
         ordering = ["duty__number"]
-        constraints = [models.UniqueConstraint(fields=["locality", "duty"], name="one_assessment_per_duty")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "duty", "body"],
+                condition=models.Q(body__isnull=False),
+                name="one_assessment_per_duty_and_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["locality", "duty"], condition=models.Q(body__isnull=True), name="one_assessment_per_duty"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.locality}: duty {self.duty.number}"

@@ -58,15 +58,43 @@ def quality_system_overview(locality: Locality, on: datetime.date) -> list[Funct
         Prefetch("holdings", queryset=holdings, to_attr="current_holdings"),
         Prefetch("duties", queryset=Duty.objects.order_by("number"), to_attr="ordered_duties"),
     )
-    assessments = {a.duty_id: a for a in DutyAssessment.objects.filter(locality=locality).select_related("owner")}
+    assessments = {
+        (a.duty_id, a.body_id): a for a in DutyAssessment.objects.filter(locality=locality).select_related("owner")
+    }
     return [
         FunctionRow(
             function=function,
             holders=function.current_holdings,
-            duties=[DutyRow(d, assessments.get(d.pk)) for d in function.ordered_duties],
+            duties=[
+                DutyRow(d, _least_advanced(assessments, d, function.current_holdings)) for d in function.ordered_duties
+            ],
         )
         for function in functions
     ]
+
+
+def _least_advanced(assessments: dict, duty: Duty, holders: list[FunctionHolding]) -> DutyAssessment | None:
+    """A duty is as far on as its least advanced holder (a split function's duties stay with
+    every holder of a part); a holder that has not assessed it yet inherits the area's own
+    assessment (made while nobody held the function), if any."""
+    if not holders:
+        return assessments.get((duty.pk, None))
+    order = list(AssessmentStatus.values)
+    area_own = assessments.get((duty.pk, None))  # made while nobody held it: each holder's until it assesses
+    found = [assessments.get((duty.pk, body_id), area_own) for body_id in dict.fromkeys(h.body_id for h in holders)]
+    made = [a for a in found if a is not None]
+    if len(made) < len(found):
+        return None
+    return min(made, key=lambda a: order.index(a.status))
+
+
+def duty_holders(locality: Locality, duty: Duty, on: datetime.date | None = None) -> list[Body]:
+    """The active bodies holding the duty's function (whole, or a part of it) in the area on a
+    day (today by default): each keeps its own self-assessment of the duty."""
+    holding = FunctionHolding.objects.current(on or timezone.localdate()).filter(
+        function_id=duty.function_id, locality=locality
+    )
+    return list(Body.objects.filter(is_active=True, pk__in=holding.values("body_id")).order_by(Lower("name")))
 
 
 def assessment_summary(rows: list[FunctionRow]) -> dict[str, int]:
@@ -95,7 +123,7 @@ def holdings_in(locality: Locality) -> QuerySet[FunctionHolding]:
     """Every holding in the locality, current and past, newest first within each function."""
     return (
         FunctionHolding.objects.filter(locality=locality)
-        .select_related("function", "body")
+        .select_related("function", "body", "part")
         .order_by("function__order", "-starts_on")
     )
 

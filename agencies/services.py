@@ -29,7 +29,9 @@ from .models import (
     User,
 )
 from .notifications import SetPasswordLink, notify
-from .selectors import area_people
+from .part_models import FunctionPart
+from .part_services import part_assign
+from .selectors import area_people, duty_holders
 
 BODY_FIELDS = ("name", "kind", "contact_email", "service_type", "cqc_id", "ods_code", "is_active")
 
@@ -123,6 +125,30 @@ def body_update(*, body: Body, **fields: Any) -> Body:
     return _save_body(body)
 
 
+def _move_whole(existing: list[FunctionHolding], function: Function, body: Body, starts_on: datetime.date) -> None:
+    """Refuse a body already holding the function that day; for a single-holder function,
+    refuse a holding starting on or after the date, and end the current ones the day before."""
+    for holding in existing:
+        if holding.body_id == body.pk and holding.is_current(starts_on):
+            raise ValidationError({"body": f"{body.name} already holds this function on that date."})
+    if not function.single_holder:
+        return
+    for holding in existing:
+        if holding.starts_on >= starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": (
+                        f"{holding.body.name} holds this function from "
+                        f"{holding.starts_on:%-d %B %Y}. Enter a start date after that."
+                    )
+                }
+            )
+    for holding in existing:
+        if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
+            holding.ends_on = starts_on - datetime.timedelta(days=1)
+            holding.save(update_fields=["ends_on"])
+
+
 def function_assign(
     *,
     function: Function,
@@ -130,13 +156,26 @@ def function_assign(
     starts_on: datetime.date,
     notes: str = "",
     locality: Locality | None = None,
+    part: FunctionPart | None = None,
+    legal_basis: str = "",
 ) -> FunctionHolding:
-    """Give a function to a body in an area (the area it was entered in unless named) from a date.
+    """Give a function (or one part of it: `part_services.part_assign`) to a body in an area
+    (the area it was entered in unless named) from a date, with its legal basis.
 
     For a function only one body may hold at a time, the current holder's holding ends the
     day before, so the function moves without a gap or an overlap.
     """
     locality = locality or body.locality
+    if part is not None:
+        return part_assign(
+            function=function,
+            part=part,
+            body=body,
+            locality=locality,
+            starts_on=starts_on,
+            notes=notes,
+            legal_basis=legal_basis,
+        )
     if not BodyArea.objects.filter(body=body, locality=locality).exists():
         raise ValidationError({"body": f"{body.name} does not serve {locality.name}. Choose a body that serves it."})
     with transaction.atomic():
@@ -147,25 +186,15 @@ def function_assign(
             .select_related("body")
             .order_by("starts_on")
         )
-        for holding in existing:
-            if holding.body_id == body.pk and holding.is_current(starts_on):
-                raise ValidationError({"body": f"{body.name} already holds this function on that date."})
-        if function.single_holder:
-            for holding in existing:
-                if holding.starts_on >= starts_on:
-                    raise ValidationError(
-                        {
-                            "starts_on": (
-                                f"{holding.body.name} holds this function from "
-                                f"{holding.starts_on:%-d %B %Y}. Enter a start date after that."
-                            )
-                        }
-                    )
-            for holding in existing:
-                if holding.is_current(starts_on) or (holding.ends_on is None and holding.starts_on < starts_on):
-                    holding.ends_on = starts_on - datetime.timedelta(days=1)
-                    holding.save(update_fields=["ends_on"])
-        holding = FunctionHolding(function=function, body=body, locality=locality, starts_on=starts_on, notes=notes)
+        _move_whole(existing, function, body, starts_on)
+        holding = FunctionHolding(
+            function=function,
+            body=body,
+            locality=locality,
+            starts_on=starts_on,
+            notes=notes,
+            legal_basis=legal_basis.strip(),
+        )
         holding.full_clean()
         holding.save()
     return holding
@@ -336,15 +365,27 @@ def assessment_update(
     evidence: str,
     owner: User | None,
     last_reviewed_on: datetime.date | None,
+    body: Body | None = None,
 ) -> DutyAssessment:
-    """Record the locality's self-assessment of a duty (its history keeps every version)."""
+    """Record a holder's self-assessment of a duty in the area (its history keeps every version):
+    `body`, which must hold the duty's function there today, or else the first body holding it
+    (none: the area's own assessment, while nobody holds the function)."""
     if owner is not None and not area_people(locality).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": "Choose an owner who belongs to a body in this area."})
+    holders = duty_holders(locality, duty)
+    if body is not None and body not in holders:
+        raise ValidationError(f"{body.name} does not hold this duty's function in {locality.name} today.")
+    body = body or (holders[0] if holders else None)
     try:
         with transaction.atomic():
+            mine = DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty)
+            # A holder's first assessment takes over the area's own (made while nobody held it).
             assessment = (
-                DutyAssessment.objects.select_for_update().filter(locality=locality, duty=duty).first()
-            ) or DutyAssessment(locality=locality, duty=duty)
+                mine.filter(body=body).first()
+                or (mine.filter(body__isnull=True).first() if body is not None else None)
+                or DutyAssessment(locality=locality, duty=duty, body=body)
+            )
+            assessment.body = body
             assessment.status = status
             assessment.evidence = evidence
             assessment.owner = owner

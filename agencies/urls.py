@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import area_settings, footprint_views, handover_views, views
+from . import area_settings, duty_views, footprint_views, handover_views, part_views, views
 
 app_name = "agencies"
 
 # Mounted under areas/<slug:slug>/ by quality_system.urls.
 urlpatterns = [
     path("quality-system/", views.quality_system, name="quality-system"),
-    path("quality-system/duties/<int:number>/", views.duty_detail, name="duty"),
+    path("quality-system/duties/<int:number>/", duty_views.duty_detail, name="duty"),
     path("bodies/", views.body_list, name="bodies"),
     path("bodies/new/", views.body_create, name="body-create"),
     path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("functions/", views.function_list, name="functions"),
     path("functions/assign/", views.function_assign, name="function-assign"),
     path("functions/holdings/<int:pk>/end/", views.holding_end, name="holding-end"),
+    path("functions/part-rules/", part_views.part_rules, name="part-rules"),
     path("people/", views.people, name="people"),
     path("people/add/", views.person_add, name="person-add"),
     path("people/<int:pk>/role/", views.membership_edit, name="membership-edit"),

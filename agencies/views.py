@@ -17,11 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quality_system import navigation
 from quality_system.forms import apply_service_errors
 
-from . import access, selectors, services
+from . import access, parts, selectors, services
 from .audit import audit_trail
 from .audit import sources as audit_sources
 from .forms import (
-    AssessmentForm,
     AuditFilterForm,
     BodyForm,
     FunctionAssignForm,
@@ -33,7 +32,7 @@ from .forms import (
     SignInForm,
 )
 from .http import area_view, posted
-from .models import Body, BodyKind, Duty, DutyAssessment, FunctionHolding, Locality, Membership, Role
+from .models import Body, BodyKind, FunctionHolding, Locality, Membership, Role
 
 
 @require_safe
@@ -115,49 +114,6 @@ def quality_system(request, locality: Locality):
             "can_administer": access.can_administer(request.user, locality),
             "today": today,
         },
-    )
-
-
-@area_view
-@require_http_methods(["GET", "POST"])
-def duty_detail(request, locality: Locality, number: int):
-    duty = get_object_or_404(Duty.objects.select_related("function"), number=number)
-    assessment = (
-        DutyAssessment.objects.for_user(request.user)
-        .filter(locality=locality, duty=duty)
-        .select_related("owner")
-        .first()
-    )
-    can_edit = access.can_assess(request.user, locality, duty)
-    if request.method == "POST":
-        access.require_assessor(request.user, locality, duty)
-    form = None
-    if can_edit:
-        initial = {"status": "not_started"}
-        if assessment:
-            initial = {
-                "status": assessment.status,
-                "evidence": assessment.evidence,
-                "owner": assessment.owner_id,
-                "last_reviewed_on": assessment.last_reviewed_on,
-            }
-        form = AssessmentForm(posted(request), initial=initial, locality=locality)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.assessment_update(locality=locality, duty=duty, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Duty {duty.number} assessment saved.")
-                return redirect("agencies:quality-system", locality.slug)
-    history = (
-        assessment.history.select_related("history_user", "owner").order_by("-history_date")[:20] if assessment else []
-    )
-    return render(
-        request,
-        "agencies/duty_detail.html",
-        {"locality": locality, "duty": duty, "assessment": assessment, "form": form, "history": history},
-        status=400 if form is not None and form.errors else 200,
     )
 
 
@@ -259,6 +215,7 @@ def function_list(request, locality: Locality):
         {
             "locality": locality,
             "holdings": selectors.holdings_in(locality),
+            "part_rows": parts.part_rows(locality, timezone.localdate()),
             "today": timezone.localdate(),
             "can_administer": access.can_administer(request.user, locality),
         },
@@ -278,7 +235,7 @@ def function_assign(request, locality: Locality):
         else:
             messages.success(
                 request,
-                f"{holding.body.name} holds {holding.function.name} from {holding.starts_on:%-d %B %Y}.",
+                f"{holding.body.name} holds {holding.what} from {holding.starts_on:%-d %B %Y}.",
             )
             return redirect("agencies:functions", locality.slug)
     return _form_page(request, "agencies/function_assign.html", {"locality": locality}, form)

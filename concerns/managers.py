@@ -15,15 +15,27 @@ class ConcernQuerySet(models.QuerySet):
 
         Members of the collecting body see all of its concerns; other members of the area see
         only reviewed ones (a new concern, such as one shared online, waits for review first).
+        A body holding a part of the local Healthwatch function (from the part's start date) sees
+        the concerns of its part collected by local Healthwatch, as the collecting body does.
         """
+        from django.utils import timezone
+
+        from agencies.models import Function
+        from agencies.parts import in_parts_held
+
         from .models import COUNTED_STATUSES
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
+        bodies = seat_body_ids(user)
         return self.filter(locality_id__in=reachable_area_ids(user)).filter(
-            models.Q(collecting_body_id__in=seat_body_ids(user)) | models.Q(status__in=COUNTED_STATUSES)
+            models.Q(collecting_body_id__in=bodies)
+            | models.Q(status__in=COUNTED_STATUSES)
+            | in_parts_held(
+                Function.LOCAL_HEALTHWATCH, bodies, timezone.localdate(), collector_field="collecting_body_id"
+            )
         )
 
     def counted(self) -> ConcernQuerySet:

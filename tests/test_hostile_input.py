@@ -93,6 +93,7 @@ KNOWN: dict[str, Known] = {
     "agencies:body-edit": Known(),
     "agencies:function-assign": Known(day("starts_on")),
     "agencies:holding-end": Known(day("ends_on", FUTURE)),
+    "agencies:part-rules": Known(),
     "agencies:person-add": Known({"email": "new.person@example.org"}),
     "agencies:body-find": Known(),
     "agencies:attach-request": Known(),
@@ -200,7 +201,7 @@ LAST = (
     "password_change",
 )
 # Query strings that pages read outside any form.
-QUERIES = {"concerns:alert-create": ["concern"]}
+QUERIES = {"concerns:alert-create": ["concern"], "agencies:duty": ["holder"]}
 
 
 @dataclasses.dataclass

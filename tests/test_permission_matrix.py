@@ -398,6 +398,9 @@ MATRIX: dict[str, Page] = {
     "agencies:attach-request-answer": Page(AREA_ADMIN, an_attach_request),
     "agencies:functions": Page(AREA_READ, area, post=False),
     "agencies:function-assign": Page(AREA_ADMIN, area),
+    # Which part of a divided function each type of service's records belong to (issue 16):
+    # the area reads them; administrators change them.
+    "agencies:part-rules": Page(AREA_WRITE, area),
     "agencies:holding-end": Page(
         AREA_ADMIN,
         lambda w: {**area(w), "pk": FunctionHolding.objects.get(body=w.hwb).pk},

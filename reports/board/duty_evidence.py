@@ -14,9 +14,11 @@ import string
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from agencies.access import bodies_holding
 from agencies.models import SERVICE_KINDS, BodyKind, Duty, DutyAssessment, Function, Locality
+from agencies.selectors import quality_system_overview
 from concerns.models import Alert, AlertRecipient, MonthlyCount, TrendSignal
 
 from ..models import (
@@ -274,7 +276,9 @@ def _evidence(number: int, counts: dict[str, int]) -> tuple[list[str], int]:
 
 def duty_health(locality: Locality, period: Period) -> list[DutyHealth]:
     counts = activity_counts(locality, period)
-    assessments = {a.duty_id: a for a in DutyAssessment.objects.filter(locality=locality)}
+    # Each duty as far on as its least advanced current holder (a split function's holders each assess).
+    overview = quality_system_overview(locality, timezone.localdate())
+    assessments = {row.duty.pk: row.assessment for function in overview for row in function.duties}
     labels = dict(DutyAssessment._meta.get_field("status").choices)
     rows = []
     for duty in Duty.objects.select_related("function").order_by("number"):
