@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from . import handover
 from .handover_models import CustodyChange, HandoverOverride, HandoverPart, HandoverPlan
-from .models import Body, Function, FunctionHolding, Locality, User
+from .models import Body, Function, Locality, User
 from .part_models import FunctionPart
+from .services import function_assign
 
 log = logging.getLogger(__name__)
 
@@ -140,23 +141,17 @@ def handover_override(
 
 
 def _hold_parts(selection: handover.Selection) -> None:
-    """The successors' holdings of their parts from the date; the outgoing holdings end the day
-    before. Written here, directly, for the lead: when agencies.services.function_assign takes
-    part=…, call it for each part instead (it keeps the same rule: no gap, no overlap)."""
+    """The successors' holdings of their parts from the date, through the one rule for giving
+    a part (no gap, no overlap: the outgoing holding, of the part or of the whole function,
+    ends the day before)."""
     plan = selection.plan
-    eve = plan.takes_effect_on - datetime.timedelta(days=1)
-    current = FunctionHolding.objects.select_for_update().filter(locality=plan.locality, function=plan.function)
-    for holding in current:
-        if holding.is_current(plan.takes_effect_on):
-            holding.ends_on = eve
-            holding.save(update_fields=["ends_on"])
     for part_plan in selection.parts:
-        FunctionHolding.objects.create(
+        function_assign(
             function=plan.function,
+            part=part_plan.part,
             body=part_plan.successor,
             locality=plan.locality,
             starts_on=plan.takes_effect_on,
-            part=part_plan.part,
             legal_basis=part_plan.legal_basis,
             notes=f"Handover plan {plan.pk}",
         )
