@@ -100,3 +100,29 @@ def test_the_demo_handover_previews_and_then_moves_exactly_what_it_counted(demo,
         (ICB, "health"),
         (COUNCIL, "social_care"),
     }
+
+
+def test_after_the_handover_access_follows_the_parts_held(demo, client):
+    """Done means (issue 16): from the date the ICB officer lands on the health part's work and
+    the old Healthwatch officer's seat no longer carries the function (no Healthwatch landing,
+    no new experiences logged)."""
+    plan = HandoverPlan.objects.get(locality__slug="northmoor")
+    healthwatch_home = reverse("reports:healthwatch-home", args=["northmoor"])
+    icb_officer = User.objects.get(email="icb.officer@demo.example")
+    hw_officer = User.objects.get(email="healthwatch.officer@demo.example")
+    client.force_login(icb_officer)
+    assert healthwatch_home not in client.get("/").content.decode()  # before: not its work
+    with time_machine.travel(datetime.datetime.combine(plan.takes_effect_on, datetime.time(0, 10)), tick=False):
+        assert handover_services.handovers_run() == 1
+    the_day_after = datetime.datetime.combine(plan.takes_effect_on, datetime.time(9, 0))
+    with time_machine.travel(the_day_after, tick=False):
+        client.force_login(icb_officer)  # a new session: the first has expired by April
+        assert healthwatch_home in client.get("/").content.decode()
+        assert client.get(healthwatch_home).status_code == 200
+        moved_alert = CustodyChange.objects.filter(plan=plan, kind="alert-raised", part__code="health").first()
+        assert moved_alert is not None, "the demo's handover moves an alert Healthwatch raised about health"
+        alert = Alert.all_objects.get(pk=moved_alert.record_id)
+        assert client.get(reverse("concerns:alert-detail", args=["northmoor", alert.pk])).status_code == 200
+        client.force_login(hw_officer)
+        assert healthwatch_home not in client.get("/").content.decode()
+        assert client.get(reverse("concerns:create", args=["northmoor"])).status_code in (403, 404)
