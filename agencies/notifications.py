@@ -292,6 +292,15 @@ def inbox_for(user: User):
     return Notification.objects.filter(user=user, channel=Notification.Channel.INBOX).order_by("-created_at", "-id")
 
 
+def inbox_mark_read(user: User) -> int:
+    """Mark all the person's messages read (the navigation's count follows on the next page)."""
+    from . import person_cache
+
+    marked = inbox_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    person_cache.person_changed(user.pk)
+    return marked
+
+
 def notify_people(users: Iterable[User], *, key: str, **message) -> int:
     """Tell each of these people (notify_user), each once under its own key, `key` followed by
     ":user-<id>". Returns how many messages were new."""
