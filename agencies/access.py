@@ -48,7 +48,8 @@ class Seat:
 
 def seats(user, locality: Locality | None = None, min_role: str | None = None) -> list[Seat]:
     """The user's seats (memberships of active bodies), in one area and at least one role if
-    asked. Loaded once per request and cached on the user object."""
+    asked. Loaded once per request (from the cache, agencies.person_cache) and kept on the user
+    object."""
     if not user.is_authenticated:
         return []
     every = _all_seats(user)
@@ -61,26 +62,38 @@ def seats(user, locality: Locality | None = None, min_role: str | None = None) -
 
 
 def _all_seats(user) -> list[Seat]:
-    """One seat per membership and area the body serves today, in one query."""
-    cached = getattr(user, "_qs_seats", None)
-    if cached is None:
-        rows = (
-            BodyArea.objects.current(timezone.localdate())
-            .filter(body__is_active=True, body__memberships__user_id=user.pk)
-            .values_list(
-                "body_id",
-                "body__name",
-                "body__kind",
-                "locality_id",
-                "locality__slug",
-                "locality__name",
-                "body__memberships__role",
-            )
-            .order_by("body__name", "locality__name")
+    """The user's seats, from the person's cached entry (agencies.person_cache)."""
+    from . import person_cache
+
+    return person_cache.person(user).seats
+
+
+def seats_from_database(user, on: datetime.date) -> list[Seat]:
+    """One seat per membership and area the body serves on the day, in one query."""
+    rows = (
+        BodyArea.objects.current(on)
+        .filter(body__is_active=True, body__memberships__user_id=user.pk)
+        .values_list(
+            "body_id",
+            "body__name",
+            "body__kind",
+            "locality_id",
+            "locality__slug",
+            "locality__name",
+            "body__memberships__role",
         )
-        cached = [Seat(*row) for row in rows]
-        user._qs_seats = cached
-    return cached
+        .order_by("body__name", "locality__name")
+    )
+    return [Seat(*row) for row in rows]
+
+
+def my_seat_functions(user) -> dict[tuple[int, int], frozenset[str]]:
+    """`seat_functions` of the user's own seats today, from the person's cached entry."""
+    from . import person_cache
+
+    if not user.is_authenticated:
+        return {}
+    return person_cache.person(user).functions
 
 
 def highest_rank(user, locality: Locality) -> int:

@@ -6,6 +6,8 @@ class AgenciesConfig(AppConfig):
     verbose_name = "Bodies, functions and people"
 
     def ready(self) -> None:
+        from . import person_cache
         from .audit import register_agencies
 
         register_agencies()
+        person_cache.connect()

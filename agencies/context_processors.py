@@ -1,4 +1,5 @@
-"""Service navigation for every page, built from the user's memberships (one query)."""
+"""Service navigation for every page, built from the user's seats and unread messages (cached:
+agencies.person_cache)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.urls import reverse
 
 from quality_system.navigation import AREA_ITEMS
 
-from . import access
+from . import access, person_cache
 from .models import ROLE_RANK, Role
 
 
@@ -35,7 +36,5 @@ def navigation(request) -> dict:
                     "current": any(view_name.startswith(p) for p in prefixes),
                 }
             )
-    from .models import Notification
-
-    unread = Notification.objects.filter(user=user, channel=Notification.Channel.INBOX, read_at__isnull=True).count()
+    unread = person_cache.person(user).unread
     return {"nav_items": items, "nav_area_slug": slug, "unread_messages": unread}

@@ -4,7 +4,9 @@
   (a second sweep, a second scheduler) add nothing. After commit it hints the queue.
 - `deliver` sends one row: it claims the row first (a conditional update), records the
   attempt, sends with a stable Message-ID, then marks it sent. Only the claimant marks it.
-- `deliver_due` claims a batch (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL) and sends it.
+- `deliver_due` claims a batch in one transaction (SELECT … FOR UPDATE SKIP LOCKED on
+  PostgreSQL, then one conditional UPDATE stamping the batch's token), sends it over one mail
+  connection and marks what went in bulk; a message that fails backs off alone.
 - `sweep` returns claims that expired (their worker died mid-send: the row is marked as a
   possible duplicate) and sends everything still due. Beat runs it every minute, so a Redis
   outage or a killed worker delays messages but loses none.
@@ -37,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH = 200
+# A batch marks what it has sent this many at a time: one update for many messages, and at most
+# this many to resend (flagged as possible duplicates) if the worker dies before marking them.
+MARK_EVERY = 50
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -182,60 +187,72 @@ def deliver(pk: int) -> bool:
     return _finish(pk, token, None)
 
 
-def _claim_batch(now: datetime.datetime, limit: int) -> list[tuple[int, str]]:
+def _claim_batch(now: datetime.datetime, limit: int) -> tuple[str, list[Notification]]:
+    """Claim up to `limit` due rows in one transaction: pick their ids (skipping rows another
+    sweep has locked, on PostgreSQL), then one conditional update stamps them all with this
+    batch's token. Returns the token and the rows it won (a row another sweep claimed first
+    is no longer pending, so the update passes it by)."""
+    token = secrets.token_hex(16)
     due = Notification.objects.filter(state=Notification.State.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            ids = list(
-                due.select_for_update(skip_locked=True)
-                .order_by("next_attempt_at", "id")
-                .values_list("id", flat=True)[:limit]
-            )
-            claimed = []
-            for pk in ids:
-                token = secrets.token_hex(16)
-                Notification.objects.filter(pk=pk).update(
-                    state=Notification.State.SENDING,
-                    claimed_at=now,
-                    claim_token=token,
-                    attempts=F("attempts") + 1,
-                )
-                claimed.append((pk, token))
-            return claimed
-    claimed = []
-    for pk in due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit]:
-        token = _claim(pk, now)
-        if token:
-            claimed.append((pk, token))
-    return claimed
+    with transaction.atomic():
+        picked = due.order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            picked = picked.select_for_update(skip_locked=True)
+        ids = list(picked.values_list("id", flat=True)[:limit])
+        if not ids:
+            return token, []
+        due.filter(pk__in=ids).update(
+            state=Notification.State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        )
+    mine = Notification.objects.filter(state=Notification.State.SENDING, claim_token=token)
+    return token, list(mine.order_by("next_attempt_at", "id"))
+
+
+def _mark_sent(rows: list[Notification], token: str) -> int:
+    """Mark these claimed rows sent in one update (only those still claimed by this batch), and
+    take old-style links out of their bodies. Returns how many were marked."""
+    if not rows:
+        return 0
+    marked = Notification.objects.filter(
+        pk__in=[row.pk for row in rows], state=Notification.State.SENDING, claim_token=token
+    ).update(state=Notification.State.SENT, sent_at=timezone.now(), last_error="")
+    for row in rows:
+        if not row.link_recipe and scrub(row.body) != row.body:  # written before links had recipes
+            Notification.objects.filter(pk=row.pk).update(body=scrub(row.body))
+    return marked
 
 
 def deliver_due(limit: int = BATCH) -> int:
-    """Claim and send up to `limit` due messages over one mail connection. Returns how many
-    were sent."""
-    claimed = _claim_batch(timezone.now(), limit)
-    if not claimed:
+    """Claim up to `limit` due messages at once and send them over one mail connection,
+    marking them sent MARK_EVERY at a time (so a worker that dies mid-batch leaves at most that
+    many sent but unmarked, to be resent as possible duplicates). A message that fails is
+    recorded and backs off on its own; the others go on. Returns how many were sent."""
+    token, rows = _claim_batch(timezone.now(), limit)
+    if not rows:
         return 0
-    rows = Notification.objects.in_bulk([pk for pk, _ in claimed])
     mail_connection = get_connection()
     try:
         mail_connection.open()
     except Exception as error:  # the mail server is down: every claimed row backs off
-        for pk, token in claimed:
-            _finish(pk, token, error)
+        for row in rows:
+            _finish(row.pk, token, error)
         return 0
-    sent = 0
+    sent, done = 0, []
     try:
-        for pk, token in claimed:
+        for row in rows:
             try:
-                _send(rows[pk], mail_connection)
+                _send(row, mail_connection)
             except Exception as error:
-                _finish(pk, token, error)
+                _finish(row.pk, token, error)
                 continue
-            sent += _finish(pk, token, None)
+            done.append(row)
+            if len(done) == MARK_EVERY:
+                sent += _mark_sent(done, token)
+                done = []
     finally:
+        sent += _mark_sent(done, token)  # what went, even if the loop stopped early
         mail_connection.close()
     return sent
 
@@ -290,6 +307,15 @@ def digests_send(today: datetime.date) -> int:
 
 def inbox_for(user: User):
     return Notification.objects.filter(user=user, channel=Notification.Channel.INBOX).order_by("-created_at", "-id")
+
+
+def inbox_mark_read(user: User) -> int:
+    """Mark all the person's messages read (the navigation's count follows on the next page)."""
+    from . import person_cache
+
+    marked = inbox_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    person_cache.person_changed(user.pk)
+    return marked
 
 
 def notify_people(users: Iterable[User], *, key: str, **message) -> int:

@@ -41,7 +41,7 @@ def home(request):
         return render(request, "home_public.html", {"areas": selectors.public_areas()})
     seats = access.seats(request.user)
     localities = {loc.pk: loc for loc in Locality.objects.for_user(request.user).order_by("name")}
-    held = access.seat_functions(seats)
+    held = access.my_seat_functions(request.user)
     work: dict[int, dict] = {}  # one card per body, however many areas it serves
     for seat in seats:
         locality = localities.get(seat.locality_id)
@@ -80,7 +80,7 @@ class SignInView(auth_views.LoginView):
         start at the home page, which lists their bodies."""
         seats = access.seats(self.request.user)
         if len({seat.body_id for seat in seats}) == 1:
-            held = access.seat_functions(seats)
+            held = access.my_seat_functions(self.request.user)
             landings = [
                 seat for seat in seats if navigation.landing_for(held.get((seat.body_id, seat.locality_id), ()))
             ]
@@ -429,9 +429,9 @@ def inbox(request):
 @login_required
 @require_POST
 def inbox_mark_read(request):
-    from .notifications import inbox_for
+    from .notifications import inbox_mark_read as mark_read
 
-    inbox_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    mark_read(request.user)
     messages.success(request, "All messages marked as read.")
     return redirect("inbox")
 

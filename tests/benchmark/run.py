@@ -299,6 +299,7 @@ def main() -> None:
             print(f"{label:32} {median * 1000:10.1f} {median / baseline:11.1f} {median / signed_in:12.1f}")
         if args.national_recommendations or args.national_concerns:
             django.db.connections.close_all()
+            load_started = time.monotonic()
             if args.national_recommendations:
                 seed_recommendations(
                     "benchshire", args.national_recommendations, localities=153, home_count=args.recommendations
@@ -309,6 +310,7 @@ def main() -> None:
                     args.national_concerns, 153, "benchshire", args.national_services // 153
                 )
                 seed_board_everywhere("benchshire")
+            print(f"[bench] national load (or check of it) took {time.monotonic() - load_started:.0f} s", flush=True)
             django.db.connections.close_all()
             report_id = Report.objects.filter(locality__slug="benchshire").values_list("pk", flat=True).first()
             busy = dict(results)

@@ -155,7 +155,13 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
     # Straight in SQL: deleting through the ORM would write a history row (and send a signal)
     # for each of up to 250,000 recommendations.
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE reports_response, reports_recommendation, reports_report CASCADE")
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE reports_response, reports_recommendation, reports_report CASCADE")
+        else:  # SQLite has no TRUNCATE
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in ("reports_response", "reports_recommendation", "reports_report"):
+                cursor.execute(f"DELETE FROM {table}")
+            cursor.execute("PRAGMA foreign_keys = ON")
     duty = ResponseDuty.objects.get(code="health-scrutiny-nhs", locality=None)
     home = Locality.objects.get(slug=locality_slug)
     areas = [home] + [

@@ -1,0 +1,107 @@
+"""The signed-in person's seats, functions and unread count come from the cache
+(agencies.person_cache), and every change to them shows on the very next request."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from agencies.models import BodyArea, FunctionHolding, Membership, Role
+from agencies.notifications import notify_user
+from tests.factories import MembershipFactory
+
+TRIVIAL = "/accounts/password/change/done/"
+DAY = datetime.date(2026, 3, 10)
+
+
+def at(day: datetime.date, hour: int, minute: int):
+    """London time (GMT in March)."""
+    return time_machine.travel(
+        datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=datetime.UTC), tick=False
+    )
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_a_trivial_signed_in_page_asks_the_database_only_for_the_session_and_the_user(world, django_assert_num_queries):
+    client = signed_in(world.officer)
+    assert client.get(TRIVIAL).status_code == 200  # fills the cache
+    # Before: session, user, seats and the unread count (4); now the seats, the functions and the
+    # unread count come from one cache read.
+    with django_assert_num_queries(2):
+        response = client.get(TRIVIAL)
+    assert response.status_code == 200
+    assert reverse("concerns:index", args=[world.area.slug]) in response.text  # the navigation
+
+
+def test_removing_a_membership_takes_effect_on_the_very_next_request(world):
+    reader = signed_in(world.read_only)
+    concerns = reverse("concerns:index", args=[world.area.slug])
+    assert reader.get(concerns).status_code == 200
+    assert concerns in reader.get(TRIVIAL).text  # now from the cache
+    seat = Membership.objects.get(user=world.read_only)
+    owner = signed_in(world.owner)
+    removed = owner.post(reverse("agencies:membership-remove", args=[world.area.slug, seat.pk]))
+    assert removed.status_code == 302
+    assert reader.get(concerns).status_code == 404
+    assert concerns not in reader.get(TRIVIAL).text  # no seat, so no area in the navigation
+
+
+def test_a_new_membership_and_a_switched_off_body_show_on_the_next_request(world):
+    outsider = signed_in(world.outsider)
+    concerns = reverse("concerns:index", args=[world.area.slug])
+    home = reverse("home")
+    assert outsider.get(concerns).status_code == 404
+    assert world.council.name not in outsider.get(home).text
+    MembershipFactory(body=world.council, user=world.outsider, role=Role.READ_ONLY)
+    assert outsider.get(concerns).status_code == 200
+    assert world.council.name in outsider.get(home).text
+    world.council.is_active = False
+    world.council.save()
+    assert outsider.get(concerns).status_code == 404
+    assert world.council.name not in outsider.get(home).text
+
+
+def test_a_holding_or_footprint_that_ends_yesterday_stops_counting_today_without_any_write(world):
+    FunctionHolding.objects.filter(body=world.healthwatch, function__code="local_healthwatch").update(ends_on=DAY)
+    BodyArea.objects.filter(body=world.icb, locality=world.shared_area).update(ends_on=DAY)
+    shared = reverse("concerns:index", args=[world.shared_area.slug])
+    with at(DAY, 23, 58):
+        officer, multi = signed_in(world.officer), signed_in(world.multi)
+        assert "Healthwatch work" in officer.get(reverse("home")).text
+        assert "Healthwatch work" in officer.get(reverse("home")).text  # from the cache
+        assert multi.get(shared).status_code == 200
+        assert multi.get(shared).status_code == 200
+    with at(DAY + datetime.timedelta(days=1), 0, 2):  # four minutes later: the cached entry is still there
+        assert "Healthwatch work" not in officer.get(reverse("home")).text
+        assert multi.get(shared).status_code == 404
+
+
+def test_the_unread_count_follows_new_messages_and_marking_them_read(world):
+    client = signed_in(world.officer)
+    assert "new)" not in client.get(TRIVIAL).text
+    notify_user(user=world.officer, kind="test", key="one", subject="Hello", body="Hello")
+    assert "Messages (1 new)" in client.get(TRIVIAL).text
+    client.post(reverse("inbox-read"))
+    assert "new)" not in client.get(TRIVIAL).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_removal_committed_by_another_request_shows_on_the_next_one(world):
+    """With real commits: the version moves at once and again once the change commits."""
+    reader = signed_in(world.read_only)
+    concerns = reverse("concerns:index", args=[world.area.slug])
+    assert reader.get(concerns).status_code == 200
+    assert concerns in reader.get(TRIVIAL).text
+    seat = Membership.objects.get(user=world.read_only)
+    assert signed_in(world.owner).post(reverse("agencies:membership-remove", args=[world.area.slug, seat.pk]))
+    assert reader.get(concerns).status_code == 404
+    assert concerns not in reader.get(TRIVIAL).text
