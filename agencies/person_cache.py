@@ -31,6 +31,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from quality_system import db_router
+
 logger = logging.getLogger(__name__)
 
 ENTRY_SECONDS = 10 * 60
@@ -75,7 +77,8 @@ def _load(user) -> Person:
     entry = found.get(keys[2])
     if entry is not None and entry["versions"] == versions and entry["on"] == today:
         return _from_entry(entry)
-    fresh = _compute(user, today)
+    with db_router.primary():  # a lagging replica must never be cached as someone's access
+        fresh = _compute(user, today)
     try:
         cache.set(keys[2], _to_entry(fresh, versions, today), timeout=ENTRY_SECONDS)
     except Exception:

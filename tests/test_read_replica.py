@@ -129,6 +129,29 @@ def test_the_dashboard_reads_from_the_replica_and_fills_its_cache_from_the_prima
     assert len(cached.primary) == 0, [x["sql"] for x in cached.primary]
 
 
+def test_a_persons_seats_are_cached_only_from_the_primary(replica, world, login):
+    """Someone's seats and functions are kept for later pages: worked out on a replica that
+    lags, a removed seat could be kept as access. A page whose person entry is missing reads
+    the memberships from the primary, and only then from the cache."""
+    from django.core.cache import cache
+
+    client = login(world.officer)
+    warm(client, area_url("concerns:index", world))
+    cache.clear()
+    with queries() as q:
+        assert client.get(area_url("concerns:index", world)).status_code == 200
+
+    def seat_reads(captured) -> list[str]:  # access.seats_from_database's one query
+        return [
+            x["sql"]
+            for x in captured
+            if 'FROM "agencies_bodyarea"' in x["sql"] and '"agencies_membership"."role"' in x["sql"]
+        ]
+
+    assert seat_reads(q.primary), "the person's seats were not worked out on the primary"
+    assert not seat_reads(q.replica)
+
+
 def test_a_public_page_reads_from_the_replica(replica, world, client):
     with queries() as q:
         assert client.get(reverse("public-reports", kwargs={"slug": world.area.slug})).status_code == 200
