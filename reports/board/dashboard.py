@@ -28,6 +28,7 @@ from ..models import (
     SurveillanceView,
 )
 from .answers import AlertSection, RecommendationSection, alert_section, recommendation_section
+from .count_links import dashboard_links
 from .duty_evidence import DutyHealth, duty_health
 
 Dimension = MonthlyCount.Dimension
@@ -426,6 +427,11 @@ class Dashboard:
     @property
     def duty_gaps(self) -> int:
         return sum(1 for d in self.duties if d.gap)
+
+    @functools.cached_property
+    def links(self) -> dict[str, str]:
+        """Where each count that stands for records opens them."""
+        return dashboard_links(self.locality, self.period)
 
 
 def latest_surveillance(locality: Locality) -> list[SurveillanceView]:
