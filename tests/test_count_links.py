@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from concerns import summaries
-from tests.conftest import make_alert, make_concern, make_priority
+from tests.conftest import make_alert, make_concern, make_priority, make_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,122 @@ def test_the_open_priorities_in_the_duty_evidence_open_the_priority_list(world, 
     assert found and {shown for _, shown in found} == {2}
     listed = _page(client, found[0][0])
     assert len(set(re.findall(rf'href="/areas/{world.area.slug}/priorities/(\d+)/"', listed))) == 2
+
+
+# ---------------------------------------------------------------- recommendations
+
+
+def _recommendations(world) -> None:
+    """From 1 September: one answered on time, one late, one overdue, one not yet due; one
+    answered before the period, one withdrawn (neither counts)."""
+    from reports.models import Recommendation
+    from reports.recommendations import services
+
+    def rec(sent, due, answered=None):
+        made = make_recommendation(world, sent_on=sent)
+        Recommendation.objects.filter(pk=made.pk).update(due_on=due)
+        if answered:
+            services.response_record(
+                recommendation=made, decision="accepted", reasons="", action_plan="A plan",
+                target_date=None, name="Dee", responded_on=answered,
+            )  # fmt: skip
+        return made
+
+    d = datetime.date
+    rec(d(2026, 9, 1), d(2026, 9, 29), answered=d(2026, 9, 20))  # on time
+    rec(d(2026, 9, 10), d(2026, 10, 8), answered=d(2026, 10, 20))  # late
+    rec(d(2026, 10, 1), d(2026, 10, 29))  # overdue
+    rec(d(2026, 11, 20), d(2026, 12, 18))  # not yet due
+    rec(d(2026, 6, 1), d(2026, 6, 29), answered=d(2026, 6, 20))  # before the period
+    withdrawn = rec(d(2026, 9, 2), d(2026, 9, 30))
+    Recommendation.objects.filter(pk=withdrawn.pk).update(state=Recommendation.State.WITHDRAWN)
+
+
+def _tracker_rows(page: str, slug: str) -> int:
+    found = re.search(r'govuk-table__caption--m">(\d+) recommendations?', page)
+    assert found
+    rows = len(set(re.findall(rf'href="/areas/{slug}/recommendations/(\d+)/"', page)))
+    assert rows == int(found[1])
+    return rows
+
+
+def test_the_recommendation_counts_open_the_recommendations_counted(world, login):
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 9, tzinfo=datetime.UTC), tick=False):
+        _recommendations(world)
+    client = login(world.board_member)
+    slug = world.area.slug
+    with time_machine.travel(TODAY, tick=False):
+        page = _page(client, reverse("reports:dashboard", args=[slug]))
+        made, made_shown = _card(page, "made in the period")
+        assert made_shown == 4
+        assert _evidence(page, "recommendations") == [(made, 4)]  # duty 21: "4 recommendations made"
+        # Duties 8 and 21: "Responses on time: 1 of 3 due (1 not yet due)", each number a link.
+        line = re.search(
+            r'on time: <a class="govuk-link" href="([^"]+)">(\d+)</a> of <a class="govuk-link" href="([^"]+)">(\d+)</a>'
+            r' due \(<a class="govuk-link" href="([^"]+)">(\d+)</a> not yet due\)',
+            page,
+        )
+        assert line, "the responses on time, with links"
+        figures = [(line[1], int(line[2])), (line[3], int(line[4])), (line[5], int(line[6])), (made, made_shown)]
+        assert [shown for _, shown in figures] == [1, 3, 1, 4]
+        for href, shown in figures:
+            assert _tracker_rows(_page(client, href), slug) == shown, href
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "target"),
+    [
+        ("figure=on_time", "Enter the date the figure is counted from, or choose Any figure", "id_since_0"),
+        ("since_1=9&since_2=2026", "Select the figure to count from that date, or leave the date empty", "id_figure"),
+        ("figure=made&since_1=13&since_2=2026", "The counted from date must be a real date", "id_since_0"),
+        ("figure=everything&since_1=9&since_2=2026", "Select a figure from the list", "id_figure"),
+    ],
+)
+def test_a_board_figure_the_tracker_cannot_read_says_how_to_fix_it(world, login, query, error, target):
+    rec = make_recommendation(world, sent_on=datetime.date(2026, 10, 1))
+    response = login(world.scrutiny_officer).get(
+        f"{reverse('reports:recommendations', args=[world.area.slug])}?{query}"
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "There is a problem" in page and error in page and f'href="#{target}"' in page
+    assert rec.reference not in page
+
+
+# ---------------------------------------------------------------- referrals
+
+
+def test_the_priorities_referred_for_fuller_scrutiny_open_those_priorities(world, login):
+    from reports.board import referrals
+
+    def refer(priority, day):
+        with time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC), tick=False):
+            referrals.referral_make(
+                priority=priority, user=world.board_member, to_body=world.scrutiny, question="Will you look at this?",
+                report_by=None,
+            )  # fmt: skip
+
+    refer(make_priority(world, title="Falls in care homes"), datetime.date(2026, 9, 10))
+    refer(make_priority(world, title="Dentistry"), datetime.date(2026, 11, 2))
+    refer(make_priority(world, title="Discharge"), datetime.date(2026, 8, 15))  # before the period
+    make_priority(world, title="Never referred")
+    client = login(world.board_member)
+    slug = world.area.slug
+    with time_machine.travel(TODAY, tick=False):
+        page = _page(client, reverse("reports:dashboard", args=[slug]))
+        [(href, shown)] = _evidence(page, "priorities")  # duty 10: "2 priorities referred for fuller scrutiny"
+        assert shown == 2
+        listed = _page(client, href)
+    assert len(set(re.findall(rf'href="/areas/{slug}/priorities/(\d+)/"', listed))) == shown
+    assert "Falls in care homes" in listed and "Dentistry" in listed and "Discharge" not in listed
+    assert "2 priorities referred for fuller scrutiny from 1 September 2026" in listed
+
+
+def test_a_referral_date_the_priority_list_cannot_read_says_how_to_fix_it(world, login):
+    make_priority(world, title="Falls in care homes")
+    url = reverse("reports:priorities", args=[world.area.slug])
+    response = login(world.board_member).get(f"{url}?referred_from_0=40&referred_from_1=9&referred_from_2=2026")
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "The referred from date must be a real date" in page and 'href="#id_referred_from_0"' in page
+    assert "Falls in care homes" not in page

@@ -38,8 +38,21 @@ def concerns_received(locality: Locality, months: list[datetime.date], **filters
     return f"{reverse('concerns:index', args=[locality.slug])}?{urlencode(query)}"
 
 
+def recommendations(locality: Locality, figure: str, start: datetime.date) -> str:
+    """The tracker's recommendations in one of the board's figures (reports.on_time), counted
+    from the first of `start`'s month."""
+    query = {"figure": figure, **_month("since", start)}
+    return f"{reverse('reports:recommendations', args=[locality.slug])}?{urlencode(query)}"
+
+
 def open_priorities(locality: Locality) -> str:
     return reverse("reports:priorities", args=[locality.slug])
+
+
+def priorities_referred(locality: Locality, start: datetime.date) -> str:
+    """Every priority (resolved too) referred for fuller scrutiny from the first of `start`'s month."""
+    query = {"show": "all", **_month("referred_from", start)}
+    return f"{reverse('reports:priorities', args=[locality.slug])}?{urlencode(query)}"
 
 
 def dashboard_links(locality: Locality, period: Period) -> dict[str, str]:
@@ -51,4 +64,10 @@ def dashboard_links(locality: Locality, period: Period) -> dict[str, str]:
         "concerns_safeguarding": concerns_received(locality, months, safeguarding="yes"),
         "concerns_public": concerns_received(locality, months, from_public="yes"),
         "priorities_open": open_priorities(locality),
+        "referrals": priorities_referred(locality, period.start),
+        "recommendations_made": recommendations(locality, "made", period.start),
+        "responses": recommendations(locality, "responded", period.start),
+        "responses_on_time": recommendations(locality, "on_time", period.start),
+        "responses_counted": recommendations(locality, "due", period.start),
+        "responses_not_yet_due": recommendations(locality, "not_yet_due", period.start),
     }

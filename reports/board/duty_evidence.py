@@ -164,7 +164,12 @@ def _board_counts(locality: Locality, period: Period) -> dict[str, int]:
             actions_overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=today)),
         )
     )
-    c["referrals"] = Referral.objects.filter(priority__locality=locality, created_at__date__gte=start).count()
+    c["referrals"] = (  # the priorities referred (one referred twice is one priority)
+        Referral.objects.filter(priority__locality=locality, created_at__date__gte=start)
+        .values("priority_id")
+        .distinct()
+        .count()
+    )
     c["qsg_views"] = SurveillanceView.objects.filter(locality=locality, decided_on__gte=start).count()
     c["board_packs"] = BoardPack.objects.filter(
         locality=locality, state=BoardPack.State.READY, created_at__date__gte=start

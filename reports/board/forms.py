@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from agencies.models import Body, Locality, User
+from concerns.forms import FilterDateField
 from concerns.models import Theme, TrendSignal
 from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField
@@ -232,3 +233,10 @@ class PriorityChoiceForm(SelectionForm):
     choice_label = "Priority"
     choice_noun = "priority"
     choice_missing = "Choose the priority to add them to"
+
+
+class PriorityFilterForm(forms.Form):
+    """The priority list's date: only priorities referred for fuller scrutiny from it (the
+    dashboard's count of referrals links here). Rendered by hand in the list."""
+
+    referred_from = FilterDateField(label="Referred for fuller scrutiny from", noun="referred from date")

@@ -57,11 +57,17 @@ def priority_for(*, user: User, locality: Locality, pk: int) -> Priority:
     )
 
 
-def priority_rows(*, user: User, locality: Locality, show: str, today: datetime.date) -> list[dashboard.PriorityRow]:
-    """The priority list: open ones, or all with `show="all"`."""
+def priority_rows(
+    *, user: User, locality: Locality, show: str, today: datetime.date, referred_from: datetime.date | None = None
+) -> list[dashboard.PriorityRow]:
+    """The priority list: open ones, or all with `show="all"`; with `referred_from`, only those
+    referred for fuller scrutiny on or after that day."""
     priorities = Priority.objects.for_user(user).filter(locality=locality)
     if show != "all":
         priorities = priorities.exclude(status=Priority.Status.RESOLVED)
+    if referred_from:
+        referred = Referral.objects.filter(priority__locality=locality, created_at__date__gte=referred_from)
+        priorities = priorities.filter(pk__in=referred.values("priority_id"))
     return dashboard.priority_rows(locality, today, priorities=priorities)
 
 
