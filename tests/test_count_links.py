@@ -270,3 +270,19 @@ def test_a_referral_date_the_priority_list_cannot_read_says_how_to_fix_it(world,
     page = html.unescape(response.content.decode())
     assert "The referred from date must be a real date" in page and 'href="#id_referred_from_0"' in page
     assert "Falls in care homes" not in page
+
+
+# ---------------------------------------------------------------- the Healthwatch landing page
+
+
+def test_healthwatch_alerts_waiting_count_alerts_and_open_them(world, login):
+    from concerns import alerts as alert_services
+
+    make_alert(world)  # to the ICB and scrutiny: both waiting, one alert
+    answered = make_alert(world, recipients=[world.icb])
+    alert_services.alert_acknowledge(recipient=answered.recipients.get(), user=world.icb_officer)
+    client = login(world.officer)
+    page = _page(client, reverse("reports:healthwatch-home", args=[world.area.slug]))
+    href, shown = _card(page, "of your alerts waiting for acknowledgement")
+    assert shown == 1
+    assert _alert_rows(_page(client, href), world.area.slug) == shown

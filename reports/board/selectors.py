@@ -222,7 +222,7 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
         "signposted": signposting_count(locality, bodies, financial_year_start(today)),
         "signposted_since": financial_year_start(today),
         "unreferred": list(unreferred(locality, bodies)[:LANDING_ROWS]),
-        "alerts_waiting": waiting.count(),
+        "alerts_waiting": waiting.values("alert_id").distinct().count(),  # alerts, not recipients
         "alerts_overdue": list(
             waiting.filter(due_on__lt=today).select_related("alert", "body").order_by("due_on")[:LANDING_ROWS]
         ),
