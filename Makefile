@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 TEST_ENV := DJANGO_SETTINGS_MODULE=quality_system.test_settings
+# The suite runs on this many processes (pytest-xdist). Each process takes the tests in the order
+# pytest-django sorts them (transactional tests, which empty the database, last) and has its own
+# test database (and Redis database: tests/conftest.py). TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup setup-dev worker beat check lint typecheck format benchmark clean
 
@@ -48,7 +52,7 @@ check: setup-dev
 test: setup-dev lint typecheck check
 	bash .ci/ensure-chromium.sh
 	bash .ci/ensure-poppler.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 worker: setup
 	$(BIN)/celery -A quality_system worker --loglevel=info

@@ -8,6 +8,7 @@ from django import forms
 from agencies.models import Body, BodyKind
 from quality_system.forms import GovForm, LongTextField, ReceiptEmailField
 
+from .forms import FilterDateField
 from .models import Alert, TrendSignal
 from .selection_forms import AttachedConcernsMixin, attached_field, concerns_field
 
@@ -141,3 +142,18 @@ class RespondForm(GovForm):
             Field.textarea("response", rows=6, max_characters=5000),
             Field.text("receipt_email", autocomplete="email", spellcheck="false"),
         ]
+
+
+class AlertFilterForm(forms.Form):
+    """The alert list's dates (when the alert was sent); both optional, rendered by hand in the
+    list template like the concern list's received dates."""
+
+    sent_from = FilterDateField(label="Sent from", noun="sent from date")
+    sent_to = FilterDateField(label="Sent to", noun="sent to date", month_end=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("sent_from"), cleaned.get("sent_to")
+        if start and end and start > end:
+            self.add_error("sent_to", "The sent to date must be the same as or after the sent from date")
+        return cleaned

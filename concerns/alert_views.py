@@ -20,7 +20,7 @@ from agencies.receipts import emailed
 from quality_system.forms import apply_service_errors
 
 from . import access, alerts, selection
-from .alert_forms import AlertForm, RespondForm
+from .alert_forms import AlertFilterForm, AlertForm, RespondForm
 from .models import Alert, AlertRecipient, Concern, TrendSignal
 from .selection import plain_ids
 
@@ -166,6 +166,14 @@ def alert_list(request, locality):
         qs = qs.filter(recipients__state=state)
     if request.GET.get("overdue") == "yes":
         qs = qs.filter(recipients__state=AlertRecipient.State.SENT, recipients__due_on__lt=today)
+    dates = AlertFilterForm(request.GET)
+    if dates.is_valid():
+        if dates.cleaned_data["sent_from"]:
+            qs = qs.filter(sent_on__gte=dates.cleaned_data["sent_from"])
+        if dates.cleaned_data["sent_to"]:
+            qs = qs.filter(sent_on__lte=dates.cleaned_data["sent_to"])
+    else:  # never "all" for dates that were not understood
+        qs = qs.none()
     alert_rows = list(
         qs.distinct()
         .select_related("raised_by_body")
@@ -184,7 +192,9 @@ def alert_list(request, locality):
             "states": AlertRecipient.State.choices,
             "today": today,
             "can_raise": can_raise(request.user, locality),
+            "dates": dates,
         },
+        status=400 if dates.errors else 200,
     )
 
 

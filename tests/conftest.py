@@ -36,6 +36,24 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(line)
 
 
+# Run in parallel (make test: pytest-xdist), each worker process keeps its own RUN_SUMMARY:
+# a worker hands its lines to the main process, which prints them at the end.
+def pytest_sessionfinish(session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["run_summary"] = list(RUN_SUMMARY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    RUN_SUMMARY.extend(getattr(node, "workeroutput", {}).get("run_summary", []))
+
+
+def worker_number() -> int:
+    """This pytest-xdist worker's number (gw0 is 0; 0 without xdist)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
 def require_services() -> bool:
     return os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 
@@ -48,7 +66,14 @@ def missing_service(reason: str):
 
 
 def redis_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """The Redis the tests may use: TEST_REDIS_URL's database (15 by default) for the first
+    worker process, and the databases below it for the others, so parallel workers never share
+    a broker's keys."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    head, _, db = base.rpartition("/")
+    if not db.isdigit() or not head.startswith("redis"):
+        return base
+    return f"{head}/{max(int(db) - worker_number(), 0)}"
 
 
 def redis_reachable(url: str | None = None) -> bool:

@@ -140,6 +140,7 @@ KNOWN: dict[str, Known] = {
     "alert-respond": Known(fresh=True),
     "inbox-read": Known(),
     "reports:dashboard": Known(),
+    "reports:priorities": Known(),
     "reports:priority-create": Known(day("agreed_on")),
     "reports:priority-edit": Known(),
     "reports:priority-progress": Known(),

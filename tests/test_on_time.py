@@ -123,7 +123,8 @@ def test_the_tracker_and_dashboard_count_only_what_is_due(world, login):
     assert "NHS Testshire ICB 5 33% (1 of 3) 2" in tracker
     assert "33% responded on time (1 of 3); 2 not yet due" in board
     assert "NHS Testshire ICB 2 33% (1 of 3) 2 3 1" in board  # responses, on time, not yet due, awaiting, overdue
-    assert "Responses on time: 1 of 3 due (2 not yet due)" in board
+    # (each number is a link that opens those recommendations: page_text puts a space for its tag)
+    assert "Responses on time: 1 of 3 due (2 not yet due)" in board.replace("( ", "(")
 
 
 def test_a_stopped_clock_is_not_counted_as_a_miss(world):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 
 from django.db.models import OuterRef, Subquery
 
@@ -22,6 +23,7 @@ from ..models import (
     SurveillanceView,
 )
 from .answers import AlertSection, RecommendationSection, alert_section, recommendation_section
+from .count_links import dashboard_links
 from .duty_evidence import DutyHealth, duty_health
 from .priority_figures import CHART_MONTHS, PriorityRow, chart_months, priority_rows  # noqa: F401 - used by views
 from .series import Assurance, Series, Variation, assurance, trim_leading_zeros, variation  # noqa: F401
@@ -222,6 +224,11 @@ class Dashboard:
     @property
     def duty_gaps(self) -> int:
         return sum(1 for d in self.duties if d.gap)
+
+    @functools.cached_property
+    def links(self) -> dict[str, str]:
+        """Where each count that stands for records opens them."""
+        return dashboard_links(self.locality, self.period)
 
 
 def latest_surveillance(locality: Locality) -> list[SurveillanceView]:

@@ -34,6 +34,7 @@ from ..models import (
     SurveillanceView,
 )
 from ..on_time import ALERT_ACKNOWLEDGEMENT, RECOMMENDATION_RESPONSE
+from .count_links import dashboard_links
 
 if TYPE_CHECKING:
     from .dashboard import Period
@@ -48,8 +49,13 @@ class DutyHealth:
     duty: Duty
     status: str
     status_label: str
-    evidence: list[str]
+    evidence: list[list[tuple[str, str]]]  # each line in pieces of (text, address or "")
     activity: int  # how much counted activity backs it this period
+
+    @property
+    def evidence_text(self) -> list[str]:
+        """The lines as plain words, for the printed board pack."""
+        return ["".join(text for text, _ in line) for line in self.evidence]
 
     @property
     def gap(self) -> str:
@@ -160,7 +166,12 @@ def _board_counts(locality: Locality, period: Period) -> dict[str, int]:
             actions_overdue=Count("id", filter=Q(done_on__isnull=True, due_on__lt=today)),
         )
     )
-    c["referrals"] = Referral.objects.filter(priority__locality=locality, created_at__date__gte=start).count()
+    c["referrals"] = (  # the priorities referred (one referred twice is one priority)
+        Referral.objects.filter(priority__locality=locality, created_at__date__gte=start)
+        .values("priority_id")
+        .distinct()
+        .count()
+    )
     c["qsg_views"] = SurveillanceView.objects.filter(locality=locality, decided_on__gte=start).count()
     c["board_packs"] = BoardPack.objects.filter(
         locality=locality, state=BoardPack.State.READY, created_at__date__gte=start
@@ -267,15 +278,36 @@ class _CountWords(string.Formatter):
 _words = _CountWords()
 
 
-def _evidence(number: int, counts: dict[str, int]) -> tuple[list[str], int]:
+def _pieces(text: str, counts: dict[str, int], links: dict[str, str]) -> list[tuple[str, str]]:
+    """One line of evidence in pieces of (text, address): a count with an address in `links`
+    is its own piece, so it opens the records it stands for; the rest is plain ("")."""
+    pieces: list[tuple[str, str]] = []
+    for literal, key, spec, _conversion in _words.parse(text):
+        words = literal
+        if key is not None:
+            counted = _words.format_field(_words.get_value(key, (), counts), spec or "")
+            if links.get(key):
+                pieces += [(words, ""), (counted, links[key])]
+                words = ""
+            else:
+                words += counted
+        if words:
+            if pieces and not pieces[-1][1]:
+                words = pieces.pop()[0] + words
+            pieces.append((words, ""))
+    return [piece for piece in pieces if piece[0]]
+
+
+def _evidence(number: int, counts: dict[str, int], links: dict[str, str]) -> tuple[list[list[tuple[str, str]]], int]:
     """The activity that backs one duty of the guide (by its number), in words, and its weight."""
     lines = EVIDENCE.get(number, ())
-    texts = [_words.vformat(text, (), counts) for text, _ in lines]
+    texts = [_pieces(text, counts, links) for text, _ in lines]
     return texts, sum(counts.get(weight) or 0 for _, weight in lines if weight)
 
 
 def duty_health(locality: Locality, period: Period) -> list[DutyHealth]:
     counts = activity_counts(locality, period)
+    links = dashboard_links(locality, period)
     # Each duty as far on as its least advanced current holder (a split function's holders each assess).
     overview = quality_system_overview(locality, timezone.localdate())
     assessments = {row.duty.pk: row.assessment for function in overview for row in function.duties}
@@ -284,7 +316,7 @@ def duty_health(locality: Locality, period: Period) -> list[DutyHealth]:
     for duty in Duty.objects.select_related("function").order_by("number"):
         assessment = assessments.get(duty.pk)
         status = assessment.status if assessment else "not_started"
-        evidence, activity = _evidence(duty.number, counts)
+        evidence, activity = _evidence(duty.number, counts, links)
         rows.append(
             DutyHealth(duty=duty, status=status, status_label=labels[status], evidence=evidence, activity=activity)
         )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from agencies.models import Body, Locality, User
+from concerns.forms import FilterDateField
 from concerns.models import Theme, TrendSignal
 from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField
@@ -272,3 +273,10 @@ class SeriesNoteWithdrawForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Enter why it is being withdrawn"
+
+
+class PriorityFilterForm(forms.Form):
+    """The priority list's date: only priorities referred for fuller scrutiny from it (the
+    dashboard's count of referrals links here). Rendered by hand in the list."""
+
+    referred_from = FilterDateField(label="Referred for fuller scrutiny from", noun="referred from date")

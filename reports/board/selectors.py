@@ -57,11 +57,17 @@ def priority_for(*, user: User, locality: Locality, pk: int) -> Priority:
     )
 
 
-def priority_rows(*, user: User, locality: Locality, show: str, today: datetime.date) -> list[dashboard.PriorityRow]:
-    """The priority list: open ones, or all with `show="all"`."""
+def priority_rows(
+    *, user: User, locality: Locality, show: str, today: datetime.date, referred_from: datetime.date | None = None
+) -> list[dashboard.PriorityRow]:
+    """The priority list: open ones, or all with `show="all"`; with `referred_from`, only those
+    referred for fuller scrutiny on or after that day."""
     priorities = Priority.objects.for_user(user).filter(locality=locality)
     if show != "all":
         priorities = priorities.exclude(status=Priority.Status.RESOLVED)
+    if referred_from:
+        referred = Referral.objects.filter(priority__locality=locality, created_at__date__gte=referred_from)
+        priorities = priorities.filter(pk__in=referred.values("priority_id"))
     return dashboard.priority_rows(locality, today, priorities=priorities)
 
 
@@ -237,7 +243,7 @@ def healthwatch_home(*, user: User, locality: Locality, today: datetime.date) ->
         "signposted": signposting_count(locality, bodies, financial_year_start(today)),
         "signposted_since": financial_year_start(today),
         "unreferred": list(unreferred(locality, bodies)[:LANDING_ROWS]),
-        "alerts_waiting": waiting.count(),
+        "alerts_waiting": waiting.values("alert_id").distinct().count(),  # alerts, not recipients
         "alerts_overdue": list(
             waiting.filter(due_on__lt=today).select_related("alert", "body").order_by("due_on")[:LANDING_ROWS]
         ),

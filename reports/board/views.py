@@ -30,6 +30,7 @@ from .forms import (
     BoardPackForm,
     FigureForm,
     PriorityChoiceForm,
+    PriorityFilterForm,
     PriorityForm,
     ProgressForm,
     ReferralForm,
@@ -108,7 +109,18 @@ def _priority(request, locality, pk: int) -> Priority:
 @require_safe
 def priorities(request, locality):
     show = request.GET.get("show", "open")
-    rows = selectors.priority_rows(user=request.user, locality=locality, show=show, today=timezone.localdate())
+    dates = PriorityFilterForm(request.GET)
+    rows = (
+        selectors.priority_rows(
+            user=request.user,
+            locality=locality,
+            show=show,
+            today=timezone.localdate(),
+            referred_from=dates.cleaned_data["referred_from"],
+        )
+        if dates.is_valid()
+        else []  # never "all" for a date that was not understood
+    )
     return render(
         request,
         "reports/priorities.html",
@@ -116,8 +128,10 @@ def priorities(request, locality):
             "locality": locality,
             "rows": rows,
             "show": show,
+            "dates": dates,
             "can_manage": access.can_manage_board(request.user, locality),
         },
+        status=400 if dates.errors else 200,
     )
 
 

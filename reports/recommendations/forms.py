@@ -8,10 +8,12 @@ from django.db.models import Q, QuerySet
 
 from agencies.access import bodies_holding
 from agencies.models import Body, BodyKind, Function, Locality, ResponseDuty
+from concerns.forms import FilterDateField
 from concerns.selection_forms import SelectionForm
 from quality_system.forms import GovDateField, GovForm, LongTextField, ReceiptEmailField
 
 from ..models import ImplementationUpdate, Response, Review
+from ..on_time import RECOMMENDATION_FIGURES
 from ..references import ReferencesMixin
 
 
@@ -386,3 +388,26 @@ class ReviewChoiceForm(SelectionForm):
     choice_label = "Review"
     choice_noun = "review"
     choice_missing = "Choose the review to add them to"
+
+
+class TrackerFigureForm(forms.Form):
+    """The tracker's "board figure" filter: the recommendations one of the board's figures
+    counts from a date (the dashboard's counts link here). Rendered by hand in the tracker."""
+
+    figure = forms.ChoiceField(
+        choices=[("", "Any"), *RECOMMENDATION_FIGURES.items()], required=False, label="In the board's figure"
+    )
+    since = FilterDateField(label="Counted from", noun="counted from date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].error_messages["invalid_choice"] = "Select a figure from the list"
+
+    def clean(self):
+        cleaned = super().clean()
+        figure, since = cleaned.get("figure"), cleaned.get("since")
+        if figure and not since and "since" not in self.errors:
+            self.add_error("since", "Enter the date the figure is counted from, or choose Any figure")
+        if since and not figure and "figure" not in self.errors:
+            self.add_error("figure", "Select the figure to count from that date, or leave the date empty")
+        return cleaned

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from agencies.models import Body, Locality, User
 
 from ..models import Recommendation, Referral, Report, Response, Review
-from ..on_time import RECOMMENDATION_RESPONSE, OnTime
+from ..on_time import RECOMMENDATION_FIGURES, RECOMMENDATION_RESPONSE, OnTime, recommendation_figure
 from ..references import small_int
 
 TRACKER_STATES = [
@@ -30,10 +30,22 @@ PRINT_LIMIT = 2000  # the committee document lists them all, up to this many
 PAGE_SIZE = 100
 
 
-def tracker_rows(user: User, locality: Locality, params: Mapping[str, str], today: datetime.date) -> QuerySet:
+# A board figure for the tracker: (figure, counted from); NOTHING when it was not understood.
+Figure = tuple[str, datetime.date] | str | None
+NOTHING = "nothing"
+
+
+def tracker_rows(
+    user: User, locality: Locality, params: Mapping[str, str], today: datetime.date, figure: Figure = None
+) -> QuerySet:
     """The recommendations this person sees in the area (led there, or a joint report's that
-    concerns it), filtered as the query string asks."""
+    concerns it), filtered as the query string asks; with a board `figure`, exactly those the
+    board's figure counts (led in the area, sent and not withdrawn: reports.on_time)."""
     qs = Recommendation.objects.for_user(user).in_area(locality).sent()  # never a draft
+    if figure == NOTHING:
+        qs = qs.none()
+    elif isinstance(figure, tuple):
+        qs = qs.counted().filter(locality=locality).filter(recommendation_figure(*figure, today))
     body, committee, state, year = (params.get(k, "") for k in ("body", "committee", "state", "year"))
     if small_int(body):
         qs = qs.filter(addressed_to_id=int(body))
@@ -164,10 +176,15 @@ def response_statistics(
     return sorted(stats, key=lambda r: r["body"].lower())
 
 
-def tracker(user: User, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date) -> dict:
+def tracker(
+    user: User, locality: Locality, params: QueryDict, *, printable: bool, today: datetime.date, figure: Figure = None
+) -> dict:
     """What the tracker page (or the printed committee document) shows for these filters."""
     shown = tracker_page(
-        tracker_rows(user, locality, params, today), printable=printable, page_number=params.get("page"), today=today
+        tracker_rows(user, locality, params, today, figure),
+        printable=printable,
+        page_number=params.get("page"),
+        today=today,
     )
     bodies, committees = addressed_bodies(locality), issuing_committees(locality)
     query = params.copy()
@@ -183,8 +200,15 @@ def tracker(user: User, locality: Locality, params: QueryDict, *, printable: boo
         "filters": params,
         "query": query.urlencode(),
         "stats": response_statistics(today, locality=locality),
-        "filter_words": filter_words(params, bodies, committees),
+        "filter_words": ", ".join(filter(None, [filter_words(params, bodies, committees), figure_words(figure)])),
     }
+
+
+def figure_words(figure: Figure) -> str:
+    if not isinstance(figure, tuple):
+        return ""
+    name, since = figure
+    return f"in the board's figure ‘{RECOMMENDATION_FIGURES[name]}’ counted from {since:%-d %B %Y}"
 
 
 def tracker_csv_rows(qs: QuerySet[Recommendation], today: datetime.date) -> Iterator[list]:

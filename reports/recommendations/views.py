@@ -27,7 +27,7 @@ from .. import access
 from ..models import Recommendation
 from ..word import response as docx_response
 from . import selectors, services
-from .forms import ClosureDayForm, ExtensionForm, LetterForm, ResponseForm, UpdateForm
+from .forms import ClosureDayForm, ExtensionForm, LetterForm, ResponseForm, TrackerFigureForm, UpdateForm
 from .pages import submit_form
 from .word import tracker_document
 
@@ -40,12 +40,29 @@ def tracker(request, locality):
     today = timezone.localdate()
     word = request.GET.get("format") == "word"
     printable = word or request.GET.get("print") == "yes"
-    context = selectors.tracker(request.user, locality, request.GET, printable=printable, today=today)
+    figures = TrackerFigureForm(request.GET)
+    context = selectors.tracker(
+        request.user, locality, request.GET, printable=printable, today=today, figure=_figure(figures)
+    )
     if word:  # the committee paper as a real Word document, ready to edit
         document = tracker_document(locality=locality, today=today, context=context)
         return docx_response(document, f"recommendations-{locality.slug}-{today:%Y-%m-%d}.docx")
     template = "reports/tracker_print.html" if printable else "reports/tracker.html"
-    return render(request, template, {"locality": locality, "today": today, **context})
+    return render(
+        request,
+        template,
+        {"locality": locality, "today": today, "figures": figures, **context},
+        status=400 if figures.errors else 200,
+    )
+
+
+def _figure(figures: TrackerFigureForm) -> selectors.Figure:
+    """The board figure asked for: (figure, counted from), None for none, or NOTHING for a
+    figure that was not understood (never "all" for a filter with errors)."""
+    if not figures.is_valid():
+        return selectors.NOTHING
+    data = figures.cleaned_data
+    return (data["figure"], data["since"]) if data["figure"] else None
 
 
 @area_view
@@ -56,7 +73,7 @@ def tracker_csv(request, locality):
     response["Content-Disposition"] = f'attachment; filename="recommendations-{locality.slug}-{today:%Y-%m-%d}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    rows = selectors.tracker_rows(request.user, locality, request.GET, today)
+    rows = selectors.tracker_rows(request.user, locality, request.GET, today, _figure(TrackerFigureForm(request.GET)))
     for cells in selectors.tracker_csv_rows(rows, today):
         writer.writerow([spreadsheet_safe(c) for c in cells])
     return response
