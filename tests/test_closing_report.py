@@ -61,6 +61,7 @@ def test_the_draft_shows_every_figure_with_a_link_to_its_records(handed_over, lo
     concerns = reverse("concerns:index", args=[world.area.slug])
     assert f"{concerns}?theme={themes[0].pk}&amp;received_from=2026-04-01&amp;received_to=2027-03-31" in html
     assert ">12</a>" in html  # 7 + 5, shown
+    assert ">14 experiences</a>" in html  # the year's total, counted apart from the themes
     assert "fewer than 5" in html and ">2<" not in html and ">40<" not in html  # small numbers hidden
     for alert in (work["health_alert"], work["care_alert"]):
         assert reverse("concerns:alert-detail", args=[world.area.slug, alert.pk]) in html

@@ -13,7 +13,7 @@ from django.db.models import Q
 from agencies.handover import outgoing_holders, select
 from agencies.handover_models import CustodyChange, HandoverPlan
 from agencies.models import Body
-from concerns.disclosure import Figure, protect_table
+from concerns.disclosure import SMALL_NUMBER, Figure, is_small, protect_table
 from concerns.models import Alert, AlertRecipient, MonthlyCount, Theme
 
 from ..models import Recommendation
@@ -100,7 +100,9 @@ def _themes(plan: HandoverPlan, start, end) -> tuple[list[ThemeRow], Figure]:
     themes = [
         ThemeRow(int(k), names.get(int(k), "Theme removed"), row[0]) for k, row in zip(keys, table.cells, strict=True)
     ]
-    return themes, table.grand_total
+    # The total is counted apart from the themes (an experience may have several, or none), so
+    # it gives no theme's hidden count away: it is hidden only when it is itself small.
+    return themes, Figure(total, SMALL_NUMBER if is_small(total) else "")
 
 
 def _moved_from(body: Body, kind: str):

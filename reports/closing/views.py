@@ -87,7 +87,7 @@ def closing_report_edit(request, locality, pk: int):
     )
 
 
-def _pdf(fragment: str, title: str) -> bytes:
+def _pdf(fragment: str, title: str, base_url: str) -> bytes:
     from weasyprint import HTML
 
     with open(finders.find("app/pack.css"), encoding="utf-8") as handle:
@@ -96,14 +96,14 @@ def _pdf(fragment: str, title: str) -> bytes:
         f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{style}</style></head><body>{fragment}</body></html>"
     )
-    return HTML(string=document, base_url="http://localhost/").write_pdf()
+    return HTML(string=document, base_url=base_url).write_pdf()
 
 
 @area_view
 @require_safe
 def closing_report_pdf(request, locality, pk: int):
     plan, body, report, _ = _report(request, locality, pk)
-    pdf = _pdf(_paper(locality, plan, body, report), f"Closing report of {body.name}")
+    pdf = _pdf(_paper(locality, plan, body, report), f"Closing report of {body.name}", request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="closing-report-{plan.pk}.pdf"'
     return response
