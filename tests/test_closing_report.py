@@ -131,3 +131,9 @@ def test_the_pdf_has_the_report_and_its_figures(handed_over, login, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Closing report of Healthwatch Testshire" in text
     assert "What people told us" in text and themes[0].name in text and "fewer than 5" in text
+
+
+def test_the_handover_page_links_to_the_closing_report(handed_over, login):
+    world, plan, _, _ = handed_over
+    page = login(world.owner).get(reverse("agencies:handover", args=[world.area.slug, plan.pk]))
+    assert url(world, plan) in page.content.decode()
