@@ -13,14 +13,14 @@ reports.independence for recommendations); both use `holds_challenge` below.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Expression, OuterRef, Q
 
 from .models import Function, FunctionHolding
 
 FLAG = "Raised and received by the same body: independent challenge lost"
 
 
-def holds_challenge(body_field: str, date_field, locality_field: str = "locality") -> Exists:
+def holds_challenge(body_field: str, date_field: str | Expression, locality_field: str = "locality") -> Exists:
     """A condition on records: the body in `body_field` held local Healthwatch (the whole
     function or a part of it) in the record's area on the date in `date_field` (a field name or
     an expression). Pure SQL: no query until the records are fetched."""

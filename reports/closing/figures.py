@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from agencies.handover import outgoing_holders, select
 from agencies.handover_models import CustodyChange, HandoverPlan
@@ -80,7 +80,7 @@ class ClosingFigures:
         return self.answered("awaiting")
 
 
-def _themes(plan: HandoverPlan, start, end) -> tuple[list[ThemeRow], Figure]:
+def _themes(plan: HandoverPlan, start: datetime.date, end: datetime.date) -> tuple[list[ThemeRow], Figure]:
     counts: dict[str, int] = {}
     total = 0
     rows = MonthlyCount.objects.filter(
@@ -105,7 +105,7 @@ def _themes(plan: HandoverPlan, start, end) -> tuple[list[ThemeRow], Figure]:
     return themes, Figure(total, SMALL_NUMBER if is_small(total) else "")
 
 
-def _moved_from(body: Body, kind: str):
+def _moved_from(body: Body, kind: str) -> QuerySet:
     return CustodyChange.objects.filter(kind=kind, from_body=body).values("record_id")
 
 
