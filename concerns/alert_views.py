@@ -19,7 +19,7 @@ from agencies.models import Body, Notification, Role
 from agencies.receipts import emailed
 from quality_system.forms import apply_service_errors
 
-from . import access, alerts, selection
+from . import access, alerts, independence, selection
 from .alert_forms import AlertFilterForm, AlertForm, RespondForm
 from .models import Alert, AlertRecipient, Concern, TrendSignal
 from .selection import plain_ids
@@ -258,6 +258,7 @@ def detail(request, locality, pk: int):
             "concern_count": alert.concerns.count(),
             "shown": SHOWN,
             "custody": handover.custody("alert-raised", alert.pk),
+            "lost_challenge": independence.FLAG if independence.is_self_raised(alert) else "",
         },
     )
 

@@ -380,6 +380,7 @@ class BoardPack(models.Model):
         return self.state in (self.State.READY, self.State.FAILED)
 
 
+from .closing_models import ClosingReport  # noqa: E402,F401 - the outgoing body's last report
 from .priority_models import (  # noqa: E402,F401 - the board's priorities and their figures
     Priority,
     PriorityAction,

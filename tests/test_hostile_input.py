@@ -191,6 +191,7 @@ KNOWN: dict[str, Known] = {
     "concerns:trend-service": Known({"kind": "note", "month": "2026-09"}),
     "concerns:trend-note-withdraw": Known(fresh=True),
     "agencies:bodies": Known(),
+    "reports:closing-report-edit": Known(),
 }
 # Posted last: they take rights away from the personas the other forms are posted as.
 LAST = (

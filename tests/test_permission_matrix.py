@@ -421,6 +421,11 @@ MATRIX: dict[str, Page] = {
     "agencies:handover-edit": Page(AREA_ADMIN, a_handover),
     "agencies:handover-cancel": Page(AREA_ACTION, a_handover),
     "agencies:handover-record": Page(AREA_ADMIN, a_handover_record),
+    # The outgoing Healthwatch's own staff, until they publish it (issue 17, item 4).
+    "reports:closing-report": Page(AREA_ADMIN, a_handover, post=False, owner="officer"),
+    "reports:closing-report-edit": Page(AREA_ADMIN, a_handover, owner="officer"),
+    "reports:closing-report-pdf": Page(AREA_ADMIN, a_handover, post=False, owner="officer", html=False),
+    "reports:closing-report-docx": Page(AREA_ADMIN, a_handover, post=False, owner="officer", html=False),
     "share": Page(PUBLIC, area, post=False),
     "share-thanks": Page(PUBLIC, area, post=False),
     "public-track": Page(PUBLIC, post=False),

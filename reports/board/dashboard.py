@@ -19,6 +19,7 @@ from concerns.follow_ups import Outcome, outcome_measure
 from concerns.models import MonthlyCount, Theme, TrendSignal
 from concerns.selectors import last_complete_month, month_starts, next_month
 
+from ..independence import LostChallenge, lost_challenge
 from ..models import (
     SurveillanceView,
 )
@@ -220,6 +221,7 @@ class Dashboard:
     duties: list[DutyHealth]
     surveillance: list[SurveillanceView]
     outcome: Outcome
+    independence: LostChallenge
 
     @property
     def duty_gaps(self) -> int:
@@ -254,4 +256,5 @@ def build(locality: Locality, period: Period) -> Dashboard:
         duties=duty_health(locality, period),
         surveillance=latest_surveillance(locality),
         outcome=outcome_measure(locality=locality, today=period.today),
+        independence=lost_challenge(locality, period.today),
     )

@@ -24,6 +24,7 @@ from quality_system.forms import apply_service_errors
 from quality_system.text import spreadsheet_safe
 
 from .. import access
+from ..independence import FLAG, is_self_addressed
 from ..models import Recommendation
 from ..word import response as docx_response
 from . import selectors, services
@@ -96,6 +97,7 @@ def _recommendation_page(request, locality, rec: Recommendation, failed: BaseFor
             "can_work": rec.report.issuing_body in access.review_bodies(request.user, locality),
             "can_answer": access.can_answer_for(request.user, rec.addressed_to_id),
             "today": timezone.localdate(),
+            "lost_challenge": FLAG if is_self_addressed(rec, timezone.localdate()) else "",
             "errors_form": failed,
             **forms_,
             **selectors.recommendation_page(rec),
