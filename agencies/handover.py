@@ -211,6 +211,20 @@ def custody(kind_code: str, record_id: int) -> list[CustodyChange]:
     )
 
 
+def custody_map(kind_code: str, record_ids) -> dict[int, list[CustodyChange]]:
+    """Who held each of several records before (one query), for rows on a page: an alert's
+    recipients, a review's evidence requests."""
+    found: dict[int, list[CustodyChange]] = {}
+    rows = (
+        CustodyChange.objects.filter(kind=kind_code, record_id__in=list(record_ids))
+        .select_related("from_body", "to_body")
+        .order_by("on", "pk")
+    )
+    for change in rows:
+        found.setdefault(change.record_id, []).append(change)
+    return found
+
+
 # ---------------------------------------------------------------- this app's kinds (listed only)
 
 
