@@ -39,6 +39,7 @@ class Record:
     count: int = 1  # the items it stands for (a report: its recommendations awaiting answers)
     # Bodies the record cannot move to (the successor already received the same alert).
     blocked: frozenset[int] = frozenset()
+    url: str = ""  # the record's own page, where those allowed may open it
 
 
 Finder = Callable[[Locality, Body], list[Record]]
@@ -53,7 +54,6 @@ class Kind:
     move: Mover | None = None  # None: listed only; the records stay where they are
     stays_because: str = ""
     order: int = 0
-    link: Callable[[Locality, int], str] | None = None  # the record's page, if it has one
 
 
 _KINDS: dict[str, Kind] = {}

@@ -56,3 +56,22 @@ def test_records_that_never_moved_say_nothing_of_a_handover(client, world):
     assert "handover of a function" not in text
     text = page(client, world.scrutiny_officer, "reports:review", world.area.slug, work["request"].review_id)
     assert "handover of a function" not in text
+
+
+def test_each_record_in_the_preview_links_to_its_own_page_which_the_administrator_can_open(client, world):
+    work = open_work(world)
+    plan = make_plan(world)
+    text = page(client, world.owner, "agencies:handover", world.area.slug, plan.pk)
+    slug = world.area.slug
+    expected = {
+        reverse("concerns:alert-detail", args=[slug, work["health_alert"].pk]): work["health_alert"].summary,
+        reverse("concerns:alert-detail", args=[slug, work["care_alert"].pk]): work["care_alert"].summary,
+        reverse("concerns:alert-detail", args=[slug, work["received"].pk]): work["received"].summary,
+        reverse("reports:review", args=[slug, work["review"].pk]): "Dentistry access",
+        reverse("reports:review", args=[slug, work["request"].review_id]): "For the review ‘Home care’",
+        reverse("reports:report", args=[slug, work["report"].pk]): "Hospital discharge",
+    }
+    for url, label in expected.items():
+        assert f'<a class="govuk-link" href="{url}">' in text, url
+        assert label in text
+        assert client.get(url).status_code == 200, url
