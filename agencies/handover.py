@@ -21,7 +21,16 @@ from django.db.models import Q
 
 from . import parts
 from .handover_models import CustodyChange, HandoverOverride, HandoverPlan
-from .models import Body, FunctionHolding, Locality, Membership, Notification, ResponseDuty
+from .models import (
+    Body,
+    Duty,
+    DutyAssessment,
+    FunctionHolding,
+    Locality,
+    Membership,
+    Notification,
+    ResponseDuty,
+)
 from .part_models import FunctionPart
 
 SHOWN = 25  # records listed per kind and part on the preview; the counts are always exact
@@ -39,6 +48,7 @@ class Record:
     count: int = 1  # the items it stands for (a report: its recommendations awaiting answers)
     # Bodies the record cannot move to (the successor already received the same alert).
     blocked: frozenset[int] = frozenset()
+    url: str = ""  # the record's own page, where those allowed may open it
 
 
 Finder = Callable[[Locality, Body], list[Record]]
@@ -53,7 +63,6 @@ class Kind:
     move: Mover | None = None  # None: listed only; the records stay where they are
     stays_because: str = ""
     order: int = 0
-    link: Callable[[Locality, int], str] | None = None  # the record's page, if it has one
 
 
 _KINDS: dict[str, Kind] = {}
@@ -113,6 +122,9 @@ class PartPlan:
     successor: Body
     legal_basis: str
     groups: list[Group]
+    # The function's duties the successor will hold from the date and has not yet assessed: the
+    # job starts a self-assessment of each (not started) for it.
+    duties_to_assess: list[Duty] = dataclasses.field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -199,7 +211,22 @@ def select(plan: HandoverPlan) -> Selection:
         )
         for pp in plan_parts
     ]
+    to_assess = duties_to_assess(plan, {pp.successor_id for pp in plan_parts})
+    for part_plan in part_plans:
+        part_plan.duties_to_assess = to_assess.get(part_plan.successor.pk, [])
     return Selection(plan=plan, parts=part_plans, staying=staying, outgoing=outgoing)
+
+
+def duties_to_assess(plan: HandoverPlan, successor_ids: set[int]) -> dict[int, list[Duty]]:
+    """For each successor, the function's duties it has no self-assessment of in the area yet
+    (a split function's duties stay with every holder of a part). Two queries."""
+    duties = list(Duty.objects.filter(function_id=plan.function_id).order_by("number"))
+    assessed = set(
+        DutyAssessment.objects.filter(
+            locality_id=plan.locality_id, duty__in=duties, body_id__in=successor_ids
+        ).values_list("body_id", "duty_id")
+    )
+    return {body_id: [d for d in duties if (body_id, d.pk) not in assessed] for body_id in successor_ids}
 
 
 def custody(kind_code: str, record_id: int) -> list[CustodyChange]:
@@ -209,6 +236,20 @@ def custody(kind_code: str, record_id: int) -> list[CustodyChange]:
         .select_related("from_body", "to_body")
         .order_by("on", "pk")
     )
+
+
+def custody_map(kind_code: str, record_ids) -> dict[int, list[CustodyChange]]:
+    """Who held each of several records before (one query), for rows on a page: an alert's
+    recipients, a review's evidence requests."""
+    found: dict[int, list[CustodyChange]] = {}
+    rows = (
+        CustodyChange.objects.filter(kind=kind_code, record_id__in=list(record_ids))
+        .select_related("from_body", "to_body")
+        .order_by("on", "pk")
+    )
+    for change in rows:
+        found.setdefault(change.record_id, []).append(change)
+    return found
 
 
 # ---------------------------------------------------------------- this app's kinds (listed only)

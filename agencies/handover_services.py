@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from . import handover
 from .handover_models import CustodyChange, HandoverOverride, HandoverPart, HandoverPlan
-from .models import Body, Function, Locality, User
+from .models import AssessmentStatus, Body, DutyAssessment, Function, Locality, User
 from .part_models import FunctionPart
 from .services import function_assign
 
@@ -157,6 +157,20 @@ def _hold_parts(selection: handover.Selection) -> None:
         )
 
 
+def _start_assessments(selection: handover.Selection) -> None:
+    """Each successor's self-assessment of the duties it holds from the date, not started (one
+    row per duty and holder, however many parts it takes)."""
+    plan = selection.plan
+    for part_plan in selection.parts:
+        for duty in part_plan.duties_to_assess:
+            DutyAssessment.objects.get_or_create(
+                locality=plan.locality,
+                duty=duty,
+                body=part_plan.successor,
+                defaults={"status": AssessmentStatus.NOT_STARTED},
+            )
+
+
 def handover_perform(plan_id: int, today: datetime.date | None = None) -> HandoverPlan | None:
     """Do one plan whose date has come, all or nothing. None if there was nothing to do (not
     due, cancelled, already done, or claimed by another worker)."""
@@ -170,6 +184,7 @@ def handover_perform(plan_id: int, today: datetime.date | None = None) -> Handov
         plan = HandoverPlan.objects.select_related("locality", "function").get(pk=plan_id)
         selection = handover.select(plan)
         _hold_parts(selection)
+        _start_assessments(selection)
         changes = []
         for part_plan in selection.parts:
             for group in part_plan.groups:

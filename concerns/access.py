@@ -16,9 +16,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
-from agencies import access
-from agencies.models import Body, Function, Locality, Role
+from agencies import access, parts
+from agencies.models import Body, Function, FunctionHolding, Locality, Role
 
 
 def collecting_bodies(user, locality: Locality) -> list[Body]:
@@ -85,6 +86,19 @@ def require_theme_manager(user, locality: Locality) -> None:
         raise PermissionDenied("Only administrators and Healthwatch officers can change themes.")
 
 
-def public_collector(locality: Locality) -> Body | None:
-    """The body that receives experiences shared through the public form."""
-    return access.bodies_holding(Function.LOCAL_HEALTHWATCH, locality).order_by("pk").first()
+def public_collector(locality: Locality, service_type: str | None = None) -> Body | None:
+    """The body that receives experiences shared through the public form. With local Healthwatch
+    held in parts, it is the holder of the part the area's rule gives the type of service the
+    person chose ("" follows the rule for no service); without a type (the form's own wording),
+    the first holder."""
+    holders = access.bodies_holding(Function.LOCAL_HEALTHWATCH, locality).order_by("pk")
+    if service_type is None:
+        return holders.first()
+    function = Function.objects.filter(code=Function.LOCAL_HEALTHWATCH).first()
+    part = parts.part_for(parts.rules_for(locality, function), {service_type} - {""}) if function else None
+    if part is not None:
+        held = FunctionHolding.objects.current(timezone.localdate()).filter(locality=locality, part=part)
+        holder = holders.filter(pk__in=held.values("body_id")).first()
+        if holder is not None:
+            return holder
+    return holders.first()

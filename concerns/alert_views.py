@@ -234,9 +234,11 @@ def detail(request, locality, pk: int):
         ).values_list("to_email", flat=True)
     )
     today = timezone.localdate()
+    held_before = handover.custody_map("alert-received", [r.pk for r in recipients])
     rows = [
         {
             "recipient": r,
+            "custody": held_before.get(r.pk, []),
             "delivered": r.body.contact_email in delivered,
             "overdue": r.is_overdue(today),
             "can_answer": r.body_id in my_bodies and r.state != AlertRecipient.State.RESPONDED,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.handover import Kind, Record, register
@@ -28,6 +29,10 @@ def _service_types(alert_ids: list[int]) -> dict[int, frozenset[str]]:
     return {pk: frozenset(types) for pk, types in found.items()}
 
 
+def _alert_url(locality: Locality, alert_id: int) -> str:
+    return reverse("concerns:alert-detail", args=[locality.slug, alert_id])
+
+
 def alerts_raised(locality: Locality, body: Body) -> list[Record]:
     """Alerts the body raised that a recipient has not yet answered."""
     alerts = list(
@@ -36,7 +41,10 @@ def alerts_raised(locality: Locality, body: Body) -> list[Record]:
         .order_by("pk")
     )
     types = _service_types([a.pk for a in alerts])
-    return [Record(a.pk, f"{a.reference}: {a.summary}", types.get(a.pk, frozenset())) for a in alerts]
+    return [
+        Record(a.pk, f"{a.reference}: {a.summary}", types.get(a.pk, frozenset()), url=_alert_url(locality, a.pk))
+        for a in alerts
+    ]
 
 
 def alerts_raised_move(ids: list[int], from_body: Body, to_body: Body) -> int:
@@ -69,6 +77,7 @@ def alerts_received(locality: Locality, body: Body) -> list[Record]:
             due_on=r.due_on if r.state == AlertRecipient.State.SENT else None,
             detail=r.get_state_display(),
             blocked=frozenset(others[r.alert_id] - {body.pk}),
+            url=_alert_url(locality, r.alert_id),
         )
         for r in rows
     ]
@@ -98,7 +107,15 @@ def trend_signals(locality: Locality, body: Body) -> list[Record]:
 def imports(locality: Locality, body: Body) -> list[Record]:
     unfinished = [ImportJob.State.VALIDATING, ImportJob.State.READY, ImportJob.State.IMPORTING]
     rows = ImportJob.objects.filter(locality=locality, collecting_body=body, state__in=unfinished).order_by("pk")
-    return [Record(j.pk, j.original_name, detail=j.get_state_display()) for j in rows]
+    return [
+        Record(
+            j.pk,
+            j.original_name,
+            detail=j.get_state_display(),
+            url=reverse("concerns:import-job", args=[locality.slug, j.pk]),
+        )
+        for j in rows
+    ]
 
 
 def register_kinds() -> None:

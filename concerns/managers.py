@@ -60,10 +60,13 @@ class AlertQuerySet(models.QuerySet):
 
         Parties: the raising body and every recipient. Overseers: the area's administrators and
         the bodies holding the health and wellbeing board or health scrutiny function today (they
-        are escalated to), whatever kind of body they are.
+        are escalated to), whatever kind of body they are. A body that raised or received an alert
+        before a handover moved it to a successor still reads it, as history; answering it is for
+        the recipient body's members (concerns.alert_views), so that passes to the successor.
         """
         from django.utils import timezone
 
+        from agencies.handover_models import CustodyChange
         from agencies.models import Function, FunctionHolding, Role
 
         if not user.is_authenticated:
@@ -79,9 +82,12 @@ class AlertQuerySet(models.QuerySet):
         )
         administering = reachable_area_ids(user, today, role=Role.ADMINISTRATOR)
         bodies = seat_body_ids(user)
+        held_before = CustodyChange.objects.filter(from_body_id__in=bodies).values("record_id")
         return self.filter(
             models.Q(raised_by_body_id__in=bodies)
             | models.Q(recipients__body_id__in=bodies)
+            | models.Q(pk__in=held_before.filter(kind="alert-raised"))
+            | models.Q(recipients__pk__in=held_before.filter(kind="alert-received"))
             | models.Q(locality_id__in=overseeing)
             | models.Q(locality_id__in=administering)
         ).distinct()

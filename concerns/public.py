@@ -110,7 +110,8 @@ def share(request, slug: str):
         return redirect("share-thanks", locality.slug)
     if valid:
         try:
-            concern = _store(locality, collector, form.cleaned_data, code)
+            receiver = access.public_collector(locality, form.cleaned_data["service_type"]) or collector
+            concern = _store(locality, receiver, form.cleaned_data, code)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

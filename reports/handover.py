@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
+
 from agencies.handover import Kind, Record, register
 from agencies.models import Body, Locality
 
@@ -29,7 +31,17 @@ def _review_types(review_ids) -> dict[int, set[str]]:
 def reviews(locality: Locality, body: Body) -> list[Record]:
     rows = list(Review.objects.filter(locality=locality, lead_body=body, state__in=OPEN_REVIEW).order_by("pk"))
     types = _review_types(r.pk for r in rows)
-    return [Record(r.pk, r.topic, frozenset(types[r.pk]), due_on=r.ends_on, detail=r.get_state_display()) for r in rows]
+    return [
+        Record(
+            r.pk,
+            r.topic,
+            frozenset(types[r.pk]),
+            due_on=r.ends_on,
+            detail=r.get_state_display(),
+            url=reverse("reports:review", args=[locality.slug, r.pk]),
+        )
+        for r in rows
+    ]
 
 
 def reviews_move(ids: list[int], from_body: Body, to_body: Body) -> int:
@@ -49,7 +61,14 @@ def evidence_requests(locality: Locality, body: Body) -> list[Record]:
     )
     types = _review_types({r.review_id for r in rows})
     return [
-        Record(r.pk, f"For the review ‘{r.review.topic}’", frozenset(types[r.review_id]), due_on=r.due_on) for r in rows
+        Record(
+            r.pk,
+            f"For the review ‘{r.review.topic}’",
+            frozenset(types[r.review_id]),
+            due_on=r.due_on,
+            url=reverse("reports:review", args=[locality.slug, r.review_id]),
+        )
+        for r in rows
     ]
 
 
@@ -89,6 +108,7 @@ def recommendations_made(locality: Locality, body: Body) -> list[Record]:
                 due_on=min(r.due_on for r in recs),
                 detail=detail,
                 count=len(recs),
+                url=reverse("reports:report", args=[locality.slug, report_id]),
             )
         )
     return records

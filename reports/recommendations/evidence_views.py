@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from agencies import handover
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors
 
@@ -39,6 +40,12 @@ def evidence_answer_in_app(request, locality, pk: int):
     return render(
         request,
         "reports/evidence_answer.html",
-        {"item": item, "form": form, "locality": locality, "in_app": True},
+        {
+            "item": item,
+            "form": form,
+            "locality": locality,
+            "in_app": True,
+            "custody": handover.custody("evidence-request", item.pk),
+        },
         status=400 if form.errors else 200,
     )

@@ -77,6 +77,11 @@ def _review_page(request, locality, review: Review, evidence_form: EvidenceForm 
     form = evidence_form or (EvidenceForm(locality=locality) if can_work else None)
     if form is not None:
         form.embedded_with_button()  # inside the page's form that posts to review-evidence
+    page = selectors.review_page(review, locality)
+    page["evidence"] = list(page["evidence"])
+    held_before = handover.custody_map("evidence-request", [e.pk for e in page["evidence"]])
+    for item in page["evidence"]:
+        item.custody = held_before.get(item.pk, [])
     return render(
         request,
         "reports/review.html",
@@ -87,7 +92,7 @@ def _review_page(request, locality, review: Review, evidence_form: EvidenceForm 
             "form": form,
             "today": timezone.localdate(),
             "custody": handover.custody("review", review.pk),
-            **selectors.review_page(review, locality),
+            **page,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -205,6 +210,7 @@ def report_page(request, locality, item, *, form=None, agree_form=None) -> HttpR
             "agree_form": agree_form,
             "errors_form": failed if failed is not None and failed.errors else None,
             "can_work": can_work,
+            "custody": handover.custody("report", item.pk),
         },
         status=400 if failed is not None and failed.errors else 200,
     )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies import handover
 from agencies.access import require_administrator
 from agencies.answer_links import answer_by_link
 from agencies.http import area_view, posted
@@ -99,6 +100,7 @@ def _recommendation_page(request, locality, rec: Recommendation, failed: BaseFor
             "today": timezone.localdate(),
             "lost_challenge": FLAG if is_self_addressed(rec, timezone.localdate()) else "",
             "errors_form": failed,
+            "custody": handover.custody("report", rec.report_id),
             **forms_,
             **selectors.recommendation_page(rec),
         },
