@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from agencies import access
-from agencies.handover_models import HandoverPlan
+from agencies.handover_models import HandoverPart, HandoverPlan
 from agencies.models import Body, Function, FunctionHolding, Locality, Membership, Role
 
 from . import seals
@@ -52,9 +52,21 @@ def transfer_refusal(user, locality: Locality, from_body: Body) -> str | None:
 
 
 def _holds_or_will_hold(locality: Locality, body: Body) -> bool:
-    return FunctionHolding.objects.filter(
-        locality=locality, body=body, function__code=Function.LOCAL_HEALTHWATCH
-    ).exists()
+    """A holder of (a part of) the function here, or a successor in a planned handover."""
+    return (
+        FunctionHolding.objects.filter(locality=locality, body=body, function__code=Function.LOCAL_HEALTHWATCH).exists()
+        or _planned_successors(locality).filter(pk=body.pk).exists()
+    )
+
+
+def _planned_successors(locality: Locality):
+    ids = HandoverPart.objects.filter(
+        locality=locality,
+        live=True,
+        plan__state=HandoverPlan.State.PLANNED,
+        plan__function__code=Function.LOCAL_HEALTHWATCH,
+    ).values_list("successor_id", flat=True)
+    return Body.objects.filter(pk__in=ids)
 
 
 def transfer_record(
@@ -170,4 +182,4 @@ def future_successors(locality: Locality) -> list[Body]:
     ids = FunctionHolding.objects.filter(
         locality=locality, function__code=Function.LOCAL_HEALTHWATCH, starts_on__gt=timezone.localdate()
     ).values_list("body_id", flat=True)
-    return list(Body.objects.filter(pk__in=ids).order_by("name"))
+    return list((Body.objects.filter(pk__in=ids) | _planned_successors(locality)).distinct().order_by("name"))

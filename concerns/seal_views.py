@@ -41,9 +41,8 @@ def transfer(request, locality, body_id: int):
     refusal = seal_services.transfer_refusal(request.user, locality, from_body)
     if refusal:
         raise PermissionDenied(refusal)
-    successors = [b for b in seals.successors(locality, None) if b.pk != from_body.pk] or [
-        b for b in seal_services.future_successors(locality) if b.pk != from_body.pk
-    ]
+    known = seals.successors(locality) + seal_services.future_successors(locality)
+    successors = [b for b in known if b.pk != from_body.pk]
     form = DetailsTransferForm(posted(request), successors=successors)
     if request.method == "POST" and form.is_valid():
         try:

@@ -104,3 +104,11 @@ def destroy_sealed_details() -> int:
     from .seal_services import seals_destroy_due
 
     return seals_destroy_due()
+
+
+@shared_task(name="concerns.tasks.tell_new_record_holders")
+def tell_new_record_holders() -> int:
+    """Tell people who asked to hear back which body now holds their record after a handover."""
+    from .holder_news import tell_recent
+
+    return tell_recent()
