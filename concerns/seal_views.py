@@ -14,7 +14,7 @@ from agencies.http import area_view, posted
 from agencies.models import Body
 from quality_system.forms import apply_service_errors
 
-from . import seal_services, seals
+from . import holder_news, seal_services, seals
 from .seal_forms import DetailsTransferForm, SealRetentionForm
 from .transfer_models import SealDestruction
 
@@ -28,6 +28,7 @@ def seal_list(request, locality):
         "locality": locality,
         "seals": seals.seals(locality),
         "retention_days": seals.retention_days(locality),
+        "withheld": holder_news.withheld(locality),
         "destructions": SealDestruction.objects.filter(locality=locality).select_related("from_body")[:50],
     }
     return render(request, "concerns/seals.html", context)

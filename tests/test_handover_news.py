@@ -107,3 +107,10 @@ def test_a_safeguarding_concern_is_never_told_unless_staff_allow_it(world):
 def test_the_job_is_in_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "concerns.tasks.tell_new_record_holders" in tasks
+
+
+def test_withheld_safeguarding_experiences_are_listed_for_the_areas_administrators(client, world):
+    concern = asked_to_hear_back(world, safeguarding=True)
+    client.force_login(world.owner)
+    page = client.get(reverse("concerns:seals", args=[world.area.slug]))
+    assert concern.reference in page.content.decode()
