@@ -72,7 +72,7 @@ def tell_plan(plan: HandoverPlan) -> int:
         for wish, email in people_updates.receivers(by_id):
             part = concern_part(by_id[wish.concern_id], rules)
             successor = successors.get(part.pk) if part else None
-            if successor is None:
+            if part is None or successor is None:
                 continue
             text = (
                 f"From {date_format(plan.takes_effect_on, 'j F Y')} {old_name}'s {part.name.lower()} functions are "
