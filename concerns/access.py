@@ -61,8 +61,36 @@ def can_see_person_reference(user, concern) -> bool:
 
 def can_see_personal_details(user, concern) -> bool:
     """Officers and above of the collecting body (volunteers and members log, but do not read
-    people's details back)."""
-    return access.has_seat_at(user, concern.collecting_body_id, Role.OFFICER)
+    people's details back); after a handover, officers of a successor to which the collecting
+    body's details were transferred (concerns.seals), for the experiences of its part."""
+    from .seals import reads_by_transfer
+
+    if access.has_seat_at(user, concern.collecting_body_id, Role.OFFICER):
+        return True
+    return user is not None and user.is_authenticated and reads_by_transfer(user, concern)
+
+
+def sealed_from(user, concern) -> bool:
+    """The experience's part is now held by the user's body but its personal details were not
+    transferred: they are sealed (the read is refused as not found, and logged)."""
+    from .seals import sealed_from as sealed
+
+    return user is not None and user.is_authenticated and sealed(user, concern)
+
+
+def log_bodies(user, locality: Locality) -> list[int] | None:
+    """The collecting bodies whose personal-data read log this user sees: None for every body
+    (the area's administrators); otherwise the bodies where they are officers, and the bodies
+    whose details were transferred to one of those."""
+    from .transfer_models import DetailsTransfer
+
+    if access.can_administer(user, locality):
+        return None
+    mine = [seat.body_id for seat in access.seats(user, locality, Role.OFFICER)]
+    moved = DetailsTransfer.objects.filter(locality=locality, to_body_id__in=mine).values_list(
+        "from_body_id", flat=True
+    )
+    return mine + list(moved)
 
 
 def require_personal_details_access(user, concern) -> None:

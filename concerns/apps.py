@@ -11,6 +11,7 @@ class ConcernsConfig(AppConfig):
 
         from .models import Alert, AlertRecipient, SafeguardingReferral, SubmissionDecision
         from .open_work import alerts_unacknowledged
+        from .transfer_models import DetailsTransfer, SealDestruction, SealRetention
 
         register(
             Source("alert", "Alert", lambda a: Alert.history.filter(locality_id=a.pk)),
@@ -28,6 +29,21 @@ class ConcernsConfig(AppConfig):
                 "submission-decision",
                 "Decision on an experience shared online",
                 lambda a: SubmissionDecision.history.filter(locality_id=a.pk),
+            ),
+            Source(
+                "details-transfer",
+                "Transfer of people's details",
+                lambda a: DetailsTransfer.history.filter(locality_id=a.pk),
+            ),
+            Source(
+                "seal-retention",
+                "How long sealed details are kept",
+                lambda a: SealRetention.history.filter(locality_id=a.pk),
+            ),
+            Source(
+                "seal-destruction",
+                "Sealed details destroyed",
+                lambda a: SealDestruction.history.filter(locality_id=a.pk),
             ),
         )
         open_work.register(alerts_unacknowledged)

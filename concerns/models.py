@@ -247,6 +247,9 @@ class PersonalDataAccess(models.Model):
         VIEW = "view", "Viewed"
         EDIT = "edit", "Changed"
         EXPORT = "export", "Exported"
+        REFUSED = "refused", "Refused (sealed)"
+        TRANSFER = "transfer", "Transfer recorded"
+        DESTROY = "destroy", "Destroyed (retention ended)"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, null=True, related_name="+")
@@ -393,4 +396,5 @@ from .people_models import PersonReference  # noqa: E402,F401 - the references p
 from .safeguarding_models import SafeguardingReferral  # noqa: E402,F401 - the safeguarding referrals table
 from .series_models import SeriesNote  # noqa: E402,F401 - recorded changes and notes on a chart series
 from .summary_models import MonthlyCount, SummaryState  # noqa: E402,F401 - the dashboards' summary tables
+from .transfer_models import DetailsTransfer, SealDestruction, SealRetention  # noqa: E402,F401 - details after a handover
 from .triage_models import SubmissionDecision  # noqa: E402,F401 - decisions on what the public shared

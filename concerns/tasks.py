@@ -96,3 +96,19 @@ def send_follow_ups() -> int:
     from .follow_ups import follow_ups_send
 
     return follow_ups_send()
+
+
+@shared_task(name="concerns.tasks.destroy_sealed_details")
+def destroy_sealed_details() -> int:
+    """Blank the sealed personal details and narratives whose retention period has ended."""
+    from .seal_services import seals_destroy_due
+
+    return seals_destroy_due()
+
+
+@shared_task(name="concerns.tasks.tell_new_record_holders")
+def tell_new_record_holders() -> int:
+    """Tell people who asked to hear back which body now holds their record after a handover."""
+    from .holder_news import tell_recent
+
+    return tell_recent()

@@ -6,6 +6,7 @@ from . import (
     import_views,
     outreach_views,
     safeguarding_views,
+    seal_views,
     selection_views,
     series_views,
     triage_views,
@@ -57,6 +58,10 @@ urlpatterns = [
     path("alerts/<int:pk>/recipients/<int:rid>/acknowledge/", alert_views.acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/recipients/<int:rid>/respond/", alert_views.respond, name="alert-respond-in-app"),
     path("concerns/personal-data-log/", views.access_log, name="access-log"),
+    path("concerns/sealed-details/", seal_views.seal_list, name="seals"),
+    path("concerns/sealed-details/keep/", seal_views.retention, name="seal-retention"),
+    path("concerns/sealed-details/<int:body_id>/destroy/", seal_views.destroy, name="seal-destroy"),
+    path("concerns/details-transfer/<int:body_id>/", seal_views.transfer, name="details-transfer"),
     path("event-codes/", outreach_views.event_codes, name="event-codes"),
     path("event-codes/<int:pk>/withdraw/", outreach_views.event_code_withdraw, name="event-code-withdraw"),
 ]

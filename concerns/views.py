@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,18 @@ from agencies.access import can_administer
 from agencies.http import area_view, posted
 from quality_system.forms import apply_service_errors, approx_date_initial
 
-from . import access, citations, people_updates, person_references, redaction, selection, selectors, services, summaries
+from . import (
+    access,
+    citations,
+    people_updates,
+    person_references,
+    redaction,
+    seal_services,
+    selection,
+    selectors,
+    services,
+    summaries,
+)
 from .alert_views import can_raise
 from .forms import ConcernFilterForm, ConcernForm, PersonalDetailsForm, SummaryForm, ThemeForm
 from .models import Concern, ConcernContact, PersonalDataAccess, Status, Theme
@@ -260,6 +272,9 @@ def summary(request, locality, pk: int):
 def personal(request, locality, pk: int):
     """The person's details. Only the collecting body's staff; every view is logged."""
     concern = _concern(request, locality, pk)
+    if access.sealed_from(request.user, concern):
+        seal_services.refused_read(user=request.user, concern=concern)
+        raise Http404("These personal details are sealed")
     access.require_personal_details_access(request.user, concern)
     contact = services.personal_details_read(user=request.user, concern=concern)
     context = {"locality": locality, "concern": concern, "contact": contact, "wish": people_updates.wish_for(concern)}
@@ -270,6 +285,9 @@ def personal(request, locality, pk: int):
 @require_http_methods(["GET", "POST"])
 def personal_edit(request, locality, pk: int):
     concern = _concern(request, locality, pk)
+    if access.sealed_from(request.user, concern):
+        seal_services.refused_read(user=request.user, concern=concern)
+        raise Http404("These personal details are sealed")
     access.require_personal_details_access(request.user, concern)
     contact = ConcernContact.all_objects.filter(concern=concern).first()
     initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS} if contact else {}
@@ -389,7 +407,9 @@ def trends(request, locality):
 def access_log(request, locality):
     """Who viewed, changed or exported personal details: for administrators and Healthwatch officers."""
     access.require_theme_manager(request.user, locality)
-    entries = (
-        PersonalDataAccess.objects.filter(locality=locality).select_related("user", "concern").order_by("-at")[:200]
-    )
+    entries = PersonalDataAccess.objects.filter(locality=locality)
+    bodies = access.log_bodies(request.user, locality)
+    if bodies is not None:
+        entries = entries.filter(Q(concern__isnull=True) | Q(concern__collecting_body_id__in=bodies))
+    entries = entries.select_related("user", "concern").order_by("-at")[:200]
     return render(request, "concerns/access_log.html", {"locality": locality, "entries": entries})

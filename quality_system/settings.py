@@ -290,6 +290,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "concerns.tasks.purge_rejected_submissions",
         "schedule": crontab(hour=3, minute=45),
     },
+    # 03:50 London time daily: destroy the personal details (and narratives) sealed after a
+    # handover once the area's retention period for sealed details has passed.
+    "destroy-sealed-details": {
+        "task": "concerns.tasks.destroy_sealed_details",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    # 10:15 London time daily: tell people who asked to hear back which body now holds their
+    # record after a handover done in the last 30 days (once per experience and plan).
+    "tell-new-record-holders": {
+        "task": "concerns.tasks.tell_new_record_holders",
+        "schedule": crontab(hour=10, minute=15),
+    },
     # 00:10 London time daily: handovers of a function's parts whose date has come (the open
     # work moves in one transaction per plan; a rerun or a second scheduler does nothing).
     "run-handovers": {

@@ -127,6 +127,8 @@ KNOWN: dict[str, Known] = {
     "concerns:submission-restore": Known(fresh=True),
     "concerns:submission-retention": Known({"rejected_retention_days": "30"}),
     "concerns:import": Known(),
+    "concerns:details-transfer": Known({"scheme_reference": "Transfer scheme 2027/14"}),
+    "concerns:seal-retention": Known({"days": "2190"}),
     "concerns:theme-create": Known(),
     "concerns:theme-edit": Known(),
     "concerns:themes-defaults": Known(),

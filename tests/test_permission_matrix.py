@@ -368,6 +368,22 @@ def a_handover(w: World) -> dict:
     return {**area(w), "pk": plan.pk}
 
 
+def a_closed_healthwatch(w: World) -> dict:
+    """A Healthwatch that held the function here until it closed: the area's administrators
+    record the transfer of its people's details under a scheme."""
+    from agencies.models import Body
+    from tests.factories import BodyFactory, hold
+
+    found = Body.objects.filter(locality=w.area, name="Healthwatch Testshire (old)").first()
+    if found:
+        return {**area(w), "body_id": found.pk}
+    old = BodyFactory(locality=w.area, name="Healthwatch Testshire (old)", kind="healthwatch", is_active=False)
+    holding = hold("local_healthwatch", old)
+    holding.ends_on = datetime.date(2020, 3, 31)
+    holding.save()
+    return {**area(w), "body_id": old.pk}
+
+
 def a_handover_record(w: World) -> dict:
     """An open alert Healthwatch raised, in the planned handover's health part."""
     return {**a_handover(w), "kind": "alert-raised", "rid": make_alert(w).pk}
@@ -468,6 +484,10 @@ MATRIX: dict[str, Page] = {
     "concerns:trend-service": Page(AREA_WRITE, lambda w: {**area(w), "pk": w.trust.pk}, owner="officer"),
     "concerns:trend-note-withdraw": Page(AREA_ADMIN, a_series_note, owner="officer"),
     "concerns:access-log": Page(AREA_ADMIN, area, post=False),
+    "concerns:seals": Page(AREA_ADMIN, area, post=False),
+    "concerns:seal-retention": Page(AREA_ADMIN, area),
+    "concerns:seal-destroy": Page(AREA_ACTION, lambda w: {**area(w), "body_id": w.healthwatch.pk}),
+    "concerns:details-transfer": Page(AREA_ADMIN, a_closed_healthwatch),
     "concerns:event-codes": Page(AREA_ADMIN, area, owner="officer"),
     "concerns:event-code-withdraw": Page(AREA_ACTION, an_event_code, owner="officer"),
     "concerns:alerts": Page(AREA_READ, area, post=False),

@@ -30,3 +30,11 @@ def error_anchor(bound_field, field_id: str) -> str:
     if isinstance(bound_field.field, forms.MultiValueField):  # a date: its day box
         return f"{field_id}_0"
     return field_id
+
+
+@register.inclusion_tag("includes/handover_notice.html")
+def handover_notice(locality):
+    """The area's handover sentences ("From 1 April 2027 … are carried out by …"), if any."""
+    from agencies.handover_notices import handover_notices
+
+    return {"notices": handover_notices(locality)}
