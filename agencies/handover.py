@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Q
 
@@ -53,6 +54,21 @@ class Record:
 
 Finder = Callable[[Locality, Body], list[Record]]
 Mover = Callable[[list[int], Body, Body], int]
+
+
+def holder_mover(records: Callable[[], Any], field: str) -> Mover:
+    """A kind's move: each record (of `records()`, a manager) still held by the outgoing body
+    through `field` is given to the successor, saved one by one so its history keeps the change."""
+
+    def move(ids: list[int], from_body: Body, to_body: Body) -> int:
+        moved = 0
+        for record in records().filter(pk__in=ids, **{field: from_body}):
+            setattr(record, field, to_body)
+            record.save(update_fields=[field])
+            moved += 1
+        return moved
+
+    return move
 
 
 @dataclasses.dataclass(frozen=True)

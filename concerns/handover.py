@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.handover import Kind, Record, register
+from agencies.handover import Kind, Record, holder_mover, register
 from agencies.models import Body, Locality
 
 from .models import Alert, AlertRecipient, ImportJob, Theme, TrendSignal
@@ -47,13 +47,7 @@ def alerts_raised(locality: Locality, body: Body) -> list[Record]:
     ]
 
 
-def alerts_raised_move(ids: list[int], from_body: Body, to_body: Body) -> int:
-    moved = 0
-    for alert in Alert.all_objects.filter(pk__in=ids, raised_by_body=from_body):
-        alert.raised_by_body = to_body
-        alert.save(update_fields=["raised_by_body"])
-        moved += 1
-    return moved
+alerts_raised_move = holder_mover(lambda: Alert.all_objects, "raised_by_body")
 
 
 def alerts_received(locality: Locality, body: Body) -> list[Record]:
@@ -83,14 +77,8 @@ def alerts_received(locality: Locality, body: Body) -> list[Record]:
     ]
 
 
-def alerts_received_move(ids: list[int], from_body: Body, to_body: Body) -> int:
-    """The recipient row moves (its deadline with it); reminders then go to the successor."""
-    moved = 0
-    for recipient in AlertRecipient.objects.filter(pk__in=ids, body=from_body):
-        recipient.body = to_body
-        recipient.save(update_fields=["body"])
-        moved += 1
-    return moved
+# The recipient row moves (its deadline with it); reminders then go to the successor.
+alerts_received_move = holder_mover(lambda: AlertRecipient.objects, "body")
 
 
 def themes(locality: Locality, body: Body) -> list[Record]:

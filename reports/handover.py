@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from agencies.handover import Kind, Record, register
+from agencies.handover import Kind, Record, holder_mover, register
 from agencies.models import Body, Locality
 
 from .models import EvidenceRequest, Recommendation, Report, Review
@@ -44,13 +44,7 @@ def reviews(locality: Locality, body: Body) -> list[Record]:
     ]
 
 
-def reviews_move(ids: list[int], from_body: Body, to_body: Body) -> int:
-    moved = 0
-    for review in Review.objects.filter(pk__in=ids, lead_body=from_body):
-        review.lead_body = to_body
-        review.save(update_fields=["lead_body"])
-        moved += 1
-    return moved
+reviews_move = holder_mover(lambda: Review.objects, "lead_body")
 
 
 def evidence_requests(locality: Locality, body: Body) -> list[Record]:
@@ -72,13 +66,7 @@ def evidence_requests(locality: Locality, body: Body) -> list[Record]:
     ]
 
 
-def evidence_requests_move(ids: list[int], from_body: Body, to_body: Body) -> int:
-    moved = 0
-    for request in EvidenceRequest.objects.filter(pk__in=ids, to_body=from_body):
-        request.to_body = to_body
-        request.save(update_fields=["to_body"])
-        moved += 1
-    return moved
+evidence_requests_move = holder_mover(lambda: EvidenceRequest.objects, "to_body")
 
 
 def recommendations_made(locality: Locality, body: Body) -> list[Record]:
@@ -114,13 +102,7 @@ def recommendations_made(locality: Locality, body: Body) -> list[Record]:
     return records
 
 
-def recommendations_made_move(ids: list[int], from_body: Body, to_body: Body) -> int:
-    moved = 0
-    for report in Report.objects.filter(pk__in=ids, issuing_body=from_body):
-        report.issuing_body = to_body
-        report.save(update_fields=["issuing_body"])
-        moved += 1
-    return moved
+recommendations_made_move = holder_mover(lambda: Report.objects, "issuing_body")
 
 
 def register_kinds() -> None:
