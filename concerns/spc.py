@@ -90,9 +90,14 @@ class XmRResult:
         """Why limits are not drawn, in words, or "" when they are."""
         if not self.provisional:
             return ""
-        since = " since the last recorded change" if len(self.periods) > 1 else ""
+        if len(self.periods) > 1:
+            return (
+                f"Only {len(self.latest)} points since the last recorded change: process limits need at least "
+                f"{self.min_points}, so the months since are shown as a run chart, without limits or "
+                "special-cause colours."
+            )
         return (
-            f"Only {len(self.latest)} points{since}: process limits need at least {self.min_points}, "
+            f"Only {len(self.latest)} points: process limits need at least {self.min_points}, "
             "so this is a run chart without limits or special-cause colours."
         )
 

@@ -140,7 +140,7 @@ def test_fewer_points_than_the_minimum_since_a_change_are_provisional_and_say_wh
     assert result.provisional
     assert result.why_no_limits == (
         "Only 5 points since the last recorded change: process limits need at least 12, "
-        "so this is a run chart without limits or special-cause colours."
+        "so the months since are shown as a run chart, without limits or special-cause colours."
     )
     assert not xmr(BASELINE + RAISED, changes=[12]).why_no_limits
 
