@@ -141,6 +141,7 @@ PEOPLE = [
     ("board.member", "David Brennan", "Northmoor Health and Wellbeing Board", Role.MEMBER),
     ("healthwatch.officer", "Priya Natarajan", "Healthwatch Northmoor", Role.OFFICER),
     ("healthwatch.volunteer", "Tom Ellis", "Healthwatch Northmoor", Role.MEMBER),
+    ("healthwatch.admin", "Fiona Gallagher", "Healthwatch Northmoor", Role.ADMINISTRATOR),
     ("scrutiny.officer", "Helen Marsh", "Northmoor Health Overview and Scrutiny Committee", Role.OFFICER),
     (
         "scrutiny.chair",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Expression, OuterRef, Q
 
+from .handover_models import CustodyChange
 from .models import Function, FunctionHolding
 
 FLAG = "Raised and received by the same body: independent challenge lost"
@@ -32,4 +33,13 @@ def holds_challenge(body_field: str, date_field: str | Expression, locality_fiel
             locality_id=OuterRef(locality_field),
             starts_on__lte=on,
         ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    )
+
+
+def handed_to(kind: str, record_field: str, body_field: str) -> Exists:
+    """A condition on records: a handover gave the record (`record_field`, of handover kind
+    `kind`) to the body in `body_field`. An open alert Healthwatch raised to the ICB, moved to
+    the ICB with Healthwatch's health part, is the ICB challenging itself from then on."""
+    return Exists(
+        CustodyChange.objects.filter(kind=kind, record_id=OuterRef(record_field), to_body_id=OuterRef(body_field))
     )

@@ -35,3 +35,24 @@ def seed_owed_evidence(area: DemoArea) -> EvidenceRequest | None:
         sent_on=today - datetime.timedelta(days=3),
         agreed_on=today + datetime.timedelta(days=28),
     )
+
+
+def seed_hear_back(area: DemoArea) -> None:
+    """Someone who told Healthwatch Northmoor about the hospital asked to hear back: after the
+    handover they are told, once, who holds their record now (issue 17). Once."""
+    from concerns.models import Concern
+    from concerns.people_updates import wish_record
+
+    concern = (
+        Concern.all_objects.filter(
+            locality=area.northmoor,
+            collecting_body=area.bodies["Healthwatch Northmoor"],
+            safeguarding=False,
+            service__service_type="hospital",
+            contact__email__gt="",
+        )
+        .order_by("pk")
+        .first()
+    )
+    if concern is not None:
+        wish_record(concern=concern, wants=True)

@@ -2,7 +2,8 @@
 and, with concerns.independence, for the board's dashboard.
 
 A recommendation loses its independent challenge when the body that made it (its report's
-issuing body) held local Healthwatch on the day it was sent (today, for a draft) and is also
+issuing body) held local Healthwatch on the day it was sent (today, for a draft), or a handover
+gave it the report with a part of local Healthwatch, and is also
 the body it is addressed to: the body answers a recommendation about its own services.
 """
 
@@ -14,7 +15,7 @@ import datetime
 from django.db.models import Count, F, OuterRef, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 
-from agencies.independence import FLAG, holds_challenge
+from agencies.independence import FLAG, handed_to, holds_challenge
 from agencies.models import Locality
 from concerns.independence import self_raised
 from concerns.models import Alert
@@ -29,9 +30,8 @@ SHOWN = 20
 def self_addressed(recommendations: QuerySet[Recommendation], today: datetime.date) -> QuerySet[Recommendation]:
     """Only the recommendations made and answered by the same body. Pure SQL."""
     on = Coalesce(OuterRef("sent_on"), Value(today))
-    return recommendations.filter(report__issuing_body_id=F("addressed_to_id")).filter(
-        holds_challenge("addressed_to_id", on)
-    )
+    held = holds_challenge("addressed_to_id", on) | handed_to("report", "report_id", "addressed_to_id")
+    return recommendations.filter(report__issuing_body_id=F("addressed_to_id")).filter(held)
 
 
 def is_self_addressed(rec: Recommendation, today: datetime.date) -> bool:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_safe
 
-from agencies.access import has_seat_at
+from agencies.access import can_administer, has_seat_at
 from agencies.handover_models import HandoverPlan
 from agencies.http import area_view
 from agencies.models import Role
@@ -47,9 +47,12 @@ def _report(request, locality, pk: int, *, editing: bool = False):
     return plan, body, report, staff
 
 
-def _paper(locality, plan, body, report) -> str:
+def _paper(locality, plan, body, report, *, link_handover: bool = False) -> str:
+    """The report's body. What is handed on links to the handover page only for those who may
+    open it (the area's administrators), never in the documents."""
     figures = closing_figures(plan, body)
-    return render_to_string("reports/closing_report_paper.html", {"locality": locality, "f": figures, "report": report})
+    context = {"locality": locality, "f": figures, "report": report, "link_handover": link_handover}
+    return render_to_string("reports/closing_report_paper.html", context)
 
 
 @area_view
@@ -57,7 +60,14 @@ def _paper(locality, plan, body, report) -> str:
 def closing_report(request, locality, pk: int):
     plan, body, report, staff = _report(request, locality, pk)
     context = {"locality": locality, "plan": plan, "body": body, "report": report, "staff": staff}
-    return render(request, "reports/closing_report.html", {**context, "paper": _paper(locality, plan, body, report)})
+    return render(
+        request,
+        "reports/closing_report.html",
+        {
+            **context,
+            "paper": _paper(locality, plan, body, report, link_handover=can_administer(request.user, locality)),
+        },
+    )
 
 
 @area_view

@@ -46,6 +46,7 @@ class Command(BaseCommand):
             reports_demo.seed_programmes(area)
             reports_demo.seed_referrals(area)
             report_handover_demo.seed_owed_evidence(area)
+            report_handover_demo.seed_hear_back(area)
             handover_demo.seed(area)
             recommendations = Recommendation.objects.exclude(state=Recommendation.State.DRAFT).count()
         self.stdout.write(
