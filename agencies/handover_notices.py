@@ -16,25 +16,32 @@ SHOWN = [HandoverPlan.State.PLANNED, HandoverPlan.State.DONE]
 
 
 def handover_notices(locality: Locality) -> list[str]:
+    return notices_by_area([locality]).get(locality.pk, [])
+
+
+def notices_by_area(localities: list[Locality]) -> dict[int, list[str]]:
+    """Each area's sentences (the public front door lists every area). Two queries."""
+    ids = [loc.pk for loc in localities]
     parts = list(
-        HandoverPart.objects.filter(plan__locality=locality, plan__state__in=SHOWN)
+        HandoverPart.objects.filter(plan__locality_id__in=ids, plan__state__in=SHOWN)
         .select_related("plan", "part", "successor")
         .order_by("plan__takes_effect_on", "plan_id", "part__order")
     )
     if not parts:
-        return []
+        return {}
     function_ids = {p.plan.function_id for p in parts}
     wholes = list(
-        FunctionHolding.objects.filter(locality=locality, function_id__in=function_ids, part__isnull=True)
+        FunctionHolding.objects.filter(locality_id__in=ids, function_id__in=function_ids, part__isnull=True)
         .select_related("body")
         .order_by("starts_on")
     )
-    notices = []
+    notices: dict[int, list[str]] = {}
     for chosen in parts:
         on = chosen.plan.takes_effect_on
-        outgoing = _outgoing(wholes, chosen.plan.function_id, on)
+        area = chosen.plan.locality_id
+        outgoing = _outgoing([h for h in wholes if h.locality_id == area], chosen.plan.function_id, on)
         whose = f"{outgoing.body.name}'s" if outgoing else "The"
-        notices.append(
+        notices.setdefault(area, []).append(
             f"From {date_format(on, 'j F Y')} {whose} {chosen.part.name.lower()} functions are carried out by "
             f"{chosen.successor.name}."
         )

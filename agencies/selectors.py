@@ -199,11 +199,16 @@ def _collecting(on: datetime.date | None) -> QuerySet[FunctionHolding]:
 
 def public_areas(on: datetime.date | None = None) -> list[Locality]:
     """Every area, for the public front door, each with `can_share`: whether a body holds the
-    local Healthwatch function there today. Two queries, whatever the number of areas."""
+        local Healthwatch function there today, and `handover_notices`: who carries out its functions
+    from a planned handover. Four queries, whatever the number of areas."""
+    from .handover_notices import notices_by_area
+
     sharing = set(_collecting(on).values_list("locality_id", flat=True))
     areas = list(Locality.objects.order_by("name"))
+    notices = notices_by_area(areas)
     for area in areas:
-        area.can_share = area.pk in sharing  # a note for the page, not a field
+        area.can_share = area.pk in sharing  # notes for the page, not fields
+        area.handover_notices = notices.get(area.pk, [])
     return areas
 
 

@@ -32,6 +32,7 @@ def pages(client, w):
     return signed_in + [
         public.get(reverse("public-told-us", args=[w.area.slug])),
         public.get(reverse("public-reports", args=[w.area.slug])),
+        public.get("/"),  # the public front door, each area's card
     ]
 
 
