@@ -68,7 +68,8 @@ def describe(chart: Chart, title: str, target: float | None) -> str:
     limits, which months are unusual and why, and the notes."""
     result, labels = chart.result, chart.labels
     kind = "Run" if all(len(p) < result.min_points for p in result.periods) else "XmR"
-    opening = f"{kind} chart of {title}: {len(chart.values)} months from {labels[0]} to {labels[-1]}"
+    months = "1 month" if len(chart.values) == 1 else f"{len(chart.values)} months"
+    opening = f"{kind} chart of {title}: {months} from {labels[0]} to {labels[-1]}"
     aim = f", target {target:g}" if target is not None else ""
     if result.changes:
         text = f"{opening}{aim}. {_changes_words(chart)}"

@@ -459,6 +459,15 @@ def xmr_svg(
     )
 
 
+def trim_leading_zeros(months: list, values: list) -> tuple[list, list]:
+    """Start a chart at the first month with data (a new theme, or an area's data that begins
+    later, has no history: months before it are not "unusually low")."""
+    first = next((i for i, v in enumerate(values) if v), None)
+    if first is None:
+        return [], []
+    return months[first:], values[first:]
+
+
 def _axis_values(bottom: float, top: float) -> list[float]:
     """Three round values for the vertical axis: the bottom, the middle and the top."""
     mid = (bottom + top) / 2

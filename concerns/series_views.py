@@ -27,7 +27,7 @@ from agencies.models import Body, Locality
 from quality_system.forms import apply_service_errors
 
 from . import access, series_figures, series_notes, spc, summaries
-from .charts import Marks, xmr_svg
+from .charts import Marks, trim_leading_zeros, xmr_svg
 from .models import Concern, MonthlyCount, Theme
 from .selectors import last_complete_month, month_starts
 from .series_forms import SeriesNoteForm, WithdrawForm
@@ -122,15 +122,17 @@ def _periods(result: spc.XmRResult, labels: list[str]) -> list[dict]:
 
 def _chart_context(locality: Locality, subject: Subject) -> dict:
     summaries.ensure_current(locality.pk)
-    months = month_starts(last_complete_month(timezone.localdate()), WINDOW_MONTHS)
-    found = summaries.series(locality.pk, subject.dimension, months, keys=[subject.key])
-    counts = found.get(subject.key, [0] * len(months))
+    window = month_starts(last_complete_month(timezone.localdate()), WINDOW_MONTHS)
+    found = summaries.series(locality.pk, subject.dimension, window, keys=[subject.key])
+    months, counts = window, found.get(subject.key, [0] * len(window))
+    if any(counts):  # drawn from the first month with data, as the trend job and the board's charts
+        months, counts = trim_leading_zeros(window, counts)
     marks = series_notes.marks_for(locality, subject.series, months)
     labels = [m.strftime("%b %Y") for m in months]
     title = f"Experiences each month: {subject.name}"
     result = spc.xmr(counts, changes=marks.changes, min_points=settings.SPC_MIN_POINTS)
     return {
-        "months": months,
+        "months": window,  # a change or note may be recorded on any month of the window
         "chart": xmr_svg([float(c) for c in counts], labels, title, marks=marks, ref="series-chart", large=True),
         "rows": _month_rows(subject, months, counts, marks, result),
         "periods": _periods(result, labels),

@@ -10,7 +10,10 @@ import functools
 from django.conf import settings
 
 from concerns import spc
-from concerns.charts import Marks
+from concerns.charts import (
+    Marks,
+    trim_leading_zeros,  # noqa: F401 - the board pages import it from here
+)
 
 from ..models import Priority
 
@@ -177,11 +180,3 @@ class Series:
     def table_latest_first(self) -> list[TableRow]:
         """The data table newest month first, so the latest months are seen first."""
         return self.table()[::-1]
-
-
-def trim_leading_zeros(months: list[datetime.date], values: list[float]) -> tuple[list, list]:
-    """Start the chart at the first month with data (a new theme has no history)."""
-    first = next((i for i, v in enumerate(values) if v), None)
-    if first is None:
-        return [], []
-    return months[first:], values[first:]
