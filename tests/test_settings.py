@@ -88,3 +88,34 @@ def test_without_a_shared_cache_the_deploy_check_says_rate_limits_need_one():
     result = _run_shell(command)
     assert result.returncode != 0
     assert "django_ratelimit.E003" in result.stderr + result.stdout
+
+
+def test_postgresql_connections_have_jit_off_unless_asked_for():
+    """The JIT compiler spent a second compiling a capped count that ran in 40 ms (a page's
+    query estimated as costly): our connections turn it off; DATABASE_JIT=true keeps it."""
+    code = (
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    postgres = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://app@db.example.org:5432/quality?options=-c%20statement_timeout%3D5000",
+    }
+    off = manage("shell", "--no-imports", "-c", code, env_overrides=postgres)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.split() == ["-c", "statement_timeout=5000", "-c", "jit=off"]  # the URL's own options kept
+    kept = manage("shell", "--no-imports", "-c", code, env_overrides={**postgres, "DATABASE_JIT": "true"})
+    assert "jit=off" not in kept.stdout
+    sqlite = manage("shell", "--no-imports", "-c", code, env_overrides=PRODUCTION)
+    assert sqlite.stdout.strip() == ""
+
+
+def test_jit_is_off_on_a_live_postgresql_connection(db):
+    from django.db import connection
+
+    from tests.conftest import missing_service
+
+    if connection.vendor != "postgresql":
+        missing_service("JIT is PostgreSQL's: run this test on PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
