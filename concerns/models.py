@@ -158,6 +158,15 @@ class Concern(models.Model):
             # Trends: counts by service and month.
             models.Index(fields=["locality", "service", "received_on"], name="concern_service_month"),
             models.Index(fields=["locality", "status"], name="concern_status"),
+            # A search by someone outside the collecting body matches approved summaries: these,
+            # by area. (The narrative's full-text index, GIN on (area, search), is migration 0021's
+            # SQL: PostgreSQL only.)
+            models.Index(
+                models.F("locality"),
+                models.F("received_on").desc(),
+                condition=models.Q(summary_approved_at__isnull=False),
+                name="concern_shared_summaries",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
