@@ -26,6 +26,13 @@ class JointQuerySet(AreaQuerySet):
         """The condition for records in any of these areas (ids or a subquery of ids)."""
         raise NotImplementedError
 
+    def _led_or_joint(self, area_ids, joint: models.QuerySet) -> models.Q:
+        """Records led in these areas, or whose ids `joint` lists, as one list of ids: two index
+        lookups joined by UNION. (An OR of the two would read every area's rows: at national
+        scale the tracker then cost 1.7 times as much as in a database holding its area alone.)"""
+        led = self.model._default_manager.filter(locality_id__in=area_ids).order_by().values("pk")
+        return models.Q(pk__in=led.union(joint.order_by()))
+
     def in_area(self, locality: Locality) -> Self:
         """The records an area's pages show: led there or concerning it."""
         return self.filter(self._concerning([locality.pk]))
@@ -41,13 +48,13 @@ class JointQuerySet(AreaQuerySet):
 class ReviewQuerySet(JointQuerySet):
     def _concerning(self, area_ids) -> models.Q:
         joint = self.model.areas.through.objects.filter(locality_id__in=area_ids).values("review_id")
-        return models.Q(locality_id__in=area_ids) | models.Q(pk__in=joint)
+        return self._led_or_joint(area_ids, joint)
 
 
 class ReportQuerySet(JointQuerySet):
     def _concerning(self, area_ids) -> models.Q:
         joint = self.model.areas.through.objects.filter(locality_id__in=area_ids).values("report_id")
-        return models.Q(locality_id__in=area_ids) | models.Q(pk__in=joint)
+        return self._led_or_joint(area_ids, joint)
 
 
 class JointRecord(models.Model):
@@ -74,8 +81,10 @@ class RecommendationQuerySet(JointQuerySet):
 
     def _concerning(self, area_ids) -> models.Q:
         report_areas = self.model._meta.get_field("report").related_model.areas.through
-        joint = report_areas.objects.filter(locality_id__in=area_ids).values("report_id")
-        return models.Q(locality_id__in=area_ids) | models.Q(report_id__in=joint)
+        joint_reports = report_areas.objects.filter(locality_id__in=area_ids).values("report_id")
+        return self._led_or_joint(
+            area_ids, self.model._default_manager.filter(report_id__in=joint_reports).values("pk")
+        )
 
     def public(self) -> RecommendationQuerySet:
         """Sent recommendations of published reports (never a draft, nor an agreed one unsent)."""
