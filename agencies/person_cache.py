@@ -1,5 +1,8 @@
 """What every signed-in page needs about its person, cached: their seats, the functions each
-seat's body holds today in the seat's area, and how many unread messages they have.
+seat's body holds today in the seat's area, the active bodies they are a member of, the
+functions of which those bodies hold a part today, and how many unread messages they have.
+Every query's scope (agencies.managers) reads its lists of areas and bodies from here, so a
+list's query names them instead of joining memberships and footprints again.
 
 Reading it costs one cache round trip (three keys at once) instead of three queries. The entry
 is used only when all three agree:
@@ -47,19 +50,27 @@ def _entry_key(user_id: int) -> str:
     return f"person-entry:{user_id}"
 
 
+# Moves at every version bump made in this process, so an entry kept on a user object is
+# loaded again after a change made in the same request (or test), as it is on a new day.
+_changes_here = 0
+
+
 @dataclasses.dataclass(frozen=True)
 class Person:
     seats: list  # of agencies.access.Seat
     functions: dict[tuple[int, int], frozenset[str]]
     unread: int
+    member_bodies: tuple[int, ...] = ()  # active bodies with a membership, footprint or not
+    parts_held: frozenset[str] = frozenset()  # functions of which those bodies hold a part today
 
 
 def person(user) -> Person:
     """The person's cached entry (loaded once per request and kept on the user object)."""
     loaded = getattr(user, "_qs_person", None)
-    if loaded is None:
+    now = (_changes_here, timezone.localdate())
+    if loaded is None or getattr(user, "_qs_person_as_of", None) != now:
         loaded = _load(user)
-        user._qs_person = loaded
+        user._qs_person, user._qs_person_as_of = loaded, now
     return loaded
 
 
@@ -75,7 +86,7 @@ def _load(user) -> Person:
         logger.warning("The cache is unreachable; reading the person's seats from the database", exc_info=True)
         return _compute(user, today)
     entry = found.get(keys[2])
-    if entry is not None and entry["versions"] == versions and entry["on"] == today:
+    if entry is not None and entry["versions"] == versions and entry["on"] == today and "members" in entry:
         return _from_entry(entry)
     with db_router.primary():  # a lagging replica must never be cached as someone's access
         fresh = _compute(user, today)
@@ -98,13 +109,21 @@ def _compute(user, today: str) -> Person:
     import datetime
 
     from . import access
-    from .models import Notification
+    from .models import FunctionHolding, Membership, Notification
 
     on = datetime.date.fromisoformat(today)
     seats = access.seats_from_database(user, on)
     held = access.seat_functions(seats, on)
     unread = Notification.objects.filter(user=user, channel=Notification.Channel.INBOX, read_at__isnull=True).count()
-    return Person(seats=seats, functions={key: frozenset(codes) for key, codes in held.items()}, unread=unread)
+    members = sorted(set(Membership.objects.filter(user=user, body__is_active=True).values_list("body_id", flat=True)))
+    parts = FunctionHolding.objects.current(on).filter(part__isnull=False, body_id__in=members, body__is_active=True)
+    return Person(
+        seats=seats,
+        functions={key: frozenset(codes) for key, codes in held.items()},
+        unread=unread,
+        member_bodies=tuple(members),
+        parts_held=frozenset(parts.values_list("function__code", flat=True)),
+    )
 
 
 def _to_entry(found: Person, versions: tuple, today: str) -> dict[str, Any]:
@@ -114,6 +133,8 @@ def _to_entry(found: Person, versions: tuple, today: str) -> dict[str, Any]:
         "seats": [dataclasses.astuple(seat) for seat in found.seats],
         "functions": [(body, area, sorted(codes)) for (body, area), codes in found.functions.items()],
         "unread": found.unread,
+        "members": list(found.member_bodies),
+        "parts": sorted(found.parts_held),
     }
 
 
@@ -124,6 +145,8 @@ def _from_entry(entry: dict[str, Any]) -> Person:
         seats=[Seat(*row) for row in entry["seats"]],
         functions={(body, area): frozenset(codes) for body, area, codes in entry["functions"]},
         unread=entry["unread"],
+        member_bodies=tuple(entry["members"]),
+        parts_held=frozenset(entry["parts"]),
     )
 
 
@@ -140,6 +163,8 @@ def access_changed() -> None:
 
 
 def _bump_now_and_on_commit(key: str) -> None:
+    global _changes_here
+    _changes_here += 1
     _bump(key)
     transaction.on_commit(functools.partial(_bump, key))
 

@@ -29,14 +29,15 @@ class ConcernQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        from agencies import person_cache
+
         bodies = seat_body_ids(user)
-        return self.filter(locality_id__in=reachable_area_ids(user)).filter(
-            models.Q(collecting_body_id__in=bodies)
-            | models.Q(status__in=COUNTED_STATUSES)
-            | in_parts_held(
+        seen = models.Q(collecting_body_id__in=bodies) | models.Q(status__in=COUNTED_STATUSES)
+        if Function.LOCAL_HEALTHWATCH in person_cache.person(user).parts_held:  # else it can match nothing
+            seen |= in_parts_held(
                 Function.LOCAL_HEALTHWATCH, bodies, timezone.localdate(), collector_field="collecting_body_id"
             )
-        )
+        return self.filter(locality_id__in=reachable_area_ids(user)).filter(seen)
 
     def counted(self) -> ConcernQuerySet:
         """Only concerns that count in figures and trends."""

@@ -105,3 +105,61 @@ def test_a_removal_committed_by_another_request_shows_on_the_next_one(world):
     assert signed_in(world.owner).post(reverse("agencies:membership-remove", args=[world.area.slug, seat.pk]))
     assert reader.get(concerns).status_code == 404
     assert concerns not in reader.get(TRIVIAL).text
+
+
+def _concerns_query(user) -> str:
+    from concerns.models import Concern
+
+    return str(Concern.all_objects.for_user(user).order_by().query)
+
+
+def test_every_scope_names_the_cached_areas_and_bodies_and_follows_a_change_at_once(world):
+    """A list's query names the person's areas and bodies (from their cached entry) instead of
+    joining memberships and footprints again, and a change to a seat shows in the very next
+    scope, on the same user object, with no request in between."""
+    from agencies.managers import reachable_area_ids, seat_body_ids
+    from concerns.models import Concern
+    from tests.conftest import make_concern
+
+    concern = make_concern(world, status="new")
+    officer = world.officer
+    assert reachable_area_ids(officer) == [world.area.pk]
+    assert seat_body_ids(officer) == [world.healthwatch.pk]
+    assert "agencies_membership" not in _concerns_query(officer)
+    assert concern in Concern.all_objects.for_user(officer)  # their own body's new experience
+    Membership.objects.filter(user=officer).delete()
+    assert reachable_area_ids(officer) == []
+    assert concern not in Concern.all_objects.for_user(officer)
+
+
+def test_a_member_of_a_body_whose_footprint_ended_still_counts_as_its_member(world):
+    """Seats need a footprint today; membership of the body does not (its own experiences stay
+    visible to its staff in an area they reach through another seat)."""
+    from agencies.managers import seat_body_ids
+
+    officer = world.officer
+    MembershipFactory(user=officer, body=world.hwb, role=Role.MEMBER)
+    BodyArea.objects.filter(body=world.healthwatch).update(ends_on=datetime.date(2020, 1, 1))
+    from agencies import person_cache
+
+    person_cache.access_changed()  # update() sends no signal: say so, as a service would
+    assert world.healthwatch.pk in seat_body_ids(officer)
+    assert world.healthwatch.pk not in {seat.body_id for seat in person_cache.person(officer).seats}
+
+
+def test_the_part_holders_condition_is_asked_only_of_people_whose_bodies_hold_a_part(world):
+    """Without a part of local Healthwatch held by one of their bodies today, the condition could
+    match nothing, so the scope leaves it out; with one, it is there."""
+    from agencies.models import Function
+    from agencies.part_models import FunctionPart
+    from agencies.part_services import part_assign
+
+    assert "agencies_partrule" not in _concerns_query(world.icb_officer)
+    part_assign(
+        function=Function.objects.get(code=Function.LOCAL_HEALTHWATCH),
+        part=FunctionPart.objects.get(code="health"),
+        body=world.icb,
+        locality=world.area,
+        starts_on=datetime.date(2020, 1, 1),
+    )
+    assert "agencies_partrule" in _concerns_query(world.icb_officer)
