@@ -97,6 +97,16 @@ def _load(user) -> Person:
     return fresh
 
 
+def access_version() -> int | None:
+    """The version every body's, footprint's and area's change moves (None when the cache is
+    unreachable): a key for other things cached from bodies and footprints."""
+    try:
+        return _version(ACCESS_KEY)
+    except Exception:
+        logger.warning("The cache is unreachable", exc_info=True)
+        return None
+
+
 def _version(key: str) -> int:
     current = cache.get(key)
     if current is None:

@@ -25,6 +25,7 @@ from quality_system.forms import (
     plain_english_messages,
 )
 
+from . import selectors
 from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, Status, Theme
 from .services import ConcernDetails
 
@@ -331,7 +332,9 @@ class ConcernFilterForm(forms.Form):
         if not staff:
             del self.fields["severity"]  # severity is for Healthwatch staff only
             self.fields["q"].label = "Search the shareable summaries"  # the narrative stays with them
-        self.fields["service"].choices = [("", "Any")] + list(_service_choices(locality).values_list("pk", "name"))
+        # Given as a callable: read (from the cache) only when rendered or checked, and not
+        # normalised choice by choice on every page.
+        self.fields["service"].choices = lambda: [("", "Any"), *selectors.service_choices(locality)]
         self.fields["theme"].queryset = Theme.all_objects.filter(locality=locality)
 
     def clean(self):

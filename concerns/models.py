@@ -167,6 +167,11 @@ class Concern(models.Model):
                 condition=models.Q(summary_approved_at__isnull=False),
                 name="concern_shared_summaries",
             ),
+            # Safeguarding experiences still to be referred (the Healthwatch landing page): a few
+            # in a hundred, found by area without reading the area's other rows.
+            models.Index(
+                fields=["locality", "received_on"], condition=models.Q(safeguarding=True), name="concern_safeguarding"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

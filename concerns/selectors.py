@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from agencies import access as agency_access
 from agencies.models import Body, Locality, Role, ServiceType, User
@@ -20,6 +21,32 @@ from .models import COUNTED_STATUSES, Concern, ConcernTheme, Status, Theme, Tren
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+
+
+def service_choices(locality: Locality) -> list[tuple[int, str]]:
+    """The list's service filter: (id, name) of each active body with a service type serving the
+    area today, by name. An area has up to 1,500, so they are cached under the version that every
+    change to a body or footprint moves (agencies.person_cache) and the day."""
+    from django.core.cache import cache
+
+    from agencies import person_cache
+    from quality_system import db_router
+
+    version = person_cache.access_version()
+    key = f"service-choices:{locality.pk}:{version}:{timezone.localdate().isoformat()}"
+    found = cache.get(key) if version is not None else None
+    if found is None:
+        with db_router.primary():  # a lagging replica's list must not be kept
+            found = list(
+                Body.objects.serving(locality)
+                .active()
+                .exclude(service_type="")
+                .order_by("name")
+                .values_list("pk", "name")
+            )
+        if version is not None:
+            cache.set(key, found, timeout=60 * 60)
+    return found
 
 
 def filtered_concerns(user: User, locality: Locality, filters: dict) -> QuerySet[Concern]:

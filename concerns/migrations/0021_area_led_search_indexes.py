@@ -4,7 +4,8 @@ other areas hold (a national deployment keeps every area in one table).
 On PostgreSQL the narrative's full-text index becomes one GIN index on (area, search vector),
 which needs the btree_gin extension (trusted: a database owner may create it). Approved
 shareable summaries, which a search matches for people outside the collecting body, get a
-partial index by area and date, on both databases. Reversible: going back builds the old
+partial index by area and date, on both databases, as do safeguarding experiences (the
+Healthwatch landing page lists those not yet referred). Reversible: going back builds the old
 full-text index again.
 """
 
@@ -45,6 +46,12 @@ class Migration(migrations.Migration):
                 models.F("received_on").desc(),
                 condition=models.Q(summary_approved_at__isnull=False),
                 name="concern_shared_summaries",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="concern",
+            index=models.Index(
+                fields=["locality", "received_on"], condition=models.Q(safeguarding=True), name="concern_safeguarding"
             ),
         ),
     ]

@@ -16,7 +16,7 @@ import argparse
 import json
 import time
 
-from .seed_area import seed, seed_board, seed_recommendations
+from .seed_area import analyse, seed, seed_board, seed_recommendations
 from .seed_national import seed_board_everywhere, seed_national_concerns
 
 AREAS = 153
@@ -101,6 +101,7 @@ def main() -> None:
         )
         seed_board_everywhere("benchshire")
     load = record_load(before, time.monotonic() - started) if national else ""
+    analyse()  # statistics as autovacuum would leave them (ANALYZE samples, so this is quick)
     print(json.dumps({"cookie": cookie, "sizes": sizes, "load": load, **ids, **page_ids("benchshire")}))
 
 
