@@ -20,7 +20,11 @@ from agencies.models import Body, Locality, Role, ServiceType, User
 from .models import COUNTED_STATUSES, Concern, ConcernTheme, Status, Theme, TrendSignal
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+# The list counts its matches exactly up to this many ("More than 1,000 experiences" above):
+# counting reads every match, so a higher cap makes every large list slower, and above a
+# thousand the trends page and the downloads are the way to exact figures. It stays above
+# SELECTION_MAX, so "act on all matching" still knows when there are too many.
+COUNT_CAP = 1_000
 
 
 def service_choices(locality: Locality) -> list[tuple[int, str]]:

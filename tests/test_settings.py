@@ -90,9 +90,10 @@ def test_without_a_shared_cache_the_deploy_check_says_rate_limits_need_one():
     assert "django_ratelimit.E003" in result.stderr + result.stdout
 
 
-def test_postgresql_connections_have_jit_off_unless_asked_for():
+def test_postgresql_connections_have_jit_off_and_ssd_page_costs_unless_asked_otherwise():
     """The JIT compiler spent a second compiling a capped count that ran in 40 ms (a page's
-    query estimated as costly): our connections turn it off; DATABASE_JIT=true keeps it."""
+    query estimated as costly), and a random page cost meant for spinning disks had the tracker
+    read every area's recommendations: our connections set both, unless told otherwise."""
     code = (
         "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
     )
@@ -102,14 +103,21 @@ def test_postgresql_connections_have_jit_off_unless_asked_for():
     }
     off = manage("shell", "--no-imports", "-c", code, env_overrides=postgres)
     assert off.returncode == 0, off.stderr
-    assert off.stdout.split() == ["-c", "statement_timeout=5000", "-c", "jit=off"]  # the URL's own options kept
-    kept = manage("shell", "--no-imports", "-c", code, env_overrides={**postgres, "DATABASE_JIT": "true"})
-    assert "jit=off" not in kept.stdout
+    # the URL's own options kept
+    assert off.stdout.split() == ["-c", "statement_timeout=5000", "-c", "jit=off", "-c", "random_page_cost=1.1"]
+    kept = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env_overrides={**postgres, "DATABASE_JIT": "true", "DATABASE_RANDOM_PAGE_COST": ""},
+    )
+    assert kept.stdout.split() == ["-c", "statement_timeout=5000"]
     sqlite = manage("shell", "--no-imports", "-c", code, env_overrides=PRODUCTION)
     assert sqlite.stdout.strip() == ""
 
 
-def test_jit_is_off_on_a_live_postgresql_connection(db):
+def test_jit_is_off_and_page_costs_are_ssds_on_a_live_postgresql_connection(db):
     from django.db import connection
 
     from tests.conftest import missing_service
@@ -119,3 +127,5 @@ def test_jit_is_off_on_a_live_postgresql_connection(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
