@@ -159,8 +159,11 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
     from agencies.models import Body, BodyKind, Locality, ResponseDuty
     from reports.models import Recommendation, Report, Response
 
-    if Recommendation.objects.count() == count:
-        return count
+    home_count = count if home_count is None or localities == 1 else home_count
+    # What a load of this size writes: the home area's, and the rest split evenly.
+    expected = home_count + (count - home_count) // max(localities - 1, 1) * (localities - 1)
+    if Recommendation.objects.count() == expected:
+        return expected
     started = time.monotonic()
     # Straight in SQL: deleting through the ORM would write a history row (and send a signal)
     # for each of up to 250,000 recommendations.
@@ -178,7 +181,6 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
         Locality.objects.get_or_create(slug=f"area-{i:03d}", defaults={"name": f"Area {i:03d}"})[0]
         for i in range(1, localities)
     ]
-    home_count = count if home_count is None or len(areas) == 1 else home_count
     per_area = (count - home_count) // max(len(areas) - 1, 1)
     today = datetime.date.today()
     for n, area in enumerate(areas):
@@ -235,7 +237,7 @@ def seed_recommendations(locality_slug: str, count: int, *, localities: int = 1,
         flush=True,
     )
     serve_where_entered()
-    return count
+    return expected
 
 
 def seed_board(slug: str, user_email: str, *, priorities: int = 20, alerts: int = 1_000) -> dict:
