@@ -163,3 +163,19 @@ def test_the_part_holders_condition_is_asked_only_of_people_whose_bodies_hold_a_
         starts_on=datetime.date(2020, 1, 1),
     )
     assert "agencies_partrule" in _concerns_query(world.icb_officer)
+
+
+def test_the_lists_service_filter_shows_a_new_or_renamed_service_at_once(world):
+    """The filter's 1,500 services are cached under the version every body change moves."""
+    from tests.factories import BodyFactory
+
+    officer = signed_in(world.officer)
+    concerns = reverse("concerns:index", args=[world.area.slug])
+    assert "Testshire Hospitals NHS Trust</option>" in officer.get(concerns).text  # cached now
+    BodyFactory(locality=world.area, name="Brookside Surgery", kind="gp_practice", service_type="gp")
+    world.trust.name = "Testshire University Hospitals NHS Trust"
+    world.trust.save()
+    page = officer.get(concerns).text
+    assert "Brookside Surgery</option>" in page
+    assert "Testshire University Hospitals NHS Trust</option>" in page
+    assert "Testshire Hospitals NHS Trust</option>" not in page

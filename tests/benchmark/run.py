@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# (label, path); {area}, {priority}, {report} and {deep} are each site's own.
+# (label, path); {area}, {priority}, {report}, {deep}, {theme} and {service} are each site's own.
 PAGES = [
     ("trivial view (/healthz)", "/healthz"),
     ("trivial signed-in page", "/accounts/password/change/done/"),
@@ -39,6 +39,11 @@ PAGES = [
     ("search", "/areas/{area}/concerns/?q=discharge+pharmacy"),
     ("filtered list", "/areas/{area}/concerns/?severity=4&sentiment=negative"),
     ("filtered and searched", "/areas/{area}/concerns/?q=dentist&sentiment=negative&safeguarding=no"),
+    (
+        "by theme since a date",
+        "/areas/{area}/concerns/?theme={theme}&received_from_0=1&received_from_1=4&received_from_2=2024",
+    ),
+    ("by service, negative", "/areas/{area}/concerns/?service={service}&sentiment=negative"),
     ("trends", "/areas/{area}/trends/"),
     ("alerts", "/areas/{area}/alerts/"),
     ("quality system", "/areas/{area}/quality-system/"),
@@ -55,7 +60,16 @@ PAGES = [
     ("scrutiny landing", "/areas/{area}/scrutiny/"),
 ]
 COLD = "dashboard, recomputed each time"
-STAFF_PAGES = ["concerns list", "concerns list, page 50 deep", "search", "filtered list", "recommendations tracker"]
+STAFF_PAGES = [
+    "concerns list",
+    "concerns list, page 50 deep",
+    "search",
+    "filtered list",
+    "filtered and searched",
+    "by theme since a date",
+    "by service, negative",
+    "recommendations tracker",
+]
 
 
 def database_urls() -> tuple[str, str | None]:
@@ -189,7 +203,9 @@ class Site:
         self.info = json.loads(lines[-1])
 
     def path(self, template: str) -> str:
-        return template.format(area="benchshire", **{k: self.info[k] for k in ("priority", "report", "deep")})
+        return template.format(
+            area="benchshire", **{k: self.info[k] for k in ("priority", "report", "deep", "theme", "service")}
+        )
 
     def start(self) -> None:
         self.port = free_port()

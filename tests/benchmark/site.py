@@ -23,10 +23,10 @@ AREAS = 153
 
 
 def page_ids(slug: str) -> dict:
-    """What the page paths need besides the area: a public report, and the cursor of the list's
-    50th page (the row 2,500 rows down)."""
-    from agencies.models import Locality
-    from concerns.models import Concern
+    """What the page paths need besides the area: a public report, the cursor of the list's 50th
+    page (the row 2,500 rows down), a theme and a service to filter by."""
+    from agencies.models import Body, BodyKind, Locality
+    from concerns.models import Concern, Theme
     from reports.models import Report
 
     locality = Locality.objects.get(slug=slug)
@@ -36,6 +36,11 @@ def page_ids(slug: str) -> dict:
         "locality_id": locality.pk,
         "report": Report.objects.filter(locality=locality).values_list("pk", flat=True).first(),
         "deep": f"{deep.received_on.isoformat()}.{deep.pk}",
+        "theme": Theme.all_objects.filter(locality=locality, name="Discharge").values_list("pk", flat=True).first(),
+        "service": Body.objects.filter(locality=locality, kind=BodyKind.PROVIDER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
