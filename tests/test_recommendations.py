@@ -167,9 +167,10 @@ def test_the_tracker_shows_days_overdue_and_response_rates(world, login):
     with at(datetime.date(2026, 11, 2)):
         late = make_recommendation(world)
         answered = make_recommendation(world, to=world.trust)
-    services.response_record(
-        recommendation=answered, decision="accepted", reasons="", action_plan="Plan", target_date=None, name="T"
-    )
+    with at(datetime.date(2026, 11, 20)):  # on time (the test read the wall clock: late from 1 December 2026)
+        services.response_record(
+            recommendation=answered, decision="accepted", reasons="", action_plan="Plan", target_date=None, name="T"
+        )
     with at(datetime.date(2026, 12, 10)):
         page = login(world.read_only).get(reverse("reports:recommendations", args=[world.area.slug])).content.decode()
         csv_text = login(world.read_only).get(reverse("reports:tracker-csv", args=[world.area.slug])).content.decode()
