@@ -30,11 +30,6 @@ from .models import SEVERITY_LABELS, SUMMARY_MAX, AgeBand, Channel, Sentiment, S
 from .services import ConcernDetails
 
 
-def _service_choices(locality):
-    """Bodies people can give feedback about: those with a service type."""
-    return Body.objects.serving(locality).active().exclude(service_type="").order_by("name")
-
-
 class ConcernForm(GovForm):
     submit_label = "Save"
 
@@ -105,7 +100,7 @@ class ConcernForm(GovForm):
     def __init__(self, *args, locality, **kwargs):
         self.locality = locality
         super().__init__(*args, **kwargs)
-        bodies = _service_choices(locality)
+        bodies = selectors.service_bodies(locality)
         self.fields["service"].queryset = bodies
         self.fields["source_body"].queryset = Body.objects.serving(locality).filter(kind=BodyKind.VCS).active()
         self.fields["themes"].queryset = Theme.all_objects.filter(locality=locality).active()

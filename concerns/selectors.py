@@ -27,6 +27,11 @@ PAGE_SIZE = 50
 COUNT_CAP = 1_000
 
 
+def service_bodies(locality: Locality) -> QuerySet[Body]:
+    """Bodies people can give feedback about in the area today: active, with a service type."""
+    return Body.objects.serving(locality).active().exclude(service_type="").order_by("name")
+
+
 def service_choices(locality: Locality) -> list[tuple[int, str]]:
     """The list's service filter: (id, name) of each active body with a service type serving the
     area today, by name. An area has up to 1,500, so they are cached under the version that every
@@ -41,13 +46,7 @@ def service_choices(locality: Locality) -> list[tuple[int, str]]:
     found = cache.get(key) if version is not None else None
     if found is None:
         with db_router.primary():  # a lagging replica's list must not be kept
-            found = list(
-                Body.objects.serving(locality)
-                .active()
-                .exclude(service_type="")
-                .order_by("name")
-                .values_list("pk", "name")
-            )
+            found = list(service_bodies(locality).values_list("pk", "name"))
         if version is not None:
             cache.set(key, found, timeout=60 * 60)
     return found

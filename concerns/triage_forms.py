@@ -8,7 +8,7 @@ from django import forms
 from agencies.models import ServiceType
 from quality_system.forms import GovForm, LongTextField
 
-from .forms import _service_choices
+from . import selectors
 from .models import SEVERITY_LABELS, Theme
 
 
@@ -56,7 +56,7 @@ class DecisionForm(GovForm):
 
     def __init__(self, *args, locality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = _service_choices(locality)
+        self.fields["service"].queryset = selectors.service_bodies(locality)
         self.fields["themes"].queryset = Theme.all_objects.filter(locality=locality).active()
         self.fields["outcome"].error_messages["required"] = "Select what you want to do with this experience"
 

@@ -123,8 +123,7 @@ def copy_busy_area(busy_url: str, national_url: str) -> None:
 
     def national_shape(cur):
         try:
-            cur.execute(shape)
-            return cur.fetchone()
+            return busy_shape(cur)
         except Exception:  # noqa: BLE001 - an empty or half-made database
             return None
 
