@@ -19,7 +19,7 @@ from agencies.models import Body, Notification, Role
 from agencies.receipts import emailed
 from quality_system.forms import apply_service_errors
 
-from . import access, alerts, independence, selection
+from . import access, alerts, independence, selection, selectors
 from .alert_forms import AlertFilterForm, AlertForm, RespondForm
 from .models import Alert, AlertRecipient, Concern, TrendSignal
 from .selection import plain_ids
@@ -71,12 +71,13 @@ def suggested(user, chosen: list[Concern]) -> dict:
 def signal_concerns(visible, signal: TrendSignal) -> list[Concern]:
     """The reviewed experiences behind a trend signal: its theme or service, in its month (the
     newest, up to the selection cap)."""
-    subject = {"theme_tags__theme": signal.theme_id} if signal.theme_id else {"service_id": signal.service_id}
-    return list(
-        visible.filter(received_on__gte=signal.month, received_on__lte=signal.month_end, **subject)
-        .select_related("service")
-        .order_by("-received_on", "-id")[: selection.cap()]
-    )
+    month = visible.filter(received_on__gte=signal.month, received_on__lte=signal.month_end)
+    if signal.theme_id:
+        filters = {"theme": signal.theme_id, "received_from": signal.month, "received_to": signal.month_end}
+        month = selectors.with_theme(month, selectors.theme_tags(signal.locality_id, filters))
+    else:
+        month = month.filter(service_id=signal.service_id)
+    return list(month.select_related("service").order_by("-received_on", "-id")[: selection.cap()])
 
 
 def _from_address(request, locality, visible) -> tuple[list[Concern], dict]:

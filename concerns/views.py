@@ -64,7 +64,7 @@ def list_page(request, locality, *, problem: str = "", status: int = 200):
         if found is not None:  # a person quoted their reference: straight to their experience
             return redirect("concerns:detail", locality.slug, found.pk)
     qs = selectors.filtered_concerns(request.user, locality, cleaned)
-    page = selectors.concern_page(qs, request.GET.get("after"))
+    page = selectors.concern_page(qs, request.GET.get("after"), selectors.theme_tags(locality, cleaned))
     query = request.GET.copy()
     query.pop("after", None)
     return render(

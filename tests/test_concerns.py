@@ -2,13 +2,14 @@
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from agencies.models import Role
-from concerns.models import Concern, ConcernContact, PersonalDataAccess, Theme
+from concerns.models import Concern, ConcernContact, ConcernTheme, PersonalDataAccess, Theme
 from tests.conftest import make_concern
 from tests.factories import MembershipFactory
 
@@ -206,6 +207,71 @@ def test_the_list_filters_by_theme_severity_and_text(world, login):
     assert "Rude receptionist" in list_page(client, world, q="receptionist")
     assert "Six hour wait" not in list_page(client, world, q="receptionist")
     assert "2 experiences" in list_page(client, world, theme=waiting.pk)
+
+
+def every_page(client, world, **params):
+    """The stories on each page of the list, following "Older experiences" to the end."""
+    pages, cursor = [], None
+    while True:
+        page = list_page(client, world, **params, **({"after": cursor} if cursor else {}))
+        pages.append(re.findall(r"Story (\d\d) ", page))
+        found = re.search(r'after=([0-9-]+\.[0-9]+)" rel="next"', page)
+        if not found:
+            return pages
+        cursor = found.group(1)
+
+
+@pytest.mark.parametrize("batches", [(8, 16), (2, 4)])
+@pytest.mark.parametrize("sentiment", ["", "positive"])
+def test_a_themes_pages_hold_every_tagged_experience_once_in_order(world, login, monkeypatch, sentiment, batches):
+    """The theme filter reads the theme's newest tags first, in batches (pages of 5 here): with
+    the theme alone the first batch of 8 fills a page; with a sentiment only one in four passes,
+    so the next batch is read, and with batches of 2 and 4 the rest is asked for the plain way.
+    Every way, the pages are the same."""
+    from concerns import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 5)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)  # the tags are read first when the count passes it
+    monkeypatch.setattr(selectors, "TAG_BATCHES", batches)
+    for i in range(24):  # two stories a day; every third has no theme; one in four positive
+        concern = make_concern(
+            world,
+            narrative=f"Story {i:02d} of the waiting room.",
+            received_on=datetime.date(2026, 9, 1) + datetime.timedelta(days=i // 2),
+            sentiment="positive" if i % 4 == 0 else "negative",
+        )
+        if i % 3 == 2:
+            ConcernTheme.objects.filter(concern=concern).delete()
+    waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
+    tagged = [i for i in range(24) if i % 3 != 2 and (not sentiment or i % 4 == 0)]
+    filters = {"theme": waiting.pk, **({"sentiment": sentiment} if sentiment else {})}
+    pages = every_page(login(world.officer), world, **filters)
+    assert [int(story) for page in pages for story in page] == sorted(tagged, reverse=True)
+    assert [len(page) for page in pages[:-1]] == [5] * (len(pages) - 1)
+    # From a date: the batch starts at the cursor and stops at the date, as the list does.
+    filters.update(received_from_0="6", received_from_1="9", received_from_2="2026")
+    pages = every_page(login(world.officer), world, **filters)
+    assert [int(story) for page in pages for story in page] == [i for i in sorted(tagged, reverse=True) if i >= 10]
+
+
+def test_a_theme_and_dates_find_an_experience_at_its_corrected_date(world, login):
+    """The theme filter reads the tags' own copy of the date: a corrected date must move it."""
+    concern = make_concern(world, narrative="Waited all night for a bed.", received_on=datetime.date(2026, 10, 1))
+    make_concern(world, narrative="Waited a month for a letter.", received_on=datetime.date(2026, 10, 2))
+    client = login(world.officer)
+    waiting = Theme.all_objects.get(locality=world.area, name="Waiting times")
+    data = form_data(world, narrative="Waited all night for a bed.")
+    data.update(received_on_0="3", received_on_1="9", received_on_2="2026")
+    assert client.post(url("concerns:edit", world, pk=concern.pk), data).status_code == 302
+    october = {"received_from_0": "1", "received_from_1": "10", "received_from_2": "2026"}
+    page = list_page(client, world, theme=waiting.pk, **october)
+    assert "1 experience" in page and "Waited a month for a letter." in page and "all night" not in page
+    september = {"received_to_0": "30", "received_to_1": "9", "received_to_2": "2026"}
+    page = list_page(client, world, theme=waiting.pk, **september)
+    assert "1 experience" in page and "Waited all night for a bed." in page
+    # Another theme finds neither; the two filters narrow together.
+    other = Theme.all_objects.filter(locality=world.area).exclude(pk=waiting.pk).first()
+    assert ">0 experiences</h2>" in list_page(client, world, theme=other.pk, **october)
 
 
 def test_the_list_pages_by_keyset_without_repeats(world, login):
