@@ -144,6 +144,15 @@ def bodies_acting_for(
     return list(holders.order_by("name"))
 
 
+def acts_for(user, locality: Locality, function_code: str | Iterable[str], *, min_role: str) -> bool:
+    """Whether `bodies_acting_for` (without `administrators`) names any body today, answered from
+    the person's cached entry with no query: a seat in the area of at least `min_role` at a body
+    that holds the function (whole or a part) there today."""
+    codes = {function_code} if isinstance(function_code, str) else set(function_code)
+    held = my_seat_functions(user)
+    return any(held.get((seat.body_id, locality.pk), frozenset()) & codes for seat in seats(user, locality, min_role))
+
+
 def serving_ids(locality: Locality, on=None) -> set[int]:
     """The ids of the bodies serving the area on a day (today by default)."""
     return set(Body.objects.serving(locality, on).values_list("pk", flat=True))

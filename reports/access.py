@@ -72,7 +72,11 @@ def board_bodies(user, locality: Locality) -> list[Body]:
 
 
 def can_manage_board(user, locality: Locality) -> bool:
-    return bool(board_bodies(user, locality))
+    """Whether `board_bodies` names any body: from the person's cached entry, but for
+    administrators (who act for any holder the area has)."""
+    if access.acts_for(user, locality, Function.HWB, min_role=Role.MEMBER):
+        return True
+    return access.can_administer(user, locality) and bool(board_bodies(user, locality))
 
 
 def require_board_member(user, locality: Locality) -> None:
@@ -86,9 +90,9 @@ def require_board_member(user, locality: Locality) -> None:
 def can_see_surveillance(user, locality: Locality) -> bool:
     """Whether this user may see the Quality Surveillance Group's views and any provider's
     surveillance level in this area: board members, and the group's (and the ICB's) officers."""
-    if access.bodies_acting_for(user, locality, Function.HWB, min_role=Role.MEMBER):
-        return True
-    return bool(access.bodies_acting_for(user, locality, Function.QUALITY_SURVEILLANCE, min_role=Role.OFFICER))
+    return access.acts_for(user, locality, Function.HWB, min_role=Role.MEMBER) or access.acts_for(
+        user, locality, Function.QUALITY_SURVEILLANCE, min_role=Role.OFFICER
+    )
 
 
 def require_surveillance_reader(user, locality: Locality) -> None:

@@ -179,3 +179,34 @@ def test_the_lists_service_filter_shows_a_new_or_renamed_service_at_once(world):
     assert "Brookside Surgery</option>" in page
     assert "Testshire University Hospitals NHS Trust</option>" in page
     assert "Testshire Hospitals NHS Trust</option>" not in page
+
+
+def test_acting_for_a_function_from_the_cache_agrees_with_the_database(world):
+    """`acts_for` answers from the person's cached entry what `bodies_acting_for` asks the
+    database, for every person, area, function and role in the test world."""
+    from agencies import access
+    from agencies.models import Function, Locality, User
+
+    codes = [Function.HWB, Function.QUALITY_SURVEILLANCE, Function.LOCAL_HEALTHWATCH, Function.HEALTH_SCRUTINY]
+    answers = set()
+    for user in User.objects.all():
+        for area in Locality.objects.all():
+            for code in codes:
+                for role in (Role.READ_ONLY, Role.MEMBER, Role.OFFICER, Role.ADMINISTRATOR):
+                    from_database = bool(access.bodies_acting_for(user, area, code, min_role=role))
+                    assert access.acts_for(user, area, code, min_role=role) == from_database, (user, area, code, role)
+                    answers.add(from_database)
+    assert answers == {True, False}  # the world has people who act for functions and people who don't
+
+
+def test_the_dashboards_surveillance_section_follows_a_seat_at_once(world):
+    """Board members see the QSG's views on the dashboard (the check reads the cached entry);
+    losing the seat takes the section away on the very next request."""
+    member = signed_in(world.board_member)
+    dashboard = reverse("reports:dashboard", args=[world.area.slug])
+    surveillance = reverse("reports:surveillance", args=[world.area.slug])
+    assert surveillance in member.get(dashboard).text
+    assert surveillance in member.get(dashboard).text  # from the cache
+    assert surveillance not in signed_in(world.officer).get(dashboard).text  # Healthwatch: not in the group
+    Membership.objects.filter(user=world.board_member).delete()
+    assert member.get(dashboard).status_code == 404
