@@ -666,6 +666,33 @@ def test_the_groups_latest_view_of_each_provider_sits_on_the_dashboard(world, lo
     assert "2 Quality Surveillance Group views recorded" in text
 
 
+def test_the_dashboards_qsg_section_shows_a_new_view_and_a_renamed_provider_at_once(
+    world, login, django_capture_on_commit_callbacks
+):
+    """The section is cached apart from the body; a view recorded, or a provider renamed (one
+    whose home is another area, so this area's figures do not move), shows on the very next
+    visit once the change commits."""
+    from agencies.models import BodyArea, BodyKind
+    from tests.factories import BodyFactory
+
+    provider = BodyFactory(locality=world.shared_area, name="Sharedshire Community Trust", kind=BodyKind.PROVIDER)
+    BodyArea.objects.create(body=provider, locality=world.area, starts_on=datetime.date(2020, 1, 1))
+    board = login(world.board_member)
+    assert "No views from the group recorded yet." in page_text(board.get(dashboard_url(world)))
+    with django_capture_on_commit_callbacks(execute=True):
+        SurveillanceView.objects.create(
+            locality=world.area, provider=provider, level="enhanced", decided_on=datetime.date(2026, 11, 1),
+            summary="Staffing on the wards.", recorded_by=world.icb_officer,
+        )  # fmt: skip
+    text = page_text(board.get(dashboard_url(world)))
+    assert "Staffing on the wards." in text and "Sharedshire Community Trust" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        provider.name = "Sharedshire and Testshire Community Trust"
+        provider.save()
+    row = '<th scope="row" class="govuk-table__header">Sharedshire and Testshire Community Trust</th>'
+    assert row in board.get(dashboard_url(world)).content.decode()
+
+
 def _trust_officer(world):
     return MembershipFactory(body=world.trust, role=Role.OFFICER, user=UserFactory(full_name="Tom Trust")).user
 

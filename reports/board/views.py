@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies import figures
+from agencies import figures, person_cache
 from agencies.http import area_view, posted
 from concerns.selection_views import add_reviewed_to
 from quality_system import db_router
@@ -41,17 +41,40 @@ from .forms import (
 # ---------------------------------------------------------------- the dashboard
 
 
-def _dashboard_body(locality, period: dashboard.Period) -> str:
-    """The computed part of the dashboard, cached under the area's figures version, so it is
-    worked out once per change, not once per visit."""
-    key = f"dashboard:{locality.pk}:{period.months}:{period.today.isoformat()}:{figures.version(locality.pk)}"
-    body = cache.get(key)
-    if body is None:
+def _cached_html(key: str, render) -> str:
+    """A rendered part of the dashboard, kept under `key` (which names the versions it depends
+    on), so it is worked out once per change, not once per visit."""
+    html = cache.get(key)
+    if html is None:
         with db_router.primary():  # kept for everyone under this version: never a lagging replica's rows
-            board_data = dashboard.build(locality, period)
-            body = render_to_string("reports/dashboard_body.html", {"board": board_data, "locality": locality})
-        cache.set(key, body, timeout=settings.DASHBOARD_CACHE_SECONDS)
-    return body
+            html = render()
+        cache.set(key, html, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return html
+
+
+def _dashboard_body(locality, period: dashboard.Period) -> str:
+    """The computed part of the dashboard, under the area's figures version."""
+    key = f"dashboard:{locality.pk}:{period.months}:{period.today.isoformat()}:{figures.version(locality.pk)}"
+    return _cached_html(
+        key,
+        lambda: render_to_string(
+            "reports/dashboard_body.html", {"board": dashboard.build(locality, period), "locality": locality}
+        ),
+    )
+
+
+def _surveillance_section(locality, today) -> str:
+    """The Quality Surveillance Group's latest views, under the area's figures version (a view
+    recorded) and the access version (a provider renamed). Only ever shown to those who may see
+    them (the caller asks first)."""
+    versions = f"{figures.version(locality.pk)}:{person_cache.access_version()}"
+    key = f"dashboard-qsg:{locality.pk}:{today.isoformat()}:{versions}"
+    return _cached_html(
+        key,
+        lambda: render_to_string(
+            "reports/dashboard_surveillance.html", {"surveillance": dashboard.latest_surveillance(locality)}
+        ),
+    )
 
 
 @area_view
@@ -68,8 +91,8 @@ def dashboard_view(request, locality):
             "period": period,
             "periods": dashboard.PERIODS,
             "body": _dashboard_body(locality, period),
-            # Per viewer, outside the cached body: only the named group sees the QSG's views.
-            "surveillance": dashboard.latest_surveillance(locality)
+            # Per viewer, outside the shared body: only the named group sees the QSG's views.
+            "surveillance": _surveillance_section(locality, period.today)
             if access.can_see_surveillance(request.user, locality)
             else None,
             "summary_state": state,
