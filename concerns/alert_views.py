@@ -158,15 +158,17 @@ def alert_list(request, locality):
     if box == "raised":
         qs = qs.filter(raised_by_body_id__in=my_bodies)
     elif box == "received":
-        qs = qs.filter(recipients__body_id__in=my_bodies)
+        qs = qs.filter(pk__in=AlertRecipient.objects.filter(body_id__in=my_bodies).values("alert_id"))
     else:
         box = "all"
     today = timezone.localdate()
     state = request.GET.get("state", "")
+    # Each filter asks for a recipient in a subquery (one row per alert: no DISTINCT to sort).
     if state in AlertRecipient.State.values:
-        qs = qs.filter(recipients__state=state)
+        qs = qs.filter(pk__in=AlertRecipient.objects.filter(state=state).values("alert_id"))
     if request.GET.get("overdue") == "yes":
-        qs = qs.filter(recipients__state=AlertRecipient.State.SENT, recipients__due_on__lt=today)
+        overdue = AlertRecipient.objects.filter(state=AlertRecipient.State.SENT, due_on__lt=today)
+        qs = qs.filter(pk__in=overdue.values("alert_id"))
     dates = AlertFilterForm(request.GET)
     if dates.is_valid():
         if dates.cleaned_data["sent_from"]:
@@ -176,10 +178,7 @@ def alert_list(request, locality):
     else:  # never "all" for dates that were not understood
         qs = qs.none()
     alert_rows = list(
-        qs.distinct()
-        .select_related("raised_by_body")
-        .prefetch_related("recipients__body")
-        .order_by("-created_at", "-id")[:100]
+        qs.select_related("raised_by_body").prefetch_related("recipients__body").order_by("-created_at", "-id")[:100]
     )
     return render(
         request,

@@ -70,6 +70,8 @@ class AlertQuerySet(models.QuerySet):
         from agencies.handover_models import CustodyChange
         from agencies.models import Function, FunctionHolding, Role
 
+        from .models import AlertRecipient
+
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -84,11 +86,15 @@ class AlertQuerySet(models.QuerySet):
         administering = reachable_area_ids(user, today, role=Role.ADMINISTRATOR)
         bodies = seat_body_ids(user)
         held_before = CustodyChange.objects.filter(from_body_id__in=bodies).values("record_id")
+        received = AlertRecipient.objects.filter(
+            models.Q(body_id__in=bodies) | models.Q(pk__in=held_before.filter(kind="alert-received"))
+        )
+        # Recipients are asked in a subquery, not joined: one row per alert, so no DISTINCT,
+        # which sorted every alert of the area (and each of its recipients) before a page.
         return self.filter(
             models.Q(raised_by_body_id__in=bodies)
-            | models.Q(recipients__body_id__in=bodies)
+            | models.Q(pk__in=received.values("alert_id"))
             | models.Q(pk__in=held_before.filter(kind="alert-raised"))
-            | models.Q(recipients__pk__in=held_before.filter(kind="alert-received"))
             | models.Q(locality_id__in=overseeing)
             | models.Q(locality_id__in=administering)
-        ).distinct()
+        )

@@ -423,3 +423,25 @@ def test_a_plain_member_of_a_body_that_has_an_administrator_does_not_oversee_the
     member = MembershipFactory(body=world.council, role=Role.MEMBER).user  # world.owner administers it
     assert not Alert.all_objects.for_user(member).filter(pk=alert.pk).exists()
     assert Alert.all_objects.for_user(world.owner).filter(pk=alert.pk).exists()
+
+
+def test_an_alert_to_two_of_my_bodies_is_listed_once_and_its_query_has_no_distinct(world, login):
+    """Recipients are asked in subqueries, not joined, so the list needs no DISTINCT (which sorted
+    every alert of the area and each recipient before the first page) and shows each alert once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    both = MembershipFactory(body=world.icb, role=Role.OFFICER).user
+    MembershipFactory(body=world.scrutiny, role=Role.OFFICER, user=both)
+    make_alert(world, summary="Cold wards on the seventh floor")
+    client = login(both)
+    url = reverse("concerns:alerts", args=[world.area.slug])
+    for params in ({}, {"box": "all"}, {"box": "received", "state": "sent"}, {"box": "all", "state": "sent"}):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, params).content.decode()
+        assert page.count("Cold wards on the seventh floor") == 1, params
+        listing = [q["sql"] for q in queries.captured_queries if 'FROM "concerns_alert"' in q["sql"]]
+        assert listing and all("DISTINCT" not in sql for sql in listing), params
+        assert all('JOIN "concerns_alertrecipient"' not in sql for sql in listing), params
+    # Someone with no part in it, and no oversight of the area, does not see it.
+    assert "Cold wards" not in login(world.outsider).get(url, {"box": "all"}).content.decode()
