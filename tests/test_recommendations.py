@@ -425,6 +425,15 @@ def test_the_tracker_pages_by_100_and_the_committee_document_lists_all(world, lo
     assert "150 recommendations, 1 to 100 shown" in first and 'rel="next"' in first
     second = client.get(url, {"page": 2}).content.decode()
     assert "101 to 150 shown" in second
+    # Each recommendation once, in the tracker's order (due date, then reference), across the pages.
+    from reports.models import Recommendation
+
+    def shown(page):
+        return list(dict.fromkeys(re.findall(r"\bB-\d+\b", page)))
+
+    expected = Recommendation.objects.filter(reference__startswith="B-").order_by("due_on", "reference")
+    assert shown(first) + shown(second) == list(expected.values_list("reference", flat=True))
+    assert len(shown(first)) == 100
     assert client.get(url, {"page": "junk"}).status_code == 200
     document = client.get(url, {"print": "yes"}).content.decode()
     assert document.count("<tr>") == 151  # the header row and every recommendation

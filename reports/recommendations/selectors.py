@@ -28,6 +28,9 @@ TRACKER_STATES = [
 ]
 PRINT_LIMIT = 2000  # the committee document lists them all, up to this many
 PAGE_SIZE = 100
+# What each row of the tracker shows besides the recommendation itself.
+TRACKER_JOINS = ("addressed_to", "report__issuing_body", "report__locality", "response")
+TRACKER_PREFETCH = ("updates", "report__areas")
 
 
 # A board figure for the tracker: (figure, counted from); NOTHING when it was not understood.
@@ -57,11 +60,7 @@ def tracker_rows(
         qs = qs.filter(state=state)
     if small_int(year) and 2000 <= int(year) <= 2100:
         qs = qs.filter(sent_on__year=int(year))
-    return (
-        qs.select_related("addressed_to", "report__issuing_body", "report__locality", "response")
-        .prefetch_related("updates", "report__areas")
-        .order_by("due_on", "reference")
-    )
+    return qs.select_related(*TRACKER_JOINS).prefetch_related(*TRACKER_PREFETCH).order_by("due_on", "reference")
 
 
 @dataclasses.dataclass
@@ -75,16 +74,30 @@ def tracker_page(qs: QuerySet, *, printable: bool, page_number: str | None, toda
     """One page of 100 rows, or every row (up to 2,000) for the committee document, each with
     its whole days left and late."""
     page = None
+    ids = qs.values_list("pk", flat=True)
     if printable:
-        rows = list(qs[:PRINT_LIMIT])
-        total = len(rows)
+        chosen = list(ids[:PRINT_LIMIT])
+        total = len(chosen)
     else:
-        page = Paginator(qs, PAGE_SIZE).get_page(page_number)
-        rows, total = list(page.object_list), page.paginator.count
+        page = Paginator(ids, PAGE_SIZE).get_page(page_number)
+        chosen, total = list(page.object_list), page.paginator.count
+    rows = _with_details(chosen)
     for row in rows:  # whole days, for "due in 3 days" and "overdue by 2 days"
         row.days_left = (row.due_on - today).days
         row.days_late = -row.days_left
     return TrackerPage(rows=rows, total=total, page=page)
+
+
+def _with_details(chosen: list[int]) -> list:
+    """The chosen recommendations (ids taken, in order, from the person's scoped tracker query)
+    with their bodies, report, response and updates. Choosing the page from the recommendations
+    alone first means the joins are made for its rows only: joined before the sort, every
+    recommendation the person sees in the area was joined to four tables to show 100."""
+    found = (
+        Recommendation.objects.filter(pk__in=chosen).select_related(*TRACKER_JOINS).prefetch_related(*TRACKER_PREFETCH)
+    )
+    by_id = {row.pk: row for row in found}
+    return [by_id[pk] for pk in chosen if pk in by_id]
 
 
 def addressed_bodies(locality: Locality) -> QuerySet[Body]:
