@@ -303,6 +303,9 @@ def concerns_theme_add(*, concerns: list[Concern], theme: Theme, user: User) -> 
     if any(c.locality_id != theme.locality_id for c in concerns):
         raise ValidationError({"theme": "Choose a theme from this area's list"})
     with transaction.atomic():
+        # Read again, locked: the selection was read before this request, and a tag copies its
+        # concern's date (the theme filter orders by it), so an edit made since must count.
+        concerns = list(Concern.all_objects.select_for_update().filter(pk__in=[c.pk for c in concerns]).order_by("pk"))
         current: dict[int, list[Theme]] = {c.pk: [] for c in concerns}
         for tag in ConcernTheme.objects.filter(concern__in=concerns).select_related("theme"):
             current[tag.concern_id].append(tag.theme)

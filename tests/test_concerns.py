@@ -254,6 +254,35 @@ def test_a_themes_pages_hold_every_tagged_experience_once_in_order(world, login,
     assert [int(story) for page in pages for story in page] == [i for i in sorted(tagged, reverse=True) if i >= 10]
 
 
+def test_a_theme_added_to_a_selection_takes_each_experiences_date_as_it_is_when_saved(world):
+    """The selection was read before someone corrected one experience's date: the new tag must
+    carry the corrected date (the theme filter orders and narrows by the tags' dates), and the
+    history must not bring back the old one."""
+    import dataclasses
+
+    from concerns import services
+
+    concern = make_concern(world, narrative="Waited all night for a bed.", received_on=datetime.date(2026, 10, 1))
+    selected = list(Concern.all_objects.filter(pk=concern.pk))  # as the selection page read them
+    fresh = Concern.all_objects.get(pk=concern.pk)
+    details = services.ConcernDetails(
+        **{
+            f.name: getattr(fresh, f.name)
+            for f in dataclasses.fields(services.ConcernDetails)
+            if f.name != "themes" and hasattr(fresh, f.name)
+        },
+        themes=list(fresh.themes.all()),
+    )
+    services.concern_update(concern=fresh, details=dataclasses.replace(details, received_on=datetime.date(2026, 9, 3)))
+    access = Theme.all_objects.get(locality=world.area, name="Access")
+    assert services.concerns_theme_add(concerns=selected, theme=access, user=world.officer) == 1
+    tag = ConcernTheme.objects.get(concern=concern, theme=access)
+    assert tag.received_on == datetime.date(2026, 9, 3)
+    concern.refresh_from_db()
+    assert concern.received_on == datetime.date(2026, 9, 3)
+    assert concern.history.first().received_on == datetime.date(2026, 9, 3)
+
+
 def test_a_theme_and_dates_find_an_experience_at_its_corrected_date(world, login):
     """The theme filter reads the tags' own copy of the date: a corrected date must move it."""
     concern = make_concern(world, narrative="Waited all night for a bed.", received_on=datetime.date(2026, 10, 1))
