@@ -29,7 +29,7 @@ def seal_list(request, locality):
         "seals": seals.seals(locality),
         "retention_days": seals.retention_days(locality),
         "withheld": holder_news.withheld(locality),
-        "destructions": SealDestruction.objects.filter(locality=locality).select_related("from_body")[:50],
+        "destructions": SealDestruction.objects.filter(locality=locality).select_related("from_body", "run_by")[:50],
     }
     return render(request, "concerns/seals.html", context)
 

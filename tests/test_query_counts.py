@@ -517,3 +517,53 @@ def test_the_front_door_makes_the_same_queries_for_2_or_20_areas(world, client):
     for _ in range(18):
         LocalityFactory()
     assert front_door() == few
+
+
+def _handover_plans(world, n):
+    from agencies.handover_models import HandoverPlan
+    from agencies.models import Function
+
+    function = Function.objects.get(code=Function.LOCAL_HEALTHWATCH)
+    states = list(HandoverPlan.State.values)
+    HandoverPlan.objects.bulk_create(
+        HandoverPlan(
+            locality=world.area,
+            function=function,
+            takes_effect_on=datetime.date(2027, 4, 1) + datetime.timedelta(days=i),
+            state=states[i % len(states)],
+            created_by=world.owner,
+        )
+        for i in range(n)
+    )
+
+
+def _seal_destructions(world, n):
+    from concerns.transfer_models import SealDestruction
+
+    SealDestruction.objects.bulk_create(
+        SealDestruction(
+            locality=world.area,
+            from_body=world.healthwatch,
+            sealed_since=datetime.date(2020, 1, 1),
+            experiences=i,
+            contacts=i,
+            run_by=world.owner,
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "grow_by"),
+    [("agencies:handovers", _handover_plans), ("concerns:seals", _seal_destructions)],
+    ids=["handover plans", "sealed details"],
+)
+def test_the_handover_and_sealed_details_pages_make_the_same_queries_for_2_or_20_records(world, login, page, grow_by):
+    client = login(world.owner)
+    url = reverse(page, args=[world.area.slug])
+    grow_by(world, 2)
+    small = count_queries(client, url)
+    grow_by(world, 18)
+    large = count_queries(client, url)
+    assert large == small
+    assert small <= 20
