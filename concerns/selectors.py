@@ -156,9 +156,10 @@ def _newest_with_theme(
     """A theme's page, read from its newest tags: a batch of the theme's tags in list order (one
     index; a tag's date and concern id order it exactly as the list is ordered), then the page's
     rows among their concerns, with bigger batches while other filters leave the page short,
-    then the rest the plain way. Asked plainly, the database fetched and sorted every tagged
-    concern (about 10,000 for a common theme in a busy area): its statistics are per table, and
-    the country's tags make one area's theme look rare among that area's concerns."""
+    then the rest the plain way (`qs` is already narrowed to the theme). Asked plainly, the
+    database fetched and sorted every tagged concern (about 10,000 for a common theme in a busy
+    area): its statistics are per table, and the country's tags make one area's theme look rare
+    among that area's concerns."""
     tags = tags.order_by("-received_on", "-concern_id")
     rows: list[Concern] = []
     for size in TAG_BATCHES:
@@ -167,7 +168,7 @@ def _newest_with_theme(
         if len(rows) > PAGE_SIZE or len(found) < size:
             return rows[: PAGE_SIZE + 1]
         position = found[-1]
-    return rows + _newest(with_theme(qs.filter(_after(position, "id")), tags))[: PAGE_SIZE + 1 - len(rows)]
+    return rows + _newest(qs.filter(_after(position, "id")))[: PAGE_SIZE + 1 - len(rows)]
 
 
 def concern_page(qs: QuerySet[Concern], cursor: str | None, tags: QuerySet[ConcernTheme] | None = None) -> Page:
