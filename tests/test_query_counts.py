@@ -49,25 +49,24 @@ def count_queries(client, url):
     return len(queries)
 
 
+def counts_as_data_grows(client, url, grow_by, first: int, then: int) -> tuple[int, int]:
+    """The page's queries once `grow_by(n)` has added `first` records, and again after `then` more."""
+    grow_by(first)
+    small = count_queries(client, url)
+    grow_by(then)
+    return small, count_queries(client, url)
+
+
 @pytest.mark.parametrize(("page", "make_url"), PAGES, ids=[p for p, _ in PAGES])
 def test_query_count_does_not_grow_with_data(world, login, page, make_url):
-    client = login(world.owner)
-    url = make_url(world)
-    grow(world, 10)
-    small = count_queries(client, url)
-    grow(world, 90)
-    large = count_queries(client, url)
+    small, large = counts_as_data_grows(login(world.owner), make_url(world), lambda n: grow(world, n), 10, 90)
     assert large == small
     assert small <= 15
 
 
 def test_the_audit_trail_reads_a_bounded_number_of_rows(world, login):
-    client = login(world.owner)
     url = reverse("agencies:audit", args=[world.area.slug])
-    grow(world, 10)
-    small = count_queries(client, url)
-    grow(world, 90)
-    large = count_queries(client, url)
+    small, large = counts_as_data_grows(login(world.owner), url, lambda n: grow(world, n), 10, 90)
     # One query per history table (every app registers its own), plus at most three per shown
     # change (50) to find what changed and to name the record; bounded by the page size, not by
     # the history's length.
@@ -559,11 +558,7 @@ def _seal_destructions(world, n):
     ids=["handover plans", "sealed details"],
 )
 def test_the_handover_and_sealed_details_pages_make_the_same_queries_for_2_or_20_records(world, login, page, grow_by):
-    client = login(world.owner)
     url = reverse(page, args=[world.area.slug])
-    grow_by(world, 2)
-    small = count_queries(client, url)
-    grow_by(world, 18)
-    large = count_queries(client, url)
+    small, large = counts_as_data_grows(login(world.owner), url, lambda n: grow_by(world, n), 2, 18)
     assert large == small
     assert small <= 20
